@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class InclusionConfig(AppConfig):
+    """L0: the socle. Imports no other app of the project."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "inclusion"
+    verbose_name = "Socle"
+
+    def ready(self):
+        from inclusion.signals import ensure_coordinateurs_group
+
+        # After every migrate: permissions exist only once post_migrate has run.
+        post_migrate.connect(ensure_coordinateurs_group, dispatch_uid="inclusion_groups")

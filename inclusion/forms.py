@@ -1,0 +1,162 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from inclusion import enums
+from inclusion.models import Commune, Quartier
+from inclusion.services.telephones import parse_phone
+
+
+class ConnexionForm(AuthenticationForm):
+    username = forms.EmailField(
+        label="Adresse e-mail",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label="Mot de passe",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    error_messages = {
+        "invalid_login": "Adresse e-mail ou mot de passe incorrect. Vérifiez les deux et réessayez.",
+        "inactive": "Ce compte est désactivé. Contactez votre coordinateur.",
+    }
+
+
+class BeneficiaireForm(forms.Form):
+    """Fields a professional fills in; the service computes the rest."""
+
+    prenom = forms.CharField(label="Prénom", max_length=100)
+    nom = forms.CharField(
+        label="Nom", max_length=100, required=False, help_text="Facultatif."
+    )
+    telephone = forms.CharField(
+        label="Téléphone",
+        required=False,
+        max_length=30,
+        help_text="Un mobile permet d'envoyer des rappels par SMS. Exemple : 06 12 34 56 78.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
+    )
+    sans_telephone = forms.BooleanField(label="La personne n'a pas de téléphone", required=False)
+    courriel = forms.EmailField(label="Adresse e-mail", required=False, help_text="Facultatif.")
+    annee_naissance = forms.IntegerField(
+        label="Année de naissance",
+        required=False,
+        help_text="Facultatif. Sinon, choisissez une tranche d'âge.",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    tranche_age = forms.ChoiceField(
+        label="Tranche d'âge",
+        choices=[("", "Calculée depuis l'année de naissance")] + enums.TrancheAge.choices,
+        required=False,
+    )
+    genre = forms.ChoiceField(
+        label="Genre", choices=enums.Genre.choices, initial=enums.Genre.NON_COMMUNIQUE
+    )
+    statut = forms.ChoiceField(
+        label="Statut", choices=enums.Statut.choices, initial=enums.Statut.NON_COMMUNIQUE
+    )
+    commune = forms.ModelChoiceField(
+        label="Commune", queryset=Commune.objects.all(), required=False, empty_label="—"
+    )
+    quartier = forms.ModelChoiceField(
+        label="Quartier",
+        queryset=Quartier.objects.select_related("commune"),
+        required=False,
+        empty_label="—",
+    )
+    notes = forms.CharField(
+        label="Notes",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Uniquement ce qui est utile à l'accompagnement. Jamais de donnée de santé.",
+    )
+    consentement_sms = forms.BooleanField(
+        label="La personne accepte de recevoir des SMS (rappels d'ateliers, pass numérique)",
+        required=False,
+    )
+    consentement_sms_mode = forms.ChoiceField(
+        label="Comment la personne a donné son accord",
+        choices=[("", "—")] + enums.ModeConsentement.choices,
+        required=False,
+    )
+
+    def __init__(self, *args, structures=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if structures is not None:
+            self.fields["structure"] = forms.ModelChoiceField(
+                label="Structure qui inscrit la personne",
+                queryset=structures,
+                empty_label=None,
+            )
+            self.order_fields(["structure"])
+
+    def clean_prenom(self):
+        prenom = self.cleaned_data["prenom"].strip()
+        if not prenom:
+            raise ValidationError("Indiquez le prénom de la personne.")
+        return prenom
+
+    def clean_annee_naissance(self):
+        annee = self.cleaned_data.get("annee_naissance")
+        if annee is None:
+            return None
+        cette_annee = timezone.localdate().year
+        if not 1900 <= annee <= cette_annee:
+            raise ValidationError(
+                f"L'année de naissance doit être comprise entre 1900 et {cette_annee}."
+            )
+        return annee
+
+    def clean_telephone(self):
+        saisie = self.cleaned_data.get("telephone", "").strip()
+        if not saisie:
+            return ""
+        return parse_phone(saisie).e164
+
+    def clean(self):
+        data = super().clean()
+        telephone = data.get("telephone")
+        if data.get("sans_telephone") and telephone:
+            self.add_error(
+                "sans_telephone",
+                "Vous avez indiqué un numéro : décochez « pas de téléphone » ou effacez le numéro.",
+            )
+        if not data.get("sans_telephone") and not telephone and "telephone" not in self.errors:
+            self.add_error(
+                "telephone",
+                "Indiquez un numéro de téléphone, ou cochez « La personne n'a pas de téléphone ».",
+            )
+        if data.get("consentement_sms"):
+            if telephone and not parse_phone(telephone).sms_possible:
+                self.add_error(
+                    "consentement_sms",
+                    "Ce numéro est un fixe : il ne peut pas recevoir de SMS. "
+                    "Décochez cette case ou indiquez un mobile.",
+                )
+            elif not telephone and "telephone" not in self.errors:
+                self.add_error(
+                    "consentement_sms", "Pour recevoir des SMS, il faut un numéro de mobile."
+                )
+            if not data.get("consentement_sms_mode"):
+                self.add_error(
+                    "consentement_sms_mode", "Indiquez comment la personne a donné son accord."
+                )
+        quartier, commune = data.get("quartier"), data.get("commune")
+        if quartier and commune and quartier.commune_id != commune.pk:
+            self.add_error("quartier", "Ce quartier n'est pas dans la commune choisie.")
+        if quartier and not commune:
+            data["commune"] = quartier.commune
+        return data
+
+    def service_kwargs(self):
+        data = dict(self.cleaned_data)
+        data.pop("structure", None)
+        if not data.get("tranche_age"):
+            data.pop("tranche_age", None)
+        return data
+
+
+class ConfirmationDoublonForm(forms.Form):
+    confirmer_doublon = forms.BooleanField(required=False)

@@ -1,0 +1,18 @@
+from inclusion.models.beneficiaires import Beneficiaire, BeneficiaireQuerySet
+from inclusion.models.journal import Journal, JournalImmuableError
+from inclusion.models.people import Membership, User
+from inclusion.models.structures import Lieu, Structure
+from inclusion.models.territoire import Commune, Quartier
+
+__all__ = [
+    "Beneficiaire",
+    "BeneficiaireQuerySet",
+    "Commune",
+    "Journal",
+    "JournalImmuableError",
+    "Lieu",
+    "Membership",
+    "Quartier",
+    "Structure",
+    "User",
+]

@@ -1,0 +1,95 @@
+"""Permission predicates. Each states its business rule; views call them, never re-implement.
+
+A coordinateur works for the territory and sees all of it. The others see the data of the
+structures they belong to. A volontaire works at a kiosk only and never opens a file.
+"""
+
+from inclusion.enums import Role
+
+ROLES_DOSSIERS = {Role.PRESCRIPTEUR, Role.MEDIATEUR, Role.COORDINATEUR}
+
+
+def roles_of(user):
+    """(structure_id, role) pairs of the user's active memberships, cached on the user."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_inclusion_roles", None)
+    if cached is None:
+        cached = frozenset(
+            user.memberships.actives().values_list("structure_id", "role")
+        )
+        user._inclusion_roles = cached
+    return cached
+
+
+def forget_roles(user):
+    user.__dict__.pop("_inclusion_roles", None)
+
+
+def has_role(user, *roles):
+    return any(role in roles for _, role in roles_of(user))
+
+
+def is_coordinateur(user):
+    """A coordinateur (or a superuser) sees the whole territory."""
+    return getattr(user, "is_superuser", False) or has_role(user, Role.COORDINATEUR)
+
+
+def structure_ids_for(user, roles=None):
+    """Structures whose data the user may see; None means all of them."""
+    if is_coordinateur(user):
+        return None
+    return {sid for sid, role in roles_of(user) if roles is None or role in roles}
+
+
+def beneficiaire_structure_ids_for(user):
+    """Structures whose beneficiaries the user may see: not through a volontaire role."""
+    return structure_ids_for(user, roles=ROLES_DOSSIERS)
+
+
+def can_access_pro(user):
+    """The espace pro is for prescripteurs, médiateurs and coordinateurs."""
+    return is_coordinateur(user) or has_role(user, Role.PRESCRIPTEUR, Role.MEDIATEUR)
+
+
+def can_list_beneficiaires(user):
+    """Beneficiary files are for prescripteurs, médiateurs and coordinateurs, never volontaires."""
+    return can_access_pro(user)
+
+
+def can_create_beneficiaire(user, structure=None):
+    """A prescripteur or médiateur registers people for their own structure."""
+    ids = beneficiaire_structure_ids_for(user)
+    if ids is None:
+        return True
+    return bool(ids) if structure is None else structure.pk in ids
+
+
+def can_view_beneficiaire(user, beneficiaire):
+    """Members (not volontaires) of the registering structure, and coordinators."""
+    ids = beneficiaire_structure_ids_for(user)
+    return ids is None or beneficiaire.structure_id in ids
+
+
+def can_edit_beneficiaire(user, beneficiaire):
+    """Same people as those who may view the file."""
+    return can_view_beneficiaire(user, beneficiaire)
+
+
+def can_admin_territoire(user):
+    """Coordinators manage communes, structures, lieux and memberships in the Wagtail admin."""
+    return is_coordinateur(user)
+
+
+def can_qualify_lieu(user, lieu=None):
+    """Only a coordinator qualifies a place for the pass numérique, or withdraws it."""
+    return is_coordinateur(user)
+
+
+def structures_for_creation(user):
+    """Structures a user may register a person for."""
+    from inclusion.models import Structure
+
+    ids = beneficiaire_structure_ids_for(user)
+    qs = Structure.objects.filter(active=True)
+    return qs if ids is None else qs.filter(pk__in=ids)

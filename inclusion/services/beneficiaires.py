@@ -1,0 +1,210 @@
+"""Registering and updating beneficiaries. Every staff read of a file is journalised."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from inclusion import perms
+from inclusion.enums import TrancheAge, TypeTelephone
+from inclusion.models import Beneficiaire
+from inclusion.services.journal import write_journal
+from inclusion.services.telephones import parse_phone
+
+# Fields a professional may set; everything else is computed here.
+EDITABLE_FIELDS = (
+    "prenom",
+    "nom",
+    "courriel",
+    "annee_naissance",
+    "tranche_age",
+    "genre",
+    "statut",
+    "commune",
+    "quartier",
+    "notes",
+)
+
+
+def tranche_age_for_year(annee, aujourdhui=None):
+    """The La Coop age band for a birth year (age reached this calendar year)."""
+    if not annee:
+        return TrancheAge.NON_COMMUNIQUE
+    age = (aujourdhui or timezone.localdate()).year - annee
+    bands = [
+        (12, TrancheAge.MOINS_12),
+        (18, TrancheAge.DE_12_A_18),
+        (25, TrancheAge.DE_18_A_24),
+        (40, TrancheAge.DE_25_A_39),
+        (60, TrancheAge.DE_40_A_59),
+        (70, TrancheAge.DE_60_A_69),
+    ]
+    for limite, tranche in bands:
+        if age < limite:
+            return tranche
+    return TrancheAge.PLUS_70
+
+
+def find_duplicates(*, user, prenom, nom="", telephone="", annee_naissance=None, exclure=None):
+    """Likely duplicates the user may see: same phone, or same first name, name and birth year."""
+    conditions = Q()
+    if telephone:
+        conditions |= Q(telephone=telephone)
+    if prenom and nom and annee_naissance:
+        conditions |= Q(
+            prenom__iexact=prenom.strip(),
+            nom__iexact=nom.strip(),
+            annee_naissance=annee_naissance,
+        )
+    if not conditions:
+        return Beneficiaire.objects.none()
+    qs = Beneficiaire.objects.for_user(user).filter(conditions).select_related("commune")
+    if exclure is not None:
+        qs = qs.exclude(pk=exclure.pk)
+    return qs.order_by("prenom", "nom", "pk")
+
+
+def _apply_phone(beneficiaire, telephone_saisi, sans_telephone):
+    if sans_telephone or not telephone_saisi:
+        beneficiaire.telephone = ""
+        beneficiaire.type_telephone = TypeTelephone.AUCUN
+        return
+    tel = parse_phone(telephone_saisi)
+    beneficiaire.telephone = tel.e164
+    beneficiaire.type_telephone = tel.type
+
+
+def _apply_consent(beneficiaire, *, consentement_sms, mode, acteur):
+    """Consent needs a mobile; the date, the person and the way are kept with it."""
+    avant = beneficiaire.consentement_sms
+    if consentement_sms:
+        if beneficiaire.type_telephone != TypeTelephone.MOBILE:
+            raise ValidationError(
+                {
+                    "consentement_sms": "Les SMS ne peuvent être envoyés qu'à un téléphone "
+                    "mobile. Indiquez un numéro de mobile ou décochez cette case."
+                }
+            )
+        if not mode:
+            raise ValidationError(
+                {"consentement_sms_mode": "Indiquez comment la personne a donné son accord."}
+            )
+        if not avant or beneficiaire.consentement_sms_mode != mode:
+            beneficiaire.consentement_sms = True
+            beneficiaire.consentement_sms_le = timezone.now()
+            beneficiaire.consentement_sms_par = acteur
+            beneficiaire.consentement_sms_mode = mode
+    else:
+        beneficiaire.consentement_sms = False
+        beneficiaire.consentement_sms_le = None
+        beneficiaire.consentement_sms_par = None
+        beneficiaire.consentement_sms_mode = ""
+    return avant != beneficiaire.consentement_sms
+
+
+@transaction.atomic
+def create_beneficiaire(
+    *,
+    acteur,
+    structure,
+    prenom,
+    telephone="",
+    sans_telephone=False,
+    consentement_sms=False,
+    consentement_sms_mode="",
+    **champs,
+):
+    """Register a person for `structure`. Raises ValidationError with French messages."""
+    if not perms.can_create_beneficiaire(acteur, structure):
+        raise PermissionDenied("Vous ne pouvez pas inscrire de personne pour cette structure.")
+    inconnus = set(champs) - set(EDITABLE_FIELDS)
+    if inconnus:
+        raise TypeError(f"Champs inconnus : {sorted(inconnus)}")
+    beneficiaire = Beneficiaire(structure=structure, cree_par=acteur, prenom=prenom, **champs)
+    _apply_phone(beneficiaire, telephone, sans_telephone)
+    _apply_consent(
+        beneficiaire, consentement_sms=consentement_sms, mode=consentement_sms_mode, acteur=acteur
+    )
+    if beneficiaire.annee_naissance and not champs.get("tranche_age"):
+        beneficiaire.tranche_age = tranche_age_for_year(beneficiaire.annee_naissance)
+    beneficiaire.full_clean()
+    beneficiaire.save()
+    write_journal(
+        acteur=acteur,
+        action="beneficiaire.creation",
+        objet=beneficiaire,
+        structure=structure,
+        details={"consentement_sms": beneficiaire.consentement_sms},
+    )
+    return beneficiaire
+
+
+@transaction.atomic
+def update_beneficiaire(
+    *,
+    acteur,
+    beneficiaire,
+    telephone="",
+    sans_telephone=False,
+    consentement_sms=False,
+    consentement_sms_mode="",
+    **champs,
+):
+    """Update a file. The journal keeps which fields changed, not their values."""
+    if not perms.can_edit_beneficiaire(acteur, beneficiaire):
+        raise PermissionDenied("Vous ne pouvez pas modifier ce dossier.")
+    inconnus = set(champs) - set(EDITABLE_FIELDS)
+    if inconnus:
+        raise TypeError(f"Champs inconnus : {sorted(inconnus)}")
+    # Lock the row so two simultaneous edits cannot interleave.
+    beneficiaire = Beneficiaire.objects.select_for_update().get(pk=beneficiaire.pk)
+    avant = {f: getattr(beneficiaire, f) for f in (*EDITABLE_FIELDS, "telephone")}
+    for champ, valeur in champs.items():
+        setattr(beneficiaire, champ, valeur)
+    _apply_phone(beneficiaire, telephone, sans_telephone)
+    if beneficiaire.type_telephone != TypeTelephone.MOBILE and consentement_sms:
+        raise ValidationError(
+            {
+                "consentement_sms": "Les SMS ne peuvent être envoyés qu'à un téléphone mobile. "
+                "Indiquez un numéro de mobile ou décochez cette case."
+            }
+        )
+    consentement_change = _apply_consent(
+        beneficiaire, consentement_sms=consentement_sms, mode=consentement_sms_mode, acteur=acteur
+    )
+    if "annee_naissance" in champs and champs["annee_naissance"] and not champs.get("tranche_age"):
+        beneficiaire.tranche_age = tranche_age_for_year(beneficiaire.annee_naissance)
+    beneficiaire.full_clean()
+    beneficiaire.save()
+    changes = sorted(
+        f for f in (*EDITABLE_FIELDS, "telephone") if avant[f] != getattr(beneficiaire, f)
+    )
+    if consentement_change:
+        changes.append("consentement_sms")
+    write_journal(
+        acteur=acteur,
+        action="beneficiaire.modification",
+        objet=beneficiaire,
+        structure=beneficiaire.structure,
+        details={"champs": changes, "consentement_sms": beneficiaire.consentement_sms},
+    )
+    return beneficiaire
+
+
+def record_beneficiaire_read(*, acteur, beneficiaire):
+    """Record a staff read of a file (CNIL: access journal)."""
+    if not perms.can_view_beneficiaire(acteur, beneficiaire):
+        raise PermissionDenied("Vous ne pouvez pas consulter ce dossier.")
+    write_journal(
+        acteur=acteur,
+        action="beneficiaire.consultation",
+        objet=beneficiaire,
+        structure=beneficiaire.structure,
+    )
+
+
+def touch_activity(*, beneficiaire, quand=None):
+    """Called by higher layers when something happens for the person (workshop, chèque…)."""
+    Beneficiaire.objects.filter(pk=beneficiaire.pk).update(
+        derniere_activite=quand or timezone.now()
+    )

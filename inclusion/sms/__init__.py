@@ -1,0 +1,12 @@
+"""The SMS gateway's public interface: one function that every app calls.
+
+    from inclusion.sms import send_sms
+    result = send_sms(beneficiaire=b, body="…", kind="rappel_atelier", about=session)
+
+Rules that apply whatever sends (consent, mobile only) live here, not in callers. The SMS
+issue adds the outbox, the send window, retries and Twilio behind this same call.
+"""
+
+from inclusion.sms.service import SmsResult, get_backend, send_sms
+
+__all__ = ["SmsResult", "get_backend", "send_sms"]

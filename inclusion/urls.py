@@ -1,0 +1,33 @@
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from inclusion.views import public
+
+
+def public_patterns(patterns):
+    """Mark third-party public URL patterns (Wagtail pages, documents) as open to all."""
+    for pattern in patterns:
+        if hasattr(pattern, "url_patterns"):
+            public_patterns(pattern.url_patterns)
+        else:
+            pattern.callback = login_not_required(pattern.callback)
+    return patterns
+
+
+urlpatterns = [
+    path("", public.accueil, name="accueil"),
+    path("pro/", include("inclusion.urls_pro")),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(public_patterns(list(wagtaildocs_urls.urlpatterns)))),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += [path("", include(public_patterns(list(wagtail_urls.urlpatterns))))]

@@ -1,0 +1,197 @@
+"""Espace pro views: parse → check permission → call a service → render."""
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django_tables2 import RequestConfig
+
+from inclusion import perms
+from inclusion.enums import Role
+from inclusion.filters import BeneficiaireFilter
+from inclusion.forms import BeneficiaireForm, ConnexionForm
+from inclusion.models import Beneficiaire
+from inclusion.services import beneficiaires as services
+from inclusion.services.telephones import mask_phone
+from inclusion.tables import BeneficiaireTable
+
+PAGE_SIZE = 25
+
+
+class ConnexionView(auth_views.LoginView):
+    template_name = "inclusion/pro/connexion.html"
+    authentication_form = ConnexionForm
+    redirect_authenticated_user = True
+
+
+def _require(predicate, user, message):
+    if not predicate(user):
+        raise PermissionDenied(message)
+
+
+def accueil(request):
+    user = request.user
+    memberships = list(user.memberships.actives().select_related("structure"))
+    roles = {m.role for m in memberships}
+    context = {
+        "memberships": memberships,
+        "is_coordinateur": perms.is_coordinateur(user),
+        "is_prescripteur": Role.PRESCRIPTEUR in roles,
+        "is_mediateur": Role.MEDIATEUR in roles,
+        "volontaire_seulement": bool(roles) and roles == {Role.VOLONTAIRE},
+        "can_beneficiaires": perms.can_list_beneficiaires(user),
+    }
+    if context["can_beneficiaires"]:
+        qs = Beneficiaire.objects.for_user(user)
+        context["nb_beneficiaires"] = qs.count()
+        context["derniers"] = qs.select_related("commune").order_by("-cree_le")[:5]
+    return render(request, "inclusion/pro/accueil.html", context)
+
+
+def beneficiaire_list(request):
+    _require(
+        perms.can_list_beneficiaires,
+        request.user,
+        "Les dossiers des personnes sont réservés aux prescripteurs, médiateurs et "
+        "coordinateurs.",
+    )
+    base = Beneficiaire.objects.for_user(request.user).select_related("commune", "quartier")
+    filtre = BeneficiaireFilter(request.GET or None, queryset=base)
+    table = BeneficiaireTable(filtre.qs)
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    return render(
+        request,
+        "inclusion/pro/beneficiaire_list.html",
+        {"filter": filtre, "table": table, "can_create": perms.can_create_beneficiaire(request.user)},
+    )
+
+
+def _get_beneficiaire(request, uuid):
+    _require(
+        perms.can_list_beneficiaires,
+        request.user,
+        "Les dossiers des personnes sont réservés aux prescripteurs, médiateurs et "
+        "coordinateurs.",
+    )
+    # Another structure's file answers 404, not 403: its existence stays hidden.
+    return get_object_or_404(
+        Beneficiaire.objects.for_user(request.user).select_related(
+            "commune", "quartier", "structure", "consentement_sms_par"
+        ),
+        uuid=uuid,
+    )
+
+
+def _apply_service_errors(form, error):
+    if hasattr(error, "error_dict"):
+        for field, errs in error.error_dict.items():
+            target = field if field in form.fields else None
+            for e in errs:
+                form.add_error(target, e)
+    else:
+        form.add_error(None, error)
+
+
+def beneficiaire_create(request):
+    user = request.user
+    _require(
+        perms.can_create_beneficiaire,
+        user,
+        "Seuls les prescripteurs, médiateurs et coordinateurs inscrivent des personnes.",
+    )
+    structures = perms.structures_for_creation(user)
+    form = BeneficiaireForm(request.POST or None, structures=structures)
+    doublons = []
+    if request.method == "POST" and form.is_valid():
+        data = form.service_kwargs()
+        doublons = list(
+            services.find_duplicates(
+                user=user,
+                prenom=data["prenom"],
+                nom=data.get("nom", ""),
+                telephone=data.get("telephone", ""),
+                annee_naissance=data.get("annee_naissance"),
+            )[:10]
+        )
+        if not doublons or request.POST.get("confirmer_doublon") == "1":
+            try:
+                beneficiaire = services.create_beneficiaire(
+                    acteur=user, structure=form.cleaned_data["structure"], **data
+                )
+            except ValidationError as error:
+                _apply_service_errors(form, error)
+            else:
+                messages.success(request, f"{beneficiaire.prenom} est inscrit(e).")
+                return redirect("pro:beneficiaire_detail", uuid=beneficiaire.uuid)
+    return render(
+        request,
+        "inclusion/pro/beneficiaire_form.html",
+        {
+            "form": form,
+            "doublons": doublons,
+            "titre": "Inscrire une personne",
+            "bouton": "Inscrire la personne",
+        },
+        status=200 if not form.errors else 422,
+    )
+
+
+def beneficiaire_detail(request, uuid):
+    beneficiaire = _get_beneficiaire(request, uuid)
+    services.record_beneficiaire_read(acteur=request.user, beneficiaire=beneficiaire)
+    return render(
+        request,
+        "inclusion/pro/beneficiaire_detail.html",
+        {
+            "b": beneficiaire,
+            "telephone_masque": mask_phone(beneficiaire.telephone),
+            "can_edit": perms.can_edit_beneficiaire(request.user, beneficiaire),
+        },
+    )
+
+
+def beneficiaire_update(request, uuid):
+    beneficiaire = _get_beneficiaire(request, uuid)
+    _require(
+        lambda u: perms.can_edit_beneficiaire(u, beneficiaire),
+        request.user,
+        "Vous ne pouvez pas modifier ce dossier.",
+    )
+    initial = {
+        "prenom": beneficiaire.prenom,
+        "nom": beneficiaire.nom,
+        "telephone": beneficiaire.telephone.as_national if beneficiaire.telephone else "",
+        "sans_telephone": not beneficiaire.telephone,
+        "courriel": beneficiaire.courriel,
+        "annee_naissance": beneficiaire.annee_naissance,
+        "tranche_age": beneficiaire.tranche_age,
+        "genre": beneficiaire.genre,
+        "statut": beneficiaire.statut,
+        "commune": beneficiaire.commune,
+        "quartier": beneficiaire.quartier,
+        "notes": beneficiaire.notes,
+        "consentement_sms": beneficiaire.consentement_sms,
+        "consentement_sms_mode": beneficiaire.consentement_sms_mode,
+    }
+    form = BeneficiaireForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_beneficiaire(
+                acteur=request.user, beneficiaire=beneficiaire, **form.service_kwargs()
+            )
+        except ValidationError as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(request, "Les modifications sont enregistrées.")
+            return redirect("pro:beneficiaire_detail", uuid=beneficiaire.uuid)
+    return render(
+        request,
+        "inclusion/pro/beneficiaire_form.html",
+        {
+            "form": form,
+            "b": beneficiaire,
+            "titre": f"Modifier le dossier de {beneficiaire.nom_affiche}",
+            "bouton": "Enregistrer",
+        },
+        status=200 if not form.errors else 422,
+    )

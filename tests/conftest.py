@@ -1,0 +1,25 @@
+import pytest
+
+from inclusion.sms.backends import memory
+
+
+@pytest.fixture(autouse=True)
+def _empty_sms_outbox():
+    memory.outbox.clear()
+    yield
+    memory.outbox.clear()
+
+
+@pytest.fixture
+def sms_outbox():
+    return memory.outbox
+
+
+def pytest_collection_modifyitems(config, items):
+    from django.db import connection
+
+    is_pg = connection.vendor == "postgresql"
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
+    for item in items:
+        if "postgresql" in item.keywords and not is_pg:
+            item.add_marker(skip_pg)
