@@ -19,7 +19,9 @@ class ConnexionForm(AuthenticationForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     error_messages = {
-        "invalid_login": "Adresse e-mail ou mot de passe incorrect. Vérifiez les deux et réessayez.",
+        "invalid_login": (
+            "Adresse e-mail ou mot de passe incorrect. Vérifiez les deux et réessayez."
+        ),
         "inactive": "Ce compte est désactivé. Contactez votre coordinateur.",
     }
 
@@ -28,9 +30,7 @@ class BeneficiaireForm(forms.Form):
     """Fields a professional fills in; the service computes the rest."""
 
     prenom = forms.CharField(label="Prénom", max_length=100)
-    nom = forms.CharField(
-        label="Nom", max_length=100, required=False, help_text="Facultatif."
-    )
+    nom = forms.CharField(label="Nom", max_length=100, required=False, help_text="Facultatif.")
     telephone = forms.CharField(
         label="Téléphone",
         required=False,

@@ -15,9 +15,7 @@ def roles_of(user):
         return frozenset()
     cached = getattr(user, "_inclusion_roles", None)
     if cached is None:
-        cached = frozenset(
-            user.memberships.actives().values_list("structure_id", "role")
-        )
+        cached = frozenset(user.memberships.actives().values_list("structure_id", "role"))
         user._inclusion_roles = cached
     return cached
 

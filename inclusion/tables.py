@@ -41,5 +41,5 @@ class BeneficiaireTable(tables.Table):
             return "Pas de téléphone"
         label = record.telephone.as_national
         if record.type_telephone == "fixe":
-            return format_html("{} <span class=\"badge\">fixe</span>", label)
+            return format_html('{} <span class="badge">fixe</span>', label)
         return label

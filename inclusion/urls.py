@@ -20,6 +20,7 @@ def public_patterns(patterns):
 
 urlpatterns = [
     path("", public.accueil, name="accueil"),
+    path("sante/", public.sante, name="sante"),
     path("pro/", include("inclusion.urls_pro")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(public_patterns(list(wagtaildocs_urls.urlpatterns)))),

@@ -31,9 +31,7 @@ def validate_pivot(value):
     try:
         siret.validate(value)
     except InvalidLength:
-        raise ValidationError(
-            "Le SIRET doit compter 14 chiffres.", code="siret_longueur"
-        ) from None
+        raise ValidationError("Le SIRET doit compter 14 chiffres.", code="siret_longueur") from None
     except InvalidFormat:
         raise ValidationError(
             "Le SIRET ne doit contenir que des chiffres, ou saisissez un numéro RNA (W…).",

@@ -3,7 +3,9 @@
 import os
 
 os.environ.setdefault("DJANGO_DEBUG", "0")
-os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-secret-key-not-for-production-use-0123456789")
+os.environ.setdefault(
+    "DJANGO_SECRET_KEY", "tests-only-secret-key-not-for-production-use-0123456789"
+)
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 
 from inclusion.settings import *  # noqa: E402,F403

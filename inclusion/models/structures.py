@@ -122,7 +122,9 @@ class Lieu(models.Model):
         max_length=500,
         blank=True,
         validators=[validate_opening_hours],
-        help_text="Format OpenStreetMap, par exemple : Mo-Fr 09:00-12:00,14:00-18:00; Sa 09:00-12:00",
+        help_text=(
+            "Format OpenStreetMap, par exemple : Mo-Fr 09:00-12:00,14:00-18:00; Sa 09:00-12:00"
+        ),
     )
     presentation_resume = models.CharField("présentation courte", max_length=280, blank=True)
     presentation_detail = models.TextField("présentation détaillée", blank=True)

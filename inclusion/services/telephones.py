@@ -35,9 +35,7 @@ def parse_phone(saisie):
         )
     kind = phonenumbers.number_type(numero)
     type_ = (
-        TypeTelephone.MOBILE
-        if kind == phonenumbers.PhoneNumberType.MOBILE
-        else TypeTelephone.FIXE
+        TypeTelephone.MOBILE if kind == phonenumbers.PhoneNumberType.MOBILE else TypeTelephone.FIXE
     )
     return Telephone(
         e164=phonenumbers.format_number(numero, phonenumbers.PhoneNumberFormat.E164),

@@ -9,7 +9,6 @@ from inclusion import perms
 from inclusion.enums import Role
 from inclusion.models import Commune, Lieu, Membership, Quartier, Structure, User
 from inclusion.services.journal import write_journal
-
 from inclusion.signals import COORDINATEURS_GROUP
 
 
@@ -51,9 +50,7 @@ def create_structure(*, acteur=None, **champs):
     structure = Structure(**champs)
     structure.full_clean()
     structure.save()
-    write_journal(
-        acteur=acteur, action="structure.creation", objet=structure, structure=structure
-    )
+    write_journal(acteur=acteur, action="structure.creation", objet=structure, structure=structure)
     return structure
 
 
@@ -81,9 +78,7 @@ def qualify_lieu(*, acteur, lieu, le=None):
     lieu.save(
         update_fields=["qualifie_pass", "qualifie_le", "qualifie_par", "qualification_retiree_le"]
     )
-    write_journal(
-        acteur=acteur, action="lieu.qualification", objet=lieu, structure=lieu.structure
-    )
+    write_journal(acteur=acteur, action="lieu.qualification", objet=lieu, structure=lieu.structure)
     return lieu
 
 

@@ -52,8 +52,7 @@ def beneficiaire_list(request):
     _require(
         perms.can_list_beneficiaires,
         request.user,
-        "Les dossiers des personnes sont réservés aux prescripteurs, médiateurs et "
-        "coordinateurs.",
+        "Les dossiers des personnes sont réservés aux prescripteurs, médiateurs et coordinateurs.",
     )
     base = Beneficiaire.objects.for_user(request.user).select_related("commune", "quartier")
     filtre = BeneficiaireFilter(request.GET or None, queryset=base)
@@ -62,7 +61,11 @@ def beneficiaire_list(request):
     return render(
         request,
         "inclusion/pro/beneficiaire_list.html",
-        {"filter": filtre, "table": table, "can_create": perms.can_create_beneficiaire(request.user)},
+        {
+            "filter": filtre,
+            "table": table,
+            "can_create": perms.can_create_beneficiaire(request.user),
+        },
     )
 
 
@@ -70,8 +73,7 @@ def _get_beneficiaire(request, uuid):
     _require(
         perms.can_list_beneficiaires,
         request.user,
-        "Les dossiers des personnes sont réservés aux prescripteurs, médiateurs et "
-        "coordinateurs.",
+        "Les dossiers des personnes sont réservés aux prescripteurs, médiateurs et coordinateurs.",
     )
     # Another structure's file answers 404, not 403: its existence stays hidden.
     return get_object_or_404(

@@ -48,7 +48,9 @@ class LieuFactory(factory.django.DjangoModelFactory):
     horaires = "Mo-Fr 09:00-12:00,14:00-17:00"
 
     class Params:
-        qualifie = factory.Trait(qualifie_pass=True, qualifie_le=factory.LazyFunction(timezone.localdate))
+        qualifie = factory.Trait(
+            qualifie_pass=True, qualifie_le=factory.LazyFunction(timezone.localdate)
+        )
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -108,6 +110,4 @@ class BeneficiaireFactory(factory.django.DjangoModelFactory):
             consentement_sms_le=factory.LazyFunction(timezone.now),
             consentement_sms_mode=enums.ModeConsentement.ORAL,
         )
-        avec_fixe = factory.Trait(
-            telephone="+33536490012", type_telephone=enums.TypeTelephone.FIXE
-        )
+        avec_fixe = factory.Trait(telephone="+33536490012", type_telephone=enums.TypeTelephone.FIXE)
