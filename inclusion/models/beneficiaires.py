@@ -68,11 +68,14 @@ class Beneficiaire(models.Model):
         help_text="Uniquement ce qui est utile à l'accompagnement. Jamais de donnée de santé.",
     )
     consentement_sms = models.BooleanField("accepte de recevoir des SMS", default=False)
-    consentement_sms_le = models.DateTimeField("consentement SMS recueilli le", null=True)
+    consentement_sms_le = models.DateTimeField(
+        "consentement SMS recueilli le", null=True, blank=True
+    )
     consentement_sms_par = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
         verbose_name="consentement recueilli par",
     )
@@ -86,7 +89,7 @@ class Beneficiaire(models.Model):
         verbose_name="structure qui a inscrit la personne",
     )
     cree_par = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     cree_le = models.DateTimeField("inscrit le", default=timezone.now)
     derniere_activite = models.DateTimeField("dernière activité", default=timezone.now)
