@@ -29,7 +29,11 @@ class ConnexionForm(AuthenticationForm):
 class BeneficiaireForm(forms.Form):
     """Fields a professional fills in; the service computes the rest."""
 
-    prenom = forms.CharField(label="Prénom", max_length=100)
+    prenom = forms.CharField(
+        label="Prénom",
+        max_length=100,
+        error_messages={"required": "Indiquez le prénom de la personne."},
+    )
     nom = forms.CharField(label="Nom", max_length=100, required=False, help_text="Facultatif.")
     telephone = forms.CharField(
         label="Téléphone",

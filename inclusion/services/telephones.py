@@ -47,6 +47,6 @@ def mask_phone(e164):
     """Show only the last two digits: "06 •• •• •• 78"."""
     if not e164:
         return ""
-    digits = str(e164)
+    digits = getattr(e164, "as_e164", None) or str(e164)
     national = "0" + digits[3:] if digits.startswith("+33") else digits
     return f"{national[:2]} •• •• •• {national[-2:]}"

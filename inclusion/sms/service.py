@@ -57,7 +57,7 @@ def send_sms(*, beneficiaire, body, kind, about=None, acteur=None):
     if refusal:
         logger.info("sms not sent kind=%s reason=%s", kind, refusal)
         return SmsResult(sent=False, reason=REASONS[refusal])
-    message = SmsMessage(to=str(beneficiaire.telephone), body=body, kind=kind, about=about_label)
+    message = SmsMessage(to=beneficiaire.telephone.as_e164, body=body, kind=kind, about=about_label)
     provider_id = get_backend().send(message)
     write_journal(
         acteur=acteur,

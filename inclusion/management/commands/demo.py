@@ -374,7 +374,10 @@ class Command(BaseCommand):
         people = [(p, n) for p in PRENOMS for n in NOMS]
         rng.shuffle(people)
         quartier_list = sorted(quartiers.items())
-        for i, (prenom, nom) in enumerate(people[:60]):
+        seen = set()
+        for i, (prenom, nom) in enumerate(people):
+            if len(seen) == 60:
+                break
             # Draw every random value first, so a skipped person never shifts the others.
             structure, acteur = registering[i % len(registering)]
             (insee, _), quartier = quartier_list[rng.randrange(len(quartier_list))]
@@ -383,6 +386,9 @@ class Command(BaseCommand):
             tranche = rng.choice(enums.TrancheAge.values)
             genre, statut = rng.choice(enums.Genre.values), rng.choice(enums.Statut.values)
             nom = nom if keep_nom < 0.7 else ""
+            if (structure.pk, prenom, nom) in seen:
+                continue
+            seen.add((structure.pk, prenom, nom))
             if Beneficiaire.objects.filter(structure=structure, prenom=prenom, nom=nom).exists():
                 continue
             kwargs = {}
