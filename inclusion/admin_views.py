@@ -1,0 +1,316 @@
+"""Views of the coordinators' Wagtail admin: journalised create/edit/delete, pass qualification.
+
+The viewsets themselves are assembled in `inclusion/wagtail_hooks.py`. Every save made here
+writes one journal line (ids and field names only, never personal data), and the models' own
+`clean()` runs through the model forms, so their French messages show next to the fields.
+"""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.functional import cached_property
+from django.views.generic import FormView
+from wagtail.admin import messages
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views import generic
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.generic.models import CopyViewMixin
+from wagtail.admin.widgets.button import Button
+from wagtail.permission_policies.base import ModelPermissionPolicy
+
+from inclusion import perms
+from inclusion.models import Lieu, Structure
+from inclusion.services.journal import write_journal
+from inclusion.services.territoire import qualify_lieu, sync_groups, withdraw_qualification
+
+
+class TerritoirePermissionPolicy(ModelPermissionPolicy):
+    """Django model permissions, and on top of them the business rule: coordinators only.
+
+    A user left in the "Coordinateurs" group after their coordinator membership ended, or a
+    Wagtail editor of another group, is refused as well.
+    """
+
+    def user_has_permission(self, user, action):
+        return perms.can_admin_territoire(user) and super().user_has_permission(user, action)
+
+
+# --- Journalised generic views ---------------------------------------------------------------
+
+
+class JournalMixin:
+    """Writes the journal line of each save; `journal_prefix` comes from the viewset."""
+
+    journal_prefix = None
+
+    def journal_structure(self, instance):
+        if isinstance(instance, Structure):
+            return instance
+        return getattr(instance, "structure", None)
+
+    def journal_details(self, instance):
+        return {}
+
+    def journal(self, instance, action, details=None):
+        write_journal(
+            acteur=self.request.user,
+            action=action,
+            objet=instance,
+            structure=self.journal_structure(instance),
+            details={**self.journal_details(instance), **(details or {})},
+        )
+
+
+class JournalCreateView(JournalMixin, generic.CreateView):
+    def journal_action(self, instance):
+        return f"{self.journal_prefix}.creation"
+
+    def save_instance(self):
+        instance = super().save_instance()
+        self.journal(instance, self.journal_action(instance))
+        return instance
+
+
+class JournalCopyView(CopyViewMixin, JournalCreateView):
+    pass
+
+
+class JournalEditView(JournalMixin, generic.EditView):
+    def journal_action(self, instance):
+        return f"{self.journal_prefix}.modification"
+
+    def save_instance(self):
+        instance = super().save_instance()
+        self.journal(
+            instance,
+            self.journal_action(instance),
+            details={"champs": sorted(self.form.changed_data)},
+        )
+        return instance
+
+
+class JournalDeleteView(JournalMixin, generic.DeleteView):
+    def delete_action(self):
+        # Journal first: the object still has its primary key.
+        self.journal(self.object, f"{self.journal_prefix}.suppression")
+        super().delete_action()
+
+
+# --- Memberships: the user's groups follow -------------------------------------------------
+
+
+class MembershipJournalMixin:
+    def journal_details(self, instance):
+        return {"role": instance.role, "utilisateur": instance.user_id}
+
+
+class MembershipCreateView(MembershipJournalMixin, JournalCreateView):
+    def journal_action(self, instance):
+        return "membre.ajout"
+
+    def save_instance(self):
+        instance = super().save_instance()
+        sync_groups(instance.user)
+        return instance
+
+
+class MembershipCopyView(CopyViewMixin, MembershipCreateView):
+    pass
+
+
+class MembershipEditView(MembershipJournalMixin, JournalEditView):
+    def journal_action(self, instance):
+        if "active" in self.form.changed_data:
+            return "membre.ajout" if instance.active else "membre.retrait"
+        return "membre.modification"
+
+    def save_instance(self):
+        ancien_user_id = self.form.initial.get("user")
+        instance = super().save_instance()
+        sync_groups(instance.user)
+        if ancien_user_id and ancien_user_id != instance.user_id:
+            ancien = get_user_model().objects.filter(pk=ancien_user_id).first()
+            if ancien is not None:
+                sync_groups(ancien)
+        return instance
+
+
+class MembershipDeleteView(MembershipJournalMixin, JournalDeleteView):
+    def delete_action(self):
+        user = self.object.user
+        super().delete_action()
+        sync_groups(user)
+
+
+# --- Lieux: qualification for the pass numérique ------------------------------------------
+
+
+def etat_qualification(lieu):
+    """One French sentence: qualified (when, by whom), withdrawn (when), or never qualified."""
+    if lieu.qualifie_pass:
+        texte = f"Qualifié le {date_format(lieu.qualifie_le, 'SHORT_DATE_FORMAT')}"
+        if lieu.qualifie_par_id:
+            texte += f" par {lieu.qualifie_par}"
+        return texte
+    if lieu.qualification_retiree_le:
+        return (
+            "Qualification retirée le "
+            f"{date_format(lieu.qualification_retiree_le, 'SHORT_DATE_FORMAT')}"
+        )
+    return "Non qualifié"
+
+
+class QualificationColumn(Column):
+    def __init__(self, **kwargs):
+        super().__init__(
+            "qualification",
+            label="Pass numérique",
+            accessor=etat_qualification,
+            sort_key="qualifie_pass",
+            **kwargs,
+        )
+
+
+def qualification_button(lieu, url_namespace, **kwargs):
+    """The qualify or withdraw link of a place, or None."""
+    if lieu.qualifie_pass:
+        label, name, icon = "Retirer la qualification pass", "retirer_qualification", "cross"
+    else:
+        label, name, icon = "Qualifier pour le pass numérique", "qualifier", "check"
+    return Button(
+        label, url=reverse(f"{url_namespace}:{name}", args=[lieu.pk]), icon_name=icon, **kwargs
+    )
+
+
+class LieuIndexView(generic.IndexView):
+    url_namespace = None
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if perms.can_qualify_lieu(self.request.user, instance):
+            buttons.append(qualification_button(instance, self.url_namespace, priority=25))
+        return buttons
+
+
+class LieuEditView(JournalEditView):
+    url_namespace = None
+    template_name = "inclusion/admin/lieu_edit.html"
+
+    @cached_property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        if perms.can_qualify_lieu(self.request.user, self.object):
+            buttons.append(qualification_button(self.object, self.url_namespace, priority=15))
+        return buttons
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["etat_qualification"] = etat_qualification(self.object)
+        if perms.can_qualify_lieu(self.request.user, self.object):
+            context["qualification_button"] = qualification_button(self.object, self.url_namespace)
+        return context
+
+
+class RetraitForm(forms.Form):
+    motif = forms.CharField(
+        label="Motif du retrait (facultatif)",
+        max_length=200,
+        required=False,
+        help_text="Par exemple : le lieu ne propose plus d'accompagnement. Pas de nom de personne.",
+    )
+
+
+class ConfirmationForm(forms.Form):
+    pass
+
+
+class QualificationBaseView(WagtailAdminTemplateMixin, FormView):
+    """Confirm, then call the service; the service checks the rule and writes the journal."""
+
+    model = Lieu
+    url_namespace = None
+    index_url_name = None
+    edit_url_name = None
+    header_icon = "site"
+    template_name = "inclusion/admin/qualification_confirm.html"
+    form_class = ConfirmationForm
+    page_title = ""
+    bouton = ""
+    explication = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.object = get_object_or_404(
+            Lieu.objects.select_related("structure", "commune"), pk=kwargs["pk"]
+        )
+        if not perms.can_qualify_lieu(request.user, self.object):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return str(self.object)
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse(self.index_url_name), "label": "Lieux"},
+            {"url": reverse(self.edit_url_name, args=[self.object.pk]), "label": str(self.object)},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+    def get_success_url(self):
+        return reverse(self.index_url_name)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            object=self.object,
+            etat_qualification=etat_qualification(self.object),
+            bouton=self.bouton,
+            explication=self.explication,
+            cancel_url=self.get_success_url(),
+        )
+        return context
+
+    def action(self, form):
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            self.action(form)
+        except ValidationError as error:
+            messages.error(self.request, " ".join(error.messages))
+        else:
+            messages.success(self.request, self.success_message % {"lieu": self.object})
+        return redirect(self.get_success_url())
+
+
+class QualifierLieuView(QualificationBaseView):
+    page_title = "Qualifier pour le pass numérique"
+    bouton = "Oui, qualifier ce lieu"
+    explication = (
+        "Une fois qualifié, ce lieu peut accepter et encaisser les chèques du pass numérique. "
+        "La date et votre nom sont enregistrés."
+    )
+    success_message = "« %(lieu)s » est qualifié pour le pass numérique."
+
+    def action(self, form):
+        qualify_lieu(acteur=self.request.user, lieu=self.object)
+
+
+class RetirerQualificationView(QualificationBaseView):
+    page_title = "Retirer la qualification pass numérique"
+    form_class = RetraitForm
+    bouton = "Oui, retirer la qualification"
+    explication = (
+        "Ce lieu ne pourra plus encaisser de chèques du pass numérique. "
+        "La date de qualification reste enregistrée."
+    )
+    success_message = "La qualification de « %(lieu)s » est retirée."
+
+    def action(self, form):
+        withdraw_qualification(
+            acteur=self.request.user, lieu=self.object, motif=form.cleaned_data["motif"]
+        )

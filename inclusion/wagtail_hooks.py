@@ -1,0 +1,259 @@
+"""The coordinators' "Territoire" menu in the Wagtail admin.
+
+Communes, quartiers, structures, lieux and rattachements are edited here by coordinators only
+(`perms.can_admin_territoire`); every save is journalised (see `inclusion/admin_views.py`).
+These models are not indexed by Wagtail search: `search_backend_name = None` makes the listing
+search use the database (`icontains` on `search_fields`).
+"""
+
+from django.urls import path
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.ui.tables import BooleanColumn, Column
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+
+from inclusion import admin_views
+from inclusion.models import Commune, Lieu, Membership, Quartier, Structure
+
+
+class TerritoireViewSet(ModelViewSet):
+    """Base of the territory viewsets: coordinators only, journalised saves, database search."""
+
+    journal_prefix = None
+    add_view_class = admin_views.JournalCreateView
+    edit_view_class = admin_views.JournalEditView
+    delete_view_class = admin_views.JournalDeleteView
+    copy_view_class = admin_views.JournalCopyView
+    search_backend_name = None
+    list_per_page = 50
+    add_item_label = None
+
+    @property
+    def permission_policy(self):
+        return admin_views.TerritoirePermissionPolicy(self.model)
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(journal_prefix=self.journal_prefix, **kwargs)
+
+    def get_index_view_kwargs(self, **kwargs):
+        if self.add_item_label:
+            kwargs.setdefault("add_item_label", self.add_item_label)
+        return super().get_index_view_kwargs(**kwargs)
+
+
+class CommuneViewSet(TerritoireViewSet):
+    model = Commune
+    name = "communes"
+    icon = "globe"
+    menu_label = "Communes"
+    add_item_label = "Ajouter une commune"
+    journal_prefix = "commune"
+    copy_view_enabled = False
+    list_display = ["nom", "code_insee", "codes_postaux"]
+    search_fields = ["nom", "code_insee", "codes_postaux"]
+    form_fields = ["nom", "code_insee", "codes_postaux"]
+
+
+class QuartierViewSet(TerritoireViewSet):
+    model = Quartier
+    name = "quartiers"
+    icon = "pick"
+    menu_label = "Quartiers"
+    add_item_label = "Ajouter un quartier"
+    journal_prefix = "quartier"
+    copy_view_enabled = False
+    list_display = [
+        "nom",
+        "commune",
+        BooleanColumn("prioritaire", label="QPV", sort_key="prioritaire"),
+        "code_qpv",
+    ]
+    list_filter = ["commune", "prioritaire"]
+    search_fields = ["nom", "code_qpv", "commune__nom"]
+    form_fields = ["commune", "nom", "prioritaire", "code_qpv"]
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(
+            queryset=Quartier.objects.select_related("commune"), **kwargs
+        )
+
+
+class StructureViewSet(TerritoireViewSet):
+    model = Structure
+    name = "structures"
+    icon = "group"
+    menu_label = "Structures"
+    add_item_label = "Ajouter une structure"
+    journal_prefix = "structure"
+    copy_view_enabled = False
+    list_display = [
+        "nom",
+        "type",
+        "commune",
+        "pivot",
+        BooleanColumn("active", label="Active", sort_key="active"),
+    ]
+    list_filter = ["type", "commune", "active"]
+    search_fields = ["nom", "pivot", "commune__nom", "contact_nom"]
+    form_fields = [
+        "nom",
+        "pivot",
+        "type",
+        "commune",
+        "adresse",
+        "telephone",
+        "courriel",
+        "contact_nom",
+        "active",
+    ]
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(
+            queryset=Structure.objects.select_related("commune"), **kwargs
+        )
+
+
+class LieuViewSet(TerritoireViewSet):
+    """Every field of the national places standard; the pass qualification has its own views."""
+
+    model = Lieu
+    name = "lieux"
+    icon = "home"
+    menu_label = "Lieux"
+    add_item_label = "Ajouter un lieu"
+    journal_prefix = "lieu"
+    index_view_class = admin_views.LieuIndexView
+    edit_view_class = admin_views.LieuEditView
+    list_display = [
+        "nom",
+        "structure",
+        "commune",
+        admin_views.QualificationColumn(),
+        BooleanColumn("actif", label="Actif", sort_key="actif"),
+    ]
+    list_filter = ["commune", "structure", "qualifie_pass", "actif"]
+    search_fields = ["nom", "adresse", "pivot", "structure__nom", "commune__nom"]
+    # qualifie_pass, qualifie_le, qualifie_par and qualification_retiree_le are not editable:
+    # they change only through qualify_lieu / withdraw_qualification.
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("structure"),
+                FieldPanel("nom"),
+                FieldPanel("pivot"),
+                FieldPanel("typologie"),
+                FieldPanel("structure_parente"),
+                FieldPanel("actif"),
+            ],
+            heading="Identité",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("commune"),
+                FieldPanel("quartier"),
+                FieldRowPanel([FieldPanel("code_postal"), FieldPanel("adresse")]),
+                FieldPanel("complement_adresse"),
+                FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+                FieldPanel("itinerance"),
+            ],
+            heading="Adresse",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("telephone"),
+                FieldPanel("courriels"),
+                FieldPanel("site_web"),
+                FieldPanel("prise_rdv"),
+                FieldPanel("horaires"),
+            ],
+            heading="Contact et horaires",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("presentation_resume"),
+                FieldPanel("presentation_detail"),
+                FieldPanel("services"),
+                FieldPanel("publics_specifiquement_adresses"),
+                FieldPanel("prise_en_charge_specifique"),
+                FieldPanel("frais_a_charge"),
+                FieldPanel("modalites_acces"),
+                FieldPanel("modalites_accompagnement"),
+            ],
+            heading="Services",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("dispositif_programmes_nationaux"),
+                FieldPanel("formations_labels"),
+                FieldPanel("autres_formations_labels"),
+            ],
+            heading="Dispositifs, formations et labels",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("fiche_acces_libre"),
+                FieldPanel("accessible_pmr"),
+                FieldPanel("source"),
+            ],
+            heading="Accessibilité et source",
+        ),
+    ]
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(url_namespace=self.url_namespace, **kwargs)
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(
+            queryset=Lieu.objects.select_related("structure", "commune", "qualifie_par"),
+            **kwargs,
+        )
+
+    def get_urlpatterns(self):
+        qualifier = self.construct_view(admin_views.QualifierLieuView)
+        retirer = self.construct_view(admin_views.RetirerQualificationView)
+        return [
+            *super().get_urlpatterns(),
+            path("qualifier/<int:pk>/", qualifier, name="qualifier"),
+            path("retirer-qualification/<int:pk>/", retirer, name="retirer_qualification"),
+        ]
+
+
+class MembershipViewSet(TerritoireViewSet):
+    model = Membership
+    name = "rattachements"
+    icon = "user"
+    menu_label = "Rattachements"
+    add_item_label = "Ajouter un rattachement"
+    journal_prefix = "membre"
+    add_view_class = admin_views.MembershipCreateView
+    edit_view_class = admin_views.MembershipEditView
+    delete_view_class = admin_views.MembershipDeleteView
+    copy_view_class = admin_views.MembershipCopyView
+    list_display = [
+        "user",
+        Column("email", label="Adresse e-mail", accessor="user.email", sort_key="user__email"),
+        "structure",
+        "role",
+        BooleanColumn("active", label="Active", sort_key="active"),
+        Column("cree_le", label="Créé le", sort_key="cree_le"),
+    ]
+    list_filter = ["role", "structure", "active"]
+    search_fields = ["user__email", "user__first_name", "user__last_name", "structure__nom"]
+    form_fields = ["user", "structure", "role", "active"]
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(
+            queryset=Membership.objects.select_related("user", "structure"), **kwargs
+        )
+
+
+class TerritoireViewSetGroup(ModelViewSetGroup):
+    menu_label = "Territoire"
+    menu_icon = "site"
+    menu_order = 250
+    items = (CommuneViewSet, QuartierViewSet, StructureViewSet, LieuViewSet, MembershipViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_territoire_viewsets():
+    return TerritoireViewSetGroup()
