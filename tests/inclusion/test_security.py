@@ -1,0 +1,61 @@
+import pytest
+from django.urls import reverse
+
+from inclusion.enums import Role
+from tests.inclusion.factories import member
+
+pytestmark = pytest.mark.django_db
+
+
+def test_pages_send_a_strict_content_security_policy(client):
+    response = client.get(reverse("pro:connexion"))
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_login_locks_after_repeated_failures(client, settings):
+    settings.AXES_ENABLED = True
+    user = member(Role.PRESCRIPTEUR)
+    url = reverse("pro:connexion")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(url, {"username": user.email, "password": "mauvais"})
+    response = client.post(url, {"username": user.email, "password": "mot-de-passe-test-123"})
+    assert response.status_code == 429
+    assert "bloquée" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_public_home_and_health_check_need_no_login(client):
+    assert client.get("/").status_code == 200
+    health = client.get(reverse("sante"))
+    assert health.status_code == 200 and health.content == b"ok"
+
+
+def test_login_redirects_back_to_next(client):
+    user = member(Role.PRESCRIPTEUR)
+    target = reverse("pro:beneficiaire_list")
+    response = client.post(
+        f"{reverse('pro:connexion')}?next={target}",
+        {"username": user.email, "password": "mot-de-passe-test-123", "next": target},
+    )
+    assert response["Location"] == target
+
+
+def test_logout_needs_post(client):
+    client.force_login(member(Role.PRESCRIPTEUR))
+    assert client.get(reverse("pro:deconnexion")).status_code == 405
+    response = client.post(reverse("pro:deconnexion"))
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_kiosk_base_template_renders_accessible_skeleton(rf):
+    from django.template.loader import render_to_string
+
+    html = render_to_string("inclusion/base_kiosque.html", request=rf.get("/kiosque/"))
+    assert '<html lang="fr"' in html
+    assert 'class="skip-link"' in html
+    assert "<script" not in html and "style=" not in html
