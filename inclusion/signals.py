@@ -1,3 +1,5 @@
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 
 COORDINATEURS_GROUP = "Coordinateurs"
@@ -27,6 +29,9 @@ def ensure_coordinateurs_group(sender=None, using="default", **kwargs):
     """Create the coordinators' group with its permissions; idempotent."""
     if getattr(sender, "name", "inclusion") != "inclusion":
         return
+    # "inclusion" comes before django.contrib.auth in INSTALLED_APPS, so on a fresh database
+    # its permissions do not exist yet when this runs: create them first (idempotent).
+    create_permissions(global_apps.get_app_config("inclusion"), verbosity=0, using=using)
     group, _ = Group.objects.using(using).get_or_create(name=COORDINATEURS_GROUP)
     wanted = []
     for app_label, codename in COORDINATEUR_PERMISSIONS:

@@ -16,7 +16,6 @@ from inclusion.services.territoire import sync_groups
 from inclusion.signals import (
     COORDINATEUR_PERMISSIONS,
     COORDINATEURS_GROUP,
-    ensure_coordinateurs_group,
 )
 from tests.inclusion.factories import (
     CommuneFactory,
@@ -39,23 +38,11 @@ LISTES = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _groupe_coordinateurs_complet():
-    """On a fresh database the post_migrate handler runs before auth has created the
-    inclusion permissions (see test below); complete the group as a second migrate would."""
-    ensure_coordinateurs_group()
-
-
-@pytest.mark.xfail(
-    reason="inclusion/signals.py runs before django.contrib.auth's create_permissions on a "
-    "fresh database: the group only gets wagtailadmin.access_admin until a second migrate",
-    strict=False,
-)
 def test_groupe_coordinateurs_complet_des_le_premier_migrate():
     groupe = Group.objects.get(name=COORDINATEURS_GROUP)
     groupe.permissions.clear()
-    # What the test database got from migrate is gone with the autouse fixture above, so
-    # replay the post_migrate signal the way migrate sends it, app by app.
+    # Replay the post_migrate signal the way migrate sends it on a fresh database, app by app,
+    # with the inclusion permissions not created yet.
     from django.apps import apps
     from django.core.management.sql import emit_post_migrate_signal
 
