@@ -124,31 +124,6 @@ def seed(rows):
     )
 
 
-def migrate_with_trigger_workaround():
-    """Fallback when inclusion 0002 fails on PostgreSQL.
-
-    Its RunPython calls schema_editor.execute(CREATE) with the default params=(), so psycopg
-    reads the '%' of the RAISE message as a placeholder. Run the same SQL without parameters,
-    mark 0002 applied, then migrate the rest.
-    """
-    sys.path.insert(0, os.environ["BENCH_APP_DIR"])
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "inclusion.settings")
-    import django
-
-    django.setup()
-    import importlib
-
-    from django.core.management import call_command
-    from django.db import connection
-
-    trigger = importlib.import_module("inclusion.migrations.0002_journal_append_only_trigger")
-    call_command("migrate", "inclusion", "0001", verbosity=0)
-    with connection.cursor() as cursor:
-        cursor.execute(trigger.CREATE)
-    call_command("migrate", "inclusion", "0002", fake=True, verbosity=0)
-    call_command("migrate", verbosity=0)
-
-
 # --- Orchestration -------------------------------------------------------------------------
 
 
@@ -302,11 +277,7 @@ def main():
     )
     # Internal modes, run in a child process with the bench environment.
     parser.add_argument("--seed", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--migrate-workaround", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.migrate_workaround:
-        migrate_with_trigger_workaround()
-        return
     if args.seed is not None:
         seed(args.seed)
         return
@@ -344,16 +315,7 @@ def main():
         pg_admin(f'DROP DATABASE IF EXISTS "{args.db_name}" WITH (FORCE)')
         pg_admin(f'CREATE DATABASE "{args.db_name}"')
         t0 = time.monotonic()
-        migrate_workaround = False
-        proc = run([PYTHON, "manage.py", "migrate", "--noinput"], env, check=False)
-        if proc.returncode != 0:
-            if "incomplete placeholder" not in proc.stderr:
-                sys.stderr.write(proc.stderr[-4000:])
-                raise SystemExit("migrate failed")
-            # Known app bug (see migrate_with_trigger_workaround); measured anyway, flagged.
-            say("WARNING: migrate failed on inclusion 0002 ('%' placeholder); using workaround")
-            migrate_workaround = True
-            run([PYTHON, __file__, "--migrate-workaround"], env)
+        run([PYTHON, "manage.py", "migrate", "--noinput"], env)
         say(f"migrate: {time.monotonic() - t0:.1f} s")
         t0 = time.monotonic()
         # Manifest storage (DEBUG off) needs collected static files to render templates.
@@ -436,7 +398,6 @@ def main():
             },
             "versions": versions(),
             "list_check": {"status": status, "rows_on_first_page": rows_on_page},
-            "migrate_workaround_inclusion_0002": migrate_workaround,
             "results": results,
             "queries_seen_by_test_client": seeded["queries"],
             "ratio_sante_over_list": round(ratio, 2),
