@@ -12,11 +12,16 @@ class ConnexionForm(AuthenticationForm):
     username = forms.EmailField(
         label="Adresse e-mail",
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+        error_messages={
+            "required": "Indiquez votre adresse e-mail.",
+            "invalid": "Cette adresse e-mail n'est pas valide (exemple : prenom.nom@mairie.fr).",
+        },
     )
     password = forms.CharField(
         label="Mot de passe",
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Indiquez votre mot de passe."},
     )
     error_messages = {
         "invalid_login": (
@@ -52,7 +57,7 @@ class BeneficiaireForm(forms.Form):
     )
     tranche_age = forms.ChoiceField(
         label="Tranche d'âge",
-        choices=[("", "Calculée depuis l'année de naissance")] + enums.TrancheAge.choices,
+        choices=[("", "Selon l'année de naissance")] + enums.TrancheAge.choices,
         required=False,
     )
     genre = forms.ChoiceField(

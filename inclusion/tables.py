@@ -9,7 +9,7 @@ class BeneficiaireTable(tables.Table):
     nom_affiche = tables.Column(
         verbose_name="Personne", order_by=("prenom", "nom"), accessor="prenom"
     )
-    telephone = tables.Column(verbose_name="Téléphone", orderable=False)
+    telephone = tables.Column(verbose_name="Téléphone", orderable=False, default="Pas de téléphone")
     commune = tables.Column(verbose_name="Commune", accessor="commune__nom")
     quartier = tables.Column(verbose_name="Quartier", accessor="quartier__nom")
     tranche_age = tables.Column(verbose_name="Âge")
