@@ -38,6 +38,17 @@ class TerritoirePermissionPolicy(ModelPermissionPolicy):
         return perms.can_admin_territoire(user) and super().user_has_permission(user, action)
 
 
+class JournalReadOnlyPolicy(ModelPermissionPolicy):
+    """The journal is read by coordinators and written by the services only: no add, no
+    change, no delete, whatever the Django permissions say."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and perms.can_admin_territoire(user)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
 # --- Journalised generic views ---------------------------------------------------------------
 
 

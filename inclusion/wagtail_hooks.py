@@ -13,7 +13,7 @@ from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from inclusion import admin_views
-from inclusion.models import Commune, Lieu, Membership, Quartier, Structure
+from inclusion.models import Commune, Journal, Lieu, Membership, Quartier, Structure
 
 
 class TerritoireViewSet(ModelViewSet):
@@ -247,11 +247,44 @@ class MembershipViewSet(TerritoireViewSet):
         )
 
 
+class JournalViewSet(ModelViewSet):
+    """Read-only access journal for coordinators (CNIL): who did what, on which object."""
+
+    model = Journal
+    name = "journal"
+    icon = "history"
+    menu_label = "Journal"
+    search_backend_name = None
+    list_per_page = 100
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    list_display = ["quand", "acteur", "action", "objet_type", "objet_id", "structure"]
+    list_filter = ["action", "structure", "quand"]
+    search_fields = ["action", "objet_type", "objet_id", "acteur__email"]
+    form_fields = ["action"]  # never rendered: the policy refuses add and change
+
+    @property
+    def permission_policy(self):
+        return admin_views.JournalReadOnlyPolicy(self.model)
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(
+            queryset=Journal.objects.select_related("acteur", "structure"), **kwargs
+        )
+
+
 class TerritoireViewSetGroup(ModelViewSetGroup):
     menu_label = "Territoire"
     menu_icon = "site"
     menu_order = 250
-    items = (CommuneViewSet, QuartierViewSet, StructureViewSet, LieuViewSet, MembershipViewSet)
+    items = (
+        CommuneViewSet,
+        QuartierViewSet,
+        StructureViewSet,
+        LieuViewSet,
+        MembershipViewSet,
+        JournalViewSet,
+    )
 
 
 @hooks.register("register_admin_viewset")

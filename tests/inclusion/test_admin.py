@@ -438,3 +438,21 @@ def test_qualification_refusee_a_un_editeur_wagtail(client, editeur_wagtail, act
 
 def test_qualification_lieu_inconnu(coord_client):
     assert coord_client.get("/admin/lieux/qualifier/999999/").status_code == 404
+
+
+def test_journal_is_read_only_for_coordinators(coord_client, client):
+    from inclusion.models import Journal
+    from inclusion.services.journal import write_journal
+
+    line = write_journal(acteur=None, action="beneficiaire.consultation")
+    response = coord_client.get("/admin/journal/")
+    assert response.status_code == 200
+    assert "beneficiaire.consultation" in response.content.decode()
+    assert coord_client.get("/admin/journal/?action=beneficiaire.consultation").status_code == 200
+    assert coord_client.get(f"/admin/journal/inspect/{line.pk}/").status_code == 200
+    assert coord_client.get("/admin/journal/new/").status_code in (302, 403)
+    assert coord_client.get(f"/admin/journal/edit/{line.pk}/").status_code in (302, 403)
+    assert coord_client.post(f"/admin/journal/delete/{line.pk}/").status_code in (302, 403)
+    assert Journal.objects.filter(pk=line.pk).exists()
+    client.force_login(member(Role.PRESCRIPTEUR))
+    assert client.get("/admin/journal/").status_code in (302, 403)
