@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from inclusion import perms
+from inclusion import perms, registry
 
 
 def plateforme(request):
@@ -10,4 +10,5 @@ def plateforme(request):
     if user is not None and user.is_authenticated:
         context["can_see_beneficiaires"] = perms.can_list_beneficiaires(user)
         context["is_coordinateur_nav"] = perms.is_coordinateur(user)
+        context["pro_entries"] = registry.pro_entries_for(user)
     return context

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from stdnum import luhn
 
-from inclusion import enums
+from inclusion import enums, registry
 from inclusion.enums import Role
 from inclusion.models import Beneficiaire, Commune, Lieu, Quartier, Structure, User
 from inclusion.services import beneficiaires as benef_services
@@ -269,8 +269,20 @@ class Command(BaseCommand):
         communes, quartiers = self.build_territory()
         structures = self.build_structures(communes)
         users = self.build_accounts(structures)
-        self.build_lieux(structures, communes, quartiers, users["coordinateur@demo.example"])
+        lieux = self.build_lieux(
+            structures, communes, quartiers, users["coordinateur@demo.example"]
+        )
         self.build_beneficiaires(structures, communes, quartiers, users)
+        context = {
+            "communes": communes,
+            "quartiers": quartiers,
+            "structures": structures,
+            "users": users,
+            "lieux": lieux,
+        }
+        # Higher layers (pass numérique, ateliers…) add their demo data through the registry.
+        for builder in registry.demo_builders():
+            self.created += builder(context)
 
     def build_territory(self):
         communes, quartiers = {}, {}
@@ -323,6 +335,7 @@ class Command(BaseCommand):
         return users
 
     def build_lieux(self, structures, communes, quartiers, coordinateur):
+        lieux = {}
         for i, (key, nom, insee, quartier, adresse, horaires, services, pmr, qualifie) in enumerate(
             LIEUX
         ):
@@ -362,6 +375,8 @@ class Command(BaseCommand):
             if qualifie and not lieu.qualifie_pass and lieu.qualification_retiree_le is None:
                 territoire.qualify_lieu(acteur=coordinateur, lieu=lieu)
                 self.created += 1
+            lieux[nom] = lieu
+        return lieux
 
     def build_beneficiaires(self, structures, communes, quartiers, users):
         rng = random.Random(2026)  # same people on every run

@@ -1,0 +1,41 @@
+"""Registries through which higher layers plug into the socle (called from AppConfig.ready()).
+
+The socle never imports a higher layer: it asks these registries instead.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ProEntry:
+    """A section of the espace pro: a menu link and a card on the home page."""
+
+    label: str
+    url_name: str
+    description: str
+    allowed: object  # callable(user) -> bool
+    order: int = 100
+
+
+_pro_entries = {}
+_demo_builders = {}
+
+
+def register_pro_entry(entry):
+    _pro_entries[entry.url_name] = entry
+
+
+def pro_entries_for(user):
+    return sorted(
+        (e for e in _pro_entries.values() if e.allowed(user)), key=lambda e: (e.order, e.label)
+    )
+
+
+def register_demo_builder(name, builder, order=100):
+    """`builder(context)` adds demo data through the services and returns how many objects it
+    created; `context` holds the socle's demo objects (structures, users, lieux…)."""
+    _demo_builders[name] = (order, builder)
+
+
+def demo_builders():
+    return [b for _, b in sorted(_demo_builders.values(), key=lambda item: item[0])]

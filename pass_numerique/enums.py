@@ -1,0 +1,41 @@
+from django.db import models
+
+
+class StatutProgramme(models.TextChoices):
+    BROUILLON = "brouillon", "Brouillon"
+    ACTIF = "actif", "Actif"
+    CLOS = "clos", "Clos"
+
+
+class StatutCarnet(models.TextChoices):
+    EMIS = "emis", "Émis"
+    REMIS = "remis", "Remis à la personne"
+    ENTAME = "entame", "Entamé"
+    EPUISE = "epuise", "Épuisé"
+    EXPIRE = "expire", "Expiré"
+    BLOQUE = "bloque", "Bloqué"
+    ANNULE = "annule", "Annulé"
+
+
+# A carnet in one of these states still has chèques a lieu may redeem.
+CARNET_UTILISABLE = (StatutCarnet.EMIS, StatutCarnet.REMIS, StatutCarnet.ENTAME)
+
+
+class StatutCheque(models.TextChoices):
+    VALIDE = "valide", "Valide"
+    ENCAISSE = "encaisse", "Encaissé"
+    REMBOURSE = "rembourse", "Remboursé"
+    ANNULE = "annule", "Annulé"
+    EXPIRE = "expire", "Expiré"
+
+
+class Prestation(models.TextChoices):
+    ATELIER = "atelier", "Atelier collectif"
+    ACCOMPAGNEMENT = "accompagnement", "Accompagnement individuel"
+    MATERIEL = "materiel", "Accès au matériel"
+    AUTRE = "autre", "Autre"
+
+
+class StatutReleve(models.TextChoices):
+    A_PAYER = "a_payer", "À payer"
+    PAYE = "paye", "Payé"

@@ -1,0 +1,55 @@
+"""What the holder of a carnet may see with its code: no personal data beyond the first name."""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from inclusion.models import Lieu
+from pass_numerique import codes
+from pass_numerique.enums import CARNET_UTILISABLE, StatutCheque
+from pass_numerique.models import Carnet
+
+
+@dataclass
+class MonPass:
+    prenom: str
+    restants: int
+    total: int
+    fin_validite: object
+    date_limite: object
+    utilisable: bool
+    statut_label: str
+    lieux: list
+
+
+def lieux_acceptant(programme):
+    """Qualified, active lieux where this programme's chèques are accepted."""
+    qs = Lieu.objects.filter(qualifie_pass=True, actif=True).select_related("commune")
+    if programme.lieux.exists():
+        qs = qs.filter(pk__in=programme.lieux.values("pk"))
+    if programme.communes.exists():
+        qs = qs.filter(commune__in=programme.communes.all())
+    return qs.order_by("commune__nom", "nom")
+
+
+def lookup(code):
+    """MonPass for a carnet code, or None (unknown code). Raises codes.InvalidCode on typos."""
+    clean = codes.normalize(code)
+    carnet = (
+        Carnet.objects.select_related("programme", "beneficiaire")
+        .filter(code_hash=codes.digest(clean))
+        .first()
+    )
+    if carnet is None:
+        return None
+    restants = carnet.cheques.filter(Q(statut=StatutCheque.VALIDE)).count()
+    return MonPass(
+        prenom=carnet.beneficiaire.prenom if carnet.beneficiaire_id else "",
+        restants=restants if carnet.statut in CARNET_UTILISABLE else 0,
+        total=carnet.nb_cheques,
+        fin_validite=carnet.programme.fin_validite,
+        date_limite=carnet.programme.date_limite,
+        utilisable=carnet.statut in CARNET_UTILISABLE and restants > 0,
+        statut_label=carnet.get_statut_display(),
+        lieux=list(lieux_acceptant(carnet.programme)),
+    )
