@@ -194,6 +194,8 @@ SMS_BACKEND = os.environ.get("SMS_BACKEND", "inclusion.sms.backends.console.Cons
 SMS_SENDER_NAME = os.environ.get("SMS_SENDER_NAME", "INCLUSION")
 HELP_PHONE = os.environ.get("INCLUSION_HELP_PHONE", "05 00 00 00 00")
 PLATFORM_NAME = os.environ.get("INCLUSION_PLATFORM_NAME", "Inclusion numérique")
+# Public address printed in QR codes and SMS links (no trailing slash).
+SITE_URL = os.environ.get("INCLUSION_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Wagtail
 WAGTAIL_SITE_NAME = PLATFORM_NAME

@@ -23,6 +23,7 @@ urlpatterns = [
     path("sante/", public.sante, name="sante"),
     path("pro/", include("inclusion.urls_pro")),
     # Higher layers are wired by dotted path only: the socle imports none of them.
+    path("pro/pass/gestion/", include("pass_numerique.urls_gestion")),
     path("pro/pass/", include("pass_numerique.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(public_patterns(list(wagtaildocs_urls.urlpatterns)))),
