@@ -176,6 +176,9 @@ class Carnet(models.Model):
         "statut", max_length=20, choices=StatutCarnet.choices, default=StatutCarnet.EMIS
     )
     nb_cheques = models.PositiveSmallIntegerField("nombre de chèques")
+    nb_cheques_utilises = models.PositiveSmallIntegerField(
+        "chèques utilisés", default=0, editable=False
+    )
     fin_validite = models.DateField("fin de validité")
     emis_le = models.DateTimeField("émis le")
     emis_par = models.ForeignKey(
@@ -202,6 +205,12 @@ class Carnet(models.Model):
         verbose_name = "carnet"
         verbose_name_plural = "carnets"
         indexes = [models.Index(fields=["structure", "statut"], name="carnet_structure_statut")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(nb_cheques_utilises__lte=F("nb_cheques")),
+                name="carnet_utilises_au_plus_nb_cheques",
+            ),
+        ]
 
     def __str__(self):
         return f"Carnet n° {self.numero}"

@@ -4,6 +4,15 @@ from inclusion.sms.backends import memory
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _empty_sms_outbox():
     memory.outbox.clear()
     yield

@@ -3,16 +3,16 @@
 import datetime
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Case, Exists, F, OuterRef, Value, When
 from django.utils import timezone
 
-from inclusion.models import Journal
-from inclusion.services.beneficiaires import touch_activity
 from inclusion.services.journal import write_journal
 from pass_numerique import codes, perms
 from pass_numerique.enums import CARNET_UTILISABLE, StatutCarnet, StatutCheque, StatutProgramme
-from pass_numerique.models import Carnet, Cheque, Encaissement
+from pass_numerique.models import Carnet, Cheque, Encaissement, Programme
 
 MAX_FAILED_CHECKS = 10
 FAILED_CHECKS_WINDOW = datetime.timedelta(minutes=15)
@@ -57,11 +57,20 @@ def check_cheque(*, code, lieu=None, today=None):
         clean = codes.normalize(code)
     except codes.InvalidCode as error:
         return _refuse("code_invalide", error.reason)
-    cheque = (
-        Cheque.objects.select_related("carnet__programme", "carnet__beneficiaire")
-        .filter(code_hash=codes.digest(clean))
-        .first()
-    )
+    qs = Cheque.objects.select_related("carnet__programme", "carnet__beneficiaire")
+    if lieu is not None:
+        # The programme's perimeter, read in the same query as the chèque.
+        lieux = Programme.lieux.through.objects.filter(programme_id=OuterRef("carnet__programme"))
+        communes = Programme.communes.through.objects.filter(
+            programme_id=OuterRef("carnet__programme")
+        )
+        qs = qs.annotate(
+            perimetre_lieux=Exists(lieux),
+            lieu_dans_perimetre=Exists(lieux.filter(lieu_id=lieu.pk)),
+            perimetre_communes=Exists(communes),
+            commune_dans_perimetre=Exists(communes.filter(commune_id=lieu.commune_id)),
+        )
+    cheque = qs.filter(code_hash=codes.digest(clean)).first()
     if cheque is None:
         if Carnet.objects.filter(code_hash=codes.digest(clean)).exists():
             return _refuse(
@@ -106,10 +115,8 @@ def check_cheque(*, code, lieu=None, today=None):
                 f"{lieu.nom} n'est pas qualifié pour accepter le pass numérique.",
                 cheque=cheque,
             )
-        lieux = programme.lieux.all()
-        communes = programme.communes.all()
-        if (lieux.exists() and not lieux.filter(pk=lieu.pk).exists()) or (
-            communes.exists() and not communes.filter(pk=lieu.commune_id).exists()
+        if (cheque.perimetre_lieux and not cheque.lieu_dans_perimetre) or (
+            cheque.perimetre_communes and not cheque.commune_dans_perimetre
         ):
             return _refuse(
                 "hors_perimetre",
@@ -126,21 +133,32 @@ def check_cheque(*, code, lieu=None, today=None):
     )
 
 
+def _failures_key(user):
+    return f"pass_numerique:echecs:{user.pk}"
+
+
+def _recent_failures(user, now):
+    return [t for t in cache.get(_failures_key(user), []) if t > now - FAILED_CHECKS_WINDOW]
+
+
 def ensure_can_try(user, now=None):
-    """Raise TooManyAttempts after 10 failed checks in 15 minutes for this account."""
+    """Raise TooManyAttempts after 10 failed checks in 15 minutes for this account.
+
+    Counted in the cache (Redis in production), so a good check costs no SQL query."""
     now = now or timezone.now()
-    failures = Journal.objects.filter(
-        acteur_id=user.pk, action="code.echec", quand__gte=now - FAILED_CHECKS_WINDOW
-    ).count()
-    if failures >= MAX_FAILED_CHECKS:
+    if len(_recent_failures(user, now)) >= MAX_FAILED_CHECKS:
         write_journal(acteur=user, action="code.trop_de_tentatives")
         raise TooManyAttempts()
 
 
-def record_check(user, check):
-    """Journal a failed check (never the code itself); successes are journalised at redemption."""
-    if not check.ok and check.reason in ("code_invalide", "inconnu"):
-        write_journal(acteur=user, action="code.echec", details={"raison": check.reason})
+def record_check(user, check, now=None):
+    """Count and journal a failed check (never the code itself)."""
+    if check.ok or check.reason not in ("code_invalide", "inconnu"):
+        return
+    now = now or timezone.now()
+    failures = [*_recent_failures(user, now), now]
+    cache.set(_failures_key(user), failures, timeout=int(FAILED_CHECKS_WINDOW.total_seconds()))
+    write_journal(acteur=user, action="code.echec", details={"raison": check.reason})
 
 
 def checked_by(*, user, code, lieu=None):
@@ -155,20 +173,22 @@ def redeem_cheque(*, acteur, lieu, code, prestation, demande_id, reference="", n
     """Redeem the chèque of `code` at `lieu` for a service. Exactly once, whatever happens.
 
     A re-submitted form (same demande_id) returns the first redemption and creates nothing.
+    The Encaissement row is the record of who redeemed what, where and when (append-only,
+    refused UPDATE and DELETE on PostgreSQL): no separate journal line.
     """
     if not perms.can_redeem(acteur, lieu):
         raise PermissionDenied(
             "Vous pouvez encaisser seulement dans un lieu qualifié de votre structure, "
             "en tant que médiateur."
         )
-    previous = Encaissement.objects.filter(demande_id=demande_id).first()
-    if previous is not None:
-        return previous
     now = now or timezone.now()
     ensure_can_try(acteur, now)
     check = check_cheque(code=code, lieu=lieu, today=timezone.localdate(now))
-    record_check(acteur, check)
+    record_check(acteur, check, now)
     if not check.ok:
+        previous = _same_request(demande_id, check)
+        if previous is not None:
+            return previous
         raise RedemptionRefused(check)
     cheque = check.cheque
     try:
@@ -181,7 +201,7 @@ def redeem_cheque(*, acteur, lieu, code, prestation, demande_id, reference="", n
             encaissement = Encaissement.objects.create(
                 cheque=cheque,
                 lieu=lieu,
-                programme=cheque.carnet.programme,
+                programme_id=cheque.carnet.programme_id,
                 valeur=cheque.valeur,
                 encaisse_le=now,
                 encaisse_par=acteur,
@@ -189,20 +209,17 @@ def redeem_cheque(*, acteur, lieu, code, prestation, demande_id, reference="", n
                 reference=reference[:100],
                 demande_id=demande_id,
             )
-            carnet = cheque.carnet
-            Carnet.objects.filter(
-                pk=carnet.pk, statut__in=(StatutCarnet.EMIS, StatutCarnet.REMIS)
-            ).update(statut=StatutCarnet.ENTAME)
-            if not Cheque.objects.filter(carnet=carnet, statut=StatutCheque.VALIDE).exists():
-                Carnet.objects.filter(pk=carnet.pk, statut=StatutCarnet.ENTAME).update(
-                    statut=StatutCarnet.EPUISE
-                )
-            write_journal(
-                acteur=acteur,
-                action="cheque.encaissement",
-                objet=cheque,
-                structure=lieu.structure,
-                details={"lieu": lieu.pk, "prestation": prestation, "carnet": carnet.pk},
+            # One statement for the carnet, on its own columns: PostgreSQL re-reads the row
+            # after a concurrent redemption committed, so the count can never be stale.
+            Carnet.objects.filter(pk=cheque.carnet_id, statut__in=CARNET_UTILISABLE).update(
+                nb_cheques_utilises=F("nb_cheques_utilises") + 1,
+                statut=Case(
+                    When(
+                        nb_cheques_utilises__gte=F("nb_cheques") - 1,
+                        then=Value(StatutCarnet.EPUISE),
+                    ),
+                    default=Value(StatutCarnet.ENTAME),
+                ),
             )
     except IntegrityError:
         # Same demande_id submitted twice at the same time: the other one won.
@@ -210,6 +227,11 @@ def redeem_cheque(*, acteur, lieu, code, prestation, demande_id, reference="", n
         if previous is not None:
             return previous
         raise
-    if carnet.beneficiaire_id:
-        touch_activity(beneficiaire=carnet.beneficiaire, quand=now)
     return encaissement
+
+
+def _same_request(demande_id, check):
+    """The redemption of this very request, when the form was submitted twice."""
+    if check.reason != "deja_encaisse" or check.encaissement is None:
+        return None
+    return check.encaissement if check.encaissement.demande_id == demande_id else None

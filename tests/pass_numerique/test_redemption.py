@@ -50,8 +50,12 @@ def test_redeem_once_then_already_used_with_when_and_where():
     assert exc.value.check.reason == "deja_encaisse"
     assert ctx["lieu"].nom in exc.value.check.message
     assert Encaissement.objects.count() == 1
-    line = Journal.objects.get(action="cheque.encaissement")
-    assert code not in str(line.details)
+    enc.refresh_from_db()
+    assert enc.encaisse_par == ctx["mediateur"] and enc.encaisse_le
+    with pytest.raises(ValueError):
+        enc.save()
+    with pytest.raises(ValueError):
+        enc.delete()
 
 
 def test_resubmitted_form_creates_nothing_new():
@@ -178,3 +182,21 @@ def test_mon_pass_shows_first_name_balance_and_places():
     assert ctx["lieu"] in info.lieux
     assert not hasattr(info, "nom")
     assert mon_pass.lookup(codes.generate()) is None
+
+
+@pytest.mark.postgresql
+def test_redemption_rows_refuse_raw_update_and_delete_on_postgresql():
+    from django.db import DatabaseError, connection, transaction
+
+    ctx = setup_pass()
+    [item] = issued(ctx)
+    enc = _redeem(ctx, item.cheque_codes[0][1])
+    for sql in (
+        "UPDATE pass_numerique_encaissement SET valeur = 0 WHERE id = %s",
+        "DELETE FROM pass_numerique_encaissement WHERE id = %s",
+    ):
+        with pytest.raises(DatabaseError) as exc, transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [enc.pk])
+        assert "encaissement" in str(exc.value)
+    assert Encaissement.objects.get(pk=enc.pk).valeur == 10
