@@ -170,6 +170,13 @@ def statement_pdf(releve):
             f"Chèques encaissés en <b>{_esc(mois_label(releve.mois))}</b> — relevé n° {numero}",
             st["sub"],
         ),
+        Spacer(1, 2 * mm),
+        # The amount first: it is what the finance officer looks for.
+        Paragraph(
+            f"<b>Montant à rembourser : {euros(releve.montant)}</b> "
+            f"pour {releve.nb_cheques} chèque(s)",
+            ParagraphStyle("total", parent=st["sub"], fontSize=12, leading=15),
+        ),
         Spacer(1, 5 * mm),
     ]
     adresse = ", ".join(p for p in [lieu.adresse, f"{lieu.code_postal} {lieu.commune.nom}"] if p)
