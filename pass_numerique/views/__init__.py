@@ -1,0 +1,1 @@
+"""Espace pro pages of the pass numérique (thin views: parse → permission → service → render)."""

@@ -1,0 +1,125 @@
+""" "Délivrer un pass": choose the person, then confirm; the booklet is shown once."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from inclusion import perms as socle
+from inclusion.filters import BeneficiaireFilter
+from inclusion.models import Beneficiaire
+from pass_numerique import perms
+from pass_numerique.enums import StatutProgramme
+from pass_numerique.forms import ChoixPersonneForm, DelivrerForm
+from pass_numerique.models import Enveloppe
+from pass_numerique.services import issuance
+from pass_numerique.views.common import (
+    apply_service_errors,
+    issue_with_booklet,
+    render_booklet_page,
+    require,
+    send_links,
+)
+
+MAX_RESULTATS = 20
+NOT_PRESCRIPTEUR = (
+    "Seuls les prescripteurs d'une structure qui a une enveloppe de chèques délivrent un pass."
+)
+
+
+def enveloppes_for_issuing(user):
+    """Envelopes the user may issue from today: active programme, not too late, theirs."""
+    limite = timezone.localdate() + datetime.timedelta(days=15)
+    candidates = (
+        Enveloppe.objects.for_user(user)
+        .filter(programme__statut=StatutProgramme.ACTIF, programme__fin_validite__gt=limite)
+        .select_related("programme", "structure")
+    )
+    return [e for e in candidates if perms.can_issue_carnet(user, e)]
+
+
+def choisir_personne(request):
+    user = request.user
+    enveloppes = enveloppes_for_issuing(user)
+    require(enveloppes, NOT_PRESCRIPTEUR)
+    form = ChoixPersonneForm(request.GET if "q" in request.GET else None)
+    personnes = None
+    if form.is_valid():
+        base = Beneficiaire.objects.for_user(user).select_related("commune")
+        personnes = list(
+            BeneficiaireFilter({"q": form.cleaned_data["q"]}, queryset=base).qs.order_by(
+                "prenom", "nom"
+            )[: MAX_RESULTATS + 1]
+        )
+    return render(
+        request,
+        "pass_numerique/pro/delivrer_choix.html",
+        {
+            "form": form,
+            "personnes": personnes[:MAX_RESULTATS] if personnes is not None else None,
+            "trop": personnes is not None and len(personnes) > MAX_RESULTATS,
+            "anonyme_possible": any(e.programme.anonyme_autorise for e in enveloppes),
+            "can_create": socle.can_create_beneficiaire(user),
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+def confirmer_personne(request, uuid):
+    beneficiaire = get_object_or_404(
+        Beneficiaire.objects.for_user(request.user).select_related("commune"), uuid=uuid
+    )
+    return _confirmer(request, beneficiaire)
+
+
+def confirmer_anonyme(request):
+    return _confirmer(request, None)
+
+
+def _confirmer(request, beneficiaire):
+    user = request.user
+    enveloppes = enveloppes_for_issuing(user)
+    if beneficiaire is None:
+        enveloppes = [e for e in enveloppes if e.programme.anonyme_autorise]
+    require(enveloppes, NOT_PRESCRIPTEUR)
+    peut_sms = beneficiaire is not None and beneficiaire.peut_recevoir_sms
+    queryset = Enveloppe.objects.filter(pk__in=[e.pk for e in enveloppes]).select_related(
+        "programme", "structure"
+    )
+    form = DelivrerForm(
+        request.POST if request.method == "POST" else None, enveloppes=queryset, peut_sms=peut_sms
+    )
+    deja = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            items, pdf = issue_with_booklet(
+                lambda: issuance.issue_carnets(
+                    acteur=user,
+                    enveloppe=data["enveloppe"],
+                    beneficiaire=beneficiaire,
+                    nombre=data["nombre"],
+                    demande_id=data["demande_id"],
+                )
+            )
+        except issuance.AlreadyIssued as error:
+            deja = error.carnets
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            sms = send_links(request=request, items=items) if data.get("envoyer_sms") else None
+            return render_booklet_page(
+                request, items=items, pdf=pdf, titre="Le pass est délivré", sms=sms
+            )
+    return render(
+        request,
+        "pass_numerique/pro/delivrer_confirmer.html",
+        {
+            "form": form,
+            "beneficiaire": beneficiaire,
+            "peut_sms": peut_sms,
+            "deja": deja,
+        },
+        status=422 if form.errors else (409 if deja else 200),
+    )
