@@ -16,15 +16,17 @@ class CarnetFilter(django_filters.FilterSet):
         label="Délivré à partir du",
         field_name="emis_le",
         lookup_expr="date__gte",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "Indiquez une date, par exemple 01/03/2026."},
+        help_text="Exemple : 01/03/2026.",
+        widget=forms.DateInput(attrs={"inputmode": "numeric"}, format="%d/%m/%Y"),
+        error_messages={"invalid": "Indiquez une date sous la forme 01/03/2026."},
     )
     emis_au = django_filters.DateFilter(
         label="Délivré jusqu'au",
         field_name="emis_le",
         lookup_expr="date__lte",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "Indiquez une date, par exemple 31/03/2026."},
+        help_text="Exemple : 31/03/2026.",
+        widget=forms.DateInput(attrs={"inputmode": "numeric"}, format="%d/%m/%Y"),
+        error_messages={"invalid": "Indiquez une date sous la forme 31/03/2026."},
     )
 
     class Meta:

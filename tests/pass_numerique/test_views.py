@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, include, path, reverse
+from django.utils import timezone
 
 from inclusion.enums import Role
 from pass_numerique import codes
@@ -328,6 +329,9 @@ def test_carnet_list_with_balance_and_filters(client, ctx):
     assert "2 carnets" in html
     html = client.get(reverse("pass:carnets"), {"statut": "remis"}).text
     assert "1 carnet" in html and other.numero in html
+    today = timezone.localtime(other.emis_le).strftime("%d/%m/%Y")
+    html = client.get(reverse("pass:carnets"), {"emis_du": today, "emis_au": today}).text
+    assert "2 carnets" in html
 
 
 def test_carnet_list_bad_date(client, ctx):
