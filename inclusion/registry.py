@@ -17,7 +17,18 @@ class ProEntry:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class BeneficiaireAction:
+    """A button on a beneficiary's file, e.g. "Délivrer le pass" (url_name takes the uuid)."""
+
+    label: str
+    url_name: str
+    allowed: object  # callable(user, beneficiaire) -> bool
+    order: int = 100
+
+
 _pro_entries = {}
+_beneficiaire_actions = {}
 _demo_builders = {}
 
 
@@ -28,6 +39,17 @@ def register_pro_entry(entry):
 def pro_entries_for(user):
     return sorted(
         (e for e in _pro_entries.values() if e.allowed(user)), key=lambda e: (e.order, e.label)
+    )
+
+
+def register_beneficiaire_action(action):
+    _beneficiaire_actions[action.url_name] = action
+
+
+def beneficiaire_actions_for(user, beneficiaire):
+    return sorted(
+        (a for a in _beneficiaire_actions.values() if a.allowed(user, beneficiaire)),
+        key=lambda a: (a.order, a.label),
     )
 
 

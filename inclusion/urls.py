@@ -21,6 +21,8 @@ def public_patterns(patterns):
 urlpatterns = [
     path("", public.accueil, name="accueil"),
     path("sante/", public.sante, name="sante"),
+    # Short URLs printed as QR codes: /c/<code> (chèque), /p/<code> (carnet, "Mon pass").
+    path("", include("pass_numerique.urls_public")),
     path("pro/", include("inclusion.urls_pro")),
     # Higher layers are wired by dotted path only: the socle imports none of them.
     path("pro/pass/gestion/", include("pass_numerique.urls_gestion")),

@@ -9,8 +9,16 @@ class PassNumeriqueConfig(AppConfig):
     verbose_name = "Pass numérique"
 
     def ready(self):
-        from inclusion.registry import ProEntry, register_pro_entry
-        from pass_numerique.views.common import can_list_carnets, can_verify
+        from inclusion import perms as socle_perms
+        from inclusion.registry import (
+            BeneficiaireAction,
+            ProEntry,
+            register_beneficiaire_action,
+            register_demo_builder,
+            register_pro_entry,
+        )
+        from pass_numerique import demo
+        from pass_numerique.perms import can_issue_for, can_list_carnets, can_verify
 
         register_pro_entry(
             ProEntry(
@@ -36,3 +44,23 @@ class PassNumeriqueConfig(AppConfig):
                 order=30,
             )
         )
+        register_pro_entry(
+            ProEntry(
+                label="Relevés de remboursement",
+                url_name="pass_gestion:releves",
+                description=(
+                    "Les chèques encaissés chaque mois par vos lieux, en PDF et en tableur."
+                ),
+                allowed=socle_perms.can_access_pro,
+                order=40,
+            )
+        )
+        register_beneficiaire_action(
+            BeneficiaireAction(
+                label="Délivrer le pass numérique",
+                url_name="pass:delivrer_personne",
+                allowed=can_issue_for,
+                order=10,
+            )
+        )
+        register_demo_builder("pass_numerique", demo.build, order=10)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from inclusion.models import Beneficiaire
 from pass_numerique.enums import Prestation, StatutProgramme
-from pass_numerique.models import Enveloppe, Programme
+from pass_numerique.models import Enveloppe, Programme, Releve
 from pass_numerique.services import expiry, issuance, redemption, reimbursement
 
 RUNNING = "Pass numérique 2026 — Communauté urbaine"
@@ -77,11 +77,12 @@ def build(context):
         enveloppe = Enveloppe.objects.create(
             programme=ended, structure=structures["ccas"], nb_cheques=60
         )
-        people = list(Beneficiaire.objects.filter(structure=structures["ccas"]).order_by("pk"))
+        # The programme covers Bellerive only: people who live there.
+        people = Beneficiaire.objects.filter(
+            structure=structures["ccas"], commune=structures["ccas"].commune
+        ).order_by("pk")[:6]
         issued_at = now - datetime.timedelta(days=240)
-        for person in people[:6]:
-            if person.commune_id != structures["ccas"].commune_id:
-                continue
+        for person in people:
             [item] = issuance.issue_carnets(
                 acteur=prescripteur_ccas, enveloppe=enveloppe, beneficiaire=person, now=issued_at
             )
@@ -89,7 +90,9 @@ def build(context):
                 when = issued_at + datetime.timedelta(days=rng.randint(5, 150))
                 _redeem(code, acteur=mediatheque[0], lieu=mediatheque[1], when=when, rng=rng)
             created += 1
-        created += expiry.expire(acteur=coordinateur, today=today, wet_run=True).carnets
+        created += expiry.expire_programme(
+            programme=ended, today=today, acteur=coordinateur
+        ).carnets
 
     # --- The running programme.
     running, is_new = _programme(
@@ -160,7 +163,7 @@ def build(context):
     for month in sorted(months):
         created += len(reimbursement.build_statements(acteur=coordinateur, mois=month))
     oldest = min(months)
-    for releve in running.releves.filter(mois=oldest):
+    for releve in Releve.objects.filter(mois=oldest):
         reimbursement.mark_paid(
             acteur=coordinateur, releve=releve, paye_le=oldest + datetime.timedelta(days=45)
         )

@@ -155,6 +155,10 @@ class CarnetQuerySet(models.QuerySet):
 
 
 class Carnet(models.Model):
+    # High-volume rows that reference nothing editors manage: keep Wagtail's reference
+    # index (one background task per save) out of them.
+    wagtail_reference_index_ignore = True
+
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="carnets")
     enveloppe = models.ForeignKey(Enveloppe, on_delete=models.PROTECT, related_name="carnets")
     structure = models.ForeignKey(
@@ -222,6 +226,10 @@ class Carnet(models.Model):
 
 
 class Cheque(models.Model):
+    # High-volume rows that reference nothing editors manage: keep Wagtail's reference
+    # index (one background task per save) out of them.
+    wagtail_reference_index_ignore = True
+
     carnet = models.ForeignKey(Carnet, on_delete=models.PROTECT, related_name="cheques")
     rang = models.PositiveSmallIntegerField("n° dans le carnet")
     code_hash = models.CharField(max_length=64, unique=True, editable=False)
@@ -263,6 +271,10 @@ class Cheque(models.Model):
 
 class Encaissement(models.Model):
     """One redemption. Append-only; the OneToOne makes a second redemption impossible."""
+
+    # High-volume rows that reference nothing editors manage: keep Wagtail's reference
+    # index (one background task per save) out of them.
+    wagtail_reference_index_ignore = True
 
     cheque = models.OneToOneField(Cheque, on_delete=models.PROTECT, related_name="encaissement")
     lieu = models.ForeignKey(

@@ -23,6 +23,9 @@ class BeneficiaireQuerySet(models.QuerySet):
 class Beneficiaire(models.Model):
     """A person far from digital. Minimal data; no account."""
 
+    # Not edited in Wagtail: no reference-index task on each save.
+    wagtail_reference_index_ignore = True
+
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     prenom = models.CharField("prénom", max_length=100)
     nom = models.CharField("nom", max_length=100, blank=True)

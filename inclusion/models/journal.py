@@ -20,6 +20,8 @@ class JournalQuerySet(models.QuerySet):
 class Journal(models.Model):
     """Append-only record of who did what to which object. Never the personal data itself."""
 
+    wagtail_reference_index_ignore = True
+
     # Plain ids without foreign-key constraints: deleting a user or an object must never
     # need to touch a journal line.
     quand = models.DateTimeField("quand", auto_now_add=True, db_index=True)

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django_tables2 import RequestConfig
 
-from inclusion import perms
+from inclusion import perms, registry
 from inclusion.enums import Role
 from inclusion.filters import BeneficiaireFilter
 from inclusion.forms import BeneficiaireForm, ConnexionForm
@@ -148,6 +148,7 @@ def beneficiaire_detail(request, uuid):
             "b": beneficiaire,
             "telephone_masque": mask_phone(beneficiaire.telephone),
             "can_edit": perms.can_edit_beneficiaire(request.user, beneficiaire),
+            "actions": registry.beneficiaire_actions_for(request.user, beneficiaire),
         },
     )
 

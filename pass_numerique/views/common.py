@@ -8,26 +8,13 @@ from django.db import transaction
 from django.shortcuts import render
 from django.views.decorators.cache import add_never_cache_headers
 
-from inclusion import perms as socle
-from inclusion.enums import Role
 from inclusion.sms import send_sms
-from pass_numerique import perms
+from pass_numerique.perms import can_list_carnets, can_verify
 
 
 def require(allowed, message):
     if not allowed:
         raise PermissionDenied(message)
-
-
-def can_list_carnets(user):
-    """Prescripteurs and médiateurs see their structures' carnets; coordinators all of them."""
-    ids = perms.structure_ids_pass(user)
-    return ids is None or bool(ids)
-
-
-def can_verify(user):
-    """The espace pro page "Vérifier un chèque": médiateurs, prescripteurs, coordinators."""
-    return socle.is_coordinateur(user) or socle.has_role(user, Role.MEDIATEUR, Role.PRESCRIPTEUR)
 
 
 def apply_service_errors(form, error):

@@ -2,18 +2,20 @@
 
 from urllib.parse import urlencode
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from inclusion.enums import Role
-from inclusion.models import Lieu
 from inclusion.perms import has_role
 from pass_numerique import codes, perms
 from pass_numerique.enums import Prestation
 from pass_numerique.forms import EncaisserForm, LieuForm, VerifierForm
+from pass_numerique.models import Encaissement
+from pass_numerique.perms import can_verify
 from pass_numerique.services import redemption
-from pass_numerique.views.common import can_verify, require
+from pass_numerique.views.common import require
 
 SESSION_LIEU = "pass_lieu_id"
 SESSION_LIEU_CHOIX = "pass_lieu_choix"  # the user has several lieux: offer "Changer de lieu"
@@ -102,7 +104,19 @@ def verifier(request):
         return redirect(f"{reverse('pass:choisir_lieu')}?{urlencode({'suite': 'verifier'})}")
     data = request.POST if request.method == "POST" else request.GET
     if "code" not in data:
-        return _page(request, lieu=lieu)
+        encaissement = None
+        if data.get("encaisse", "").isdigit():
+            encaissement = (
+                Encaissement.objects.select_related("cheque__carnet")
+                .filter(pk=data["encaisse"], encaisse_par=request.user)
+                .first()
+            )
+        return _page(
+            request,
+            lieu=lieu,
+            encaissement=encaissement,
+            derniere_prestation=_derniere_prestation(data),
+        )
     form = VerifierForm(data, autofocus=True)
     if not form.is_valid():
         return _page(request, lieu=lieu, form=form, status=422)
@@ -133,10 +147,16 @@ def choisir_lieu(request):
 def encaisser(request):
     """At most a handful of queries: the lieu comes from the session, the service checks."""
     user = request.user
-    require(can_verify(user), RESERVED)
     lieu_id = request.session.get(SESSION_LIEU)
-    lieu = Lieu.objects.select_related("structure").filter(pk=lieu_id).first() if lieu_id else None
+    # This one query loads the lieu and proves the user may redeem there.
+    lieu = perms.lieux_for_redemption(user).filter(pk=lieu_id).first() if lieu_id else None
     if lieu is None:
+        require(can_verify(user), RESERVED)
+        if lieu_id:
+            raise PermissionDenied(
+                "Vous pouvez vérifier ce chèque, mais pas l'encaisser ici : il faut être "
+                "médiateur d'un lieu qualifié pour le pass numérique."
+            )
         return redirect("pass:verifier")
     form = EncaisserForm(request.POST)
     if not form.is_valid():
@@ -171,9 +191,9 @@ def encaisser(request):
         return _trop(request, lieu)
     except redemption.RedemptionRefused as refus:
         return _page(request, lieu=lieu, check=refus.check, status=409)
-    return _page(
-        request, lieu=lieu, encaissement=encaissement, derniere_prestation=data["prestation"]
-    )
+    # Post/redirect/get: a refresh never re-submits, and the answer costs no rendering here.
+    query = urlencode({"encaisse": encaissement.pk, "derniere_prestation": data["prestation"]})
+    return redirect(f"{reverse('pass:verifier')}?{query}")
 
 
 def cheque_court(request, code):

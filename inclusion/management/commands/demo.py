@@ -373,7 +373,7 @@ class Command(BaseCommand):
                 )
                 self.created += 1
             if qualifie and not lieu.qualifie_pass and lieu.qualification_retiree_le is None:
-                territoire.qualify_lieu(acteur=coordinateur, lieu=lieu)
+                lieu = territoire.qualify_lieu(acteur=coordinateur, lieu=lieu)
                 self.created += 1
             lieux[nom] = lieu
         return lieux
