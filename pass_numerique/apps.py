@@ -64,3 +64,13 @@ class PassNumeriqueConfig(AppConfig):
             )
         )
         register_demo_builder("pass_numerique", demo.build, order=10)
+
+        from django.db.models.signals import m2m_changed
+
+        from pass_numerique.models import Programme
+        from pass_numerique.signals import sync_perimeter_flags
+
+        for through in (Programme.lieux.through, Programme.communes.through):
+            m2m_changed.connect(
+                sync_perimeter_flags, sender=through, dispatch_uid=f"perimetre_{through.__name__}"
+            )

@@ -56,6 +56,10 @@ class Programme(models.Model):
         verbose_name="lieux acceptant ce programme",
         help_text="Parmi les lieux qualifiés. Vide : tous les lieux qualifiés.",
     )
+    # Kept in step with the two lists above (signals.py): a redemption reads them with the
+    # programme and queries the lists only when the perimeter is restricted.
+    lieux_restreints = models.BooleanField(default=False, editable=False)
+    communes_restreintes = models.BooleanField(default=False, editable=False)
     anonyme_autorise = models.BooleanField(
         "carnets anonymes autorisés",
         default=False,

@@ -1,18 +1,19 @@
 """Checking a code and redeeming a chèque exactly once."""
 
+import contextlib
 import datetime
 from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
-from django.db.models import Case, Exists, F, OuterRef, Value, When
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from inclusion.services.journal import write_journal
 from pass_numerique import codes, perms
 from pass_numerique.enums import CARNET_UTILISABLE, StatutCarnet, StatutCheque, StatutProgramme
-from pass_numerique.models import Carnet, Cheque, Encaissement, Programme
+from pass_numerique.models import Carnet, Cheque, Encaissement
 
 MAX_FAILED_CHECKS = 10
 FAILED_CHECKS_WINDOW = datetime.timedelta(minutes=15)
@@ -57,19 +58,7 @@ def check_cheque(*, code, lieu=None, today=None):
         clean = codes.normalize(code)
     except codes.InvalidCode as error:
         return _refuse("code_invalide", error.reason)
-    qs = Cheque.objects.select_related("carnet__programme", "carnet__beneficiaire")
-    if lieu is not None:
-        # The programme's perimeter, read in the same query as the chèque.
-        lieux = Programme.lieux.through.objects.filter(programme_id=OuterRef("carnet__programme"))
-        communes = Programme.communes.through.objects.filter(
-            programme_id=OuterRef("carnet__programme")
-        )
-        qs = qs.annotate(
-            perimetre_lieux=Exists(lieux),
-            lieu_dans_perimetre=Exists(lieux.filter(lieu_id=lieu.pk)),
-            perimetre_communes=Exists(communes),
-            commune_dans_perimetre=Exists(communes.filter(commune_id=lieu.commune_id)),
-        )
+    qs = Cheque.objects.select_related("carnet__programme")
     cheque = qs.filter(code_hash=codes.digest(clean)).first()
     if cheque is None:
         if Carnet.objects.filter(code_hash=codes.digest(clean)).exists():
@@ -115,8 +104,9 @@ def check_cheque(*, code, lieu=None, today=None):
                 f"{lieu.nom} n'est pas qualifié pour accepter le pass numérique.",
                 cheque=cheque,
             )
-        if (cheque.perimetre_lieux and not cheque.lieu_dans_perimetre) or (
-            cheque.perimetre_communes and not cheque.commune_dans_perimetre
+        if (programme.lieux_restreints and not programme.lieux.filter(pk=lieu.pk).exists()) or (
+            programme.communes_restreintes
+            and not programme.communes.filter(pk=lieu.commune_id).exists()
         ):
             return _refuse(
                 "hors_perimetre",
@@ -191,42 +181,113 @@ def redeem_cheque(*, acteur, lieu, code, prestation, demande_id, reference="", n
             return previous
         raise RedemptionRefused(check)
     cheque = check.cheque
+    fields = {
+        "cheque": cheque,
+        "lieu": lieu,
+        "programme_id": cheque.carnet.programme_id,
+        "valeur": cheque.valeur,
+        "encaisse_le": now,
+        "encaisse_par": acteur,
+        "prestation": prestation,
+        "reference": reference[:100],
+        "demande_id": demande_id,
+    }
+    write = _write_postgresql if connection.vendor == "postgresql" else _write_orm
     try:
-        with transaction.atomic():
-            # The conditional UPDATE is the gate: only one caller can move it from valide.
-            if not Cheque.objects.filter(pk=cheque.pk, statut=StatutCheque.VALIDE).update(
-                statut=StatutCheque.ENCAISSE, change_le=now
-            ):
-                raise RedemptionRefused(check_cheque(code=code, lieu=lieu))
-            encaissement = Encaissement.objects.create(
-                cheque=cheque,
-                lieu=lieu,
-                programme_id=cheque.carnet.programme_id,
-                valeur=cheque.valeur,
-                encaisse_le=now,
-                encaisse_par=acteur,
-                prestation=prestation,
-                reference=reference[:100],
-                demande_id=demande_id,
-            )
-            # One statement for the carnet, on its own columns: PostgreSQL re-reads the row
-            # after a concurrent redemption committed, so the count can never be stale.
-            Carnet.objects.filter(pk=cheque.carnet_id, statut__in=CARNET_UTILISABLE).update(
-                nb_cheques_utilises=F("nb_cheques_utilises") + 1,
-                statut=Case(
-                    When(
-                        nb_cheques_utilises__gte=F("nb_cheques") - 1,
-                        then=Value(StatutCarnet.EPUISE),
-                    ),
-                    default=Value(StatutCarnet.ENTAME),
-                ),
-            )
+        encaissement = write(cheque, fields)
     except IntegrityError:
         # Same demande_id submitted twice at the same time: the other one won.
         previous = Encaissement.objects.filter(demande_id=demande_id).first()
         if previous is not None:
             return previous
         raise
+    if encaissement is None:
+        raise RedemptionRefused(check_cheque(code=code, lieu=lieu))
+    return encaissement
+
+
+def _write_orm(cheque, fields):
+    """Three statements in one transaction (SQLite and any other database)."""
+    with transaction.atomic():
+        # The conditional UPDATE is the gate: only one caller can move it from valide.
+        if not Cheque.objects.filter(pk=cheque.pk, statut=StatutCheque.VALIDE).update(
+            statut=StatutCheque.ENCAISSE, change_le=fields["encaisse_le"]
+        ):
+            return None
+        encaissement = Encaissement.objects.create(**fields)
+        # One statement for the carnet, on its own columns: a concurrent redemption that
+        # committed first is re-read, so the count can never be stale.
+        Carnet.objects.filter(pk=cheque.carnet_id, statut__in=CARNET_UTILISABLE).update(
+            nb_cheques_utilises=F("nb_cheques_utilises") + 1,
+            statut=Case(
+                When(
+                    nb_cheques_utilises__gte=F("nb_cheques") - 1,
+                    then=Value(StatutCarnet.EPUISE),
+                ),
+                default=Value(StatutCarnet.ENTAME),
+            ),
+        )
+    return encaissement
+
+
+_REDEEM_SQL = """
+WITH gate AS (
+    UPDATE {cheque} SET statut = %(encaisse)s, change_le = %(now)s
+    WHERE id = %(cheque_id)s AND statut = %(valide)s
+    RETURNING id, carnet_id
+), record AS (
+    INSERT INTO {encaissement} (cheque_id, lieu_id, programme_id, valeur, encaisse_le,
+                                encaisse_par_id, prestation, reference, demande_id)
+    SELECT id, %(lieu_id)s, %(programme_id)s, %(valeur)s, %(now)s,
+           %(user_id)s, %(prestation)s, %(reference)s, %(demande_id)s
+    FROM gate
+    RETURNING id
+), counter AS (
+    UPDATE {carnet}
+    SET nb_cheques_utilises = nb_cheques_utilises + 1,
+        statut = CASE WHEN nb_cheques_utilises >= nb_cheques - 1
+                      THEN %(epuise)s ELSE %(entame)s END
+    WHERE id = (SELECT carnet_id FROM gate) AND statut = ANY(%(utilisables)s)
+)
+SELECT id FROM record
+"""
+
+
+def _write_postgresql(cheque, fields):
+    """The same three changes as _write_orm in ONE statement: atomic by itself, one round
+    trip and one commit. The conditional UPDATE (gate) still decides, the OneToOne and the
+    unique demande_id still back it."""
+    sql = _REDEEM_SQL.format(
+        cheque=Cheque._meta.db_table,
+        encaissement=Encaissement._meta.db_table,
+        carnet=Carnet._meta.db_table,
+    )
+    params = {
+        "encaisse": StatutCheque.ENCAISSE.value,
+        "valide": StatutCheque.VALIDE.value,
+        "epuise": StatutCarnet.EPUISE.value,
+        "entame": StatutCarnet.ENTAME.value,
+        "utilisables": [s.value for s in CARNET_UTILISABLE],
+        "now": fields["encaisse_le"],
+        "cheque_id": cheque.pk,
+        "lieu_id": fields["lieu"].pk,
+        "programme_id": fields["programme_id"],
+        "valeur": fields["valeur"],
+        "user_id": fields["encaisse_par"].pk,
+        "prestation": fields["prestation"],
+        "reference": fields["reference"],
+        "demande_id": fields["demande_id"],
+    }
+    # One statement is atomic by itself; inside a caller's transaction, a savepoint lets the
+    # caller recover from a duplicate demande_id.
+    guard = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
+    with guard, connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    encaissement = Encaissement(pk=row[0], **fields)
+    encaissement._state.adding = False
     return encaissement
 
 
