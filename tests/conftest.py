@@ -15,13 +15,20 @@ def _empty_cache():
 @pytest.fixture(autouse=True)
 def _empty_sms_outbox():
     memory.outbox.clear()
+    memory.delivered.clear()
     yield
     memory.outbox.clear()
+    memory.delivered.clear()
 
 
 @pytest.fixture
 def sms_outbox():
     return memory.outbox
+
+
+@pytest.fixture
+def sms_delivered():
+    return memory.delivered
 
 
 def pytest_collection_modifyitems(config, items):

@@ -17,6 +17,18 @@ class SmsMessage:
     kind: str
     about: str = ""
     created_at: object = field(default_factory=timezone.now)
+    secrets: tuple = ()  # substrings (codes) masked in every copy kept once the SMS is sent
+
+    def masked_body(self):
+        return mask_secrets(self.body, self.secrets)
+
+
+def mask_secrets(text, secrets):
+    """Keep the first 4 characters of each secret, mask the rest: "K7MQ••••••••"."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, secret[:4] + "•" * max(len(secret) - 4, 4))
+    return text
 
 
 @dataclass(frozen=True)
@@ -50,15 +62,25 @@ def _refusal(beneficiaire, body):
     return ""
 
 
-def send_sms(*, beneficiaire, body, kind, about=None, acteur=None):
-    """Send `body` to a beneficiary if the central rules allow it. Never raises for a refusal."""
+def send_sms(*, beneficiaire, body, kind, about=None, acteur=None, secrets=()):
+    """Send `body` to a beneficiary if the central rules allow it. Never raises for a refusal.
+
+    `secrets` (e.g. a carnet code in a link) go to the provider in clear, but every copy the
+    platform keeps or prints has them masked once the message is sent."""
     refusal = _refusal(beneficiaire, body)
     about_label = f"{about._meta.label_lower}#{about.pk}" if about is not None else ""
     if refusal:
         logger.info("sms not sent kind=%s reason=%s", kind, refusal)
         return SmsResult(sent=False, reason=REASONS[refusal])
-    message = SmsMessage(to=beneficiaire.telephone.as_e164, body=body, kind=kind, about=about_label)
+    message = SmsMessage(
+        to=beneficiaire.telephone.as_e164,
+        body=body,
+        kind=kind,
+        about=about_label,
+        secrets=tuple(secrets),
+    )
     provider_id = get_backend().send(message)
+    message.body = message.masked_body()  # what stays in the outbox
     write_journal(
         acteur=acteur,
         action="sms.envoi",

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import add_never_cache_headers
 
 from inclusion.sms import send_sms
+from pass_numerique import codes
 from pass_numerique.perms import can_list_carnets, can_verify
 
 
@@ -46,6 +47,7 @@ def send_links(*, request, items):
             kind="pass_lien",
             about=carnet,
             acteur=request.user,
+            secrets=(item.code, codes.format_code(item.code)),
         )
         results.append({"numero": carnet.numero, "rang": n, "result": result})
     return results

@@ -42,3 +42,17 @@ def test_console_backend_prints_masked_number(capsys, settings):
     assert "Rappel atelier" in out
     assert b.telephone.as_e164 not in out
     assert console.sent[-1].body == "Rappel atelier"
+
+
+def test_secrets_are_masked_once_sent(sms_outbox, sms_delivered, capsys, settings):
+    b = BeneficiaireFactory(consentant=True)
+    send_sms(
+        beneficiaire=b, body="Lien : /p/K7MQ3ZP9XW2HD4RTV", kind="t", secrets=("K7MQ3ZP9XW2HD4RTV",)
+    )
+    assert sms_delivered == ["Lien : /p/K7MQ3ZP9XW2HD4RTV"]
+    assert sms_outbox[0].body == "Lien : /p/K7MQ•••••••••••••"
+    settings.SMS_BACKEND = "inclusion.sms.backends.console.ConsoleBackend"
+    send_sms(
+        beneficiaire=b, body="Lien : /p/K7MQ3ZP9XW2HD4RTV", kind="t", secrets=("K7MQ3ZP9XW2HD4RTV",)
+    )
+    assert "K7MQ3ZP9XW2HD4RTV" not in capsys.readouterr().out

@@ -17,7 +17,7 @@ class ConsoleBackend(BaseBackend):
         sent.append(message)
         sys.stdout.write(
             f"--- SMS {provider_id} to {mask_phone(message.to)} ({message.kind}) ---\n"
-            f"{message.body}\n---\n"
+            f"{message.masked_body()}\n---\n"
         )
         sys.stdout.flush()
         return provider_id

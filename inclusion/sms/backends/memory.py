@@ -2,7 +2,8 @@ import itertools
 
 from inclusion.sms.backends.base import BaseBackend
 
-outbox = []
+outbox = []  # the messages as the platform keeps them (secrets masked after sending)
+delivered = []  # what the "provider" received, in clear: tests only
 _ids = itertools.count(1)
 
 
@@ -11,4 +12,5 @@ class MemoryBackend(BaseBackend):
 
     def send(self, message):
         outbox.append(message)
+        delivered.append(message.body)
         return f"memory-{next(_ids)}"
