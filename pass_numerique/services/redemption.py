@@ -10,6 +10,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
+from inclusion.models import Beneficiaire
 from inclusion.services.journal import write_journal
 from pass_numerique import codes, perms
 from pass_numerique.enums import CARNET_UTILISABLE, StatutCarnet, StatutCheque, StatutProgramme
@@ -227,6 +228,10 @@ def _write_orm(cheque, fields):
                 default=Value(StatutCarnet.ENTAME),
             ),
         )
+        if cheque.carnet.beneficiaire_id:
+            Beneficiaire.objects.filter(
+                pk=cheque.carnet.beneficiaire_id, derniere_activite__lt=fields["encaisse_le"]
+            ).update(derniere_activite=fields["encaisse_le"])
     return encaissement
 
 
@@ -248,6 +253,12 @@ WITH gate AS (
         statut = CASE WHEN nb_cheques_utilises >= nb_cheques - 1
                       THEN %(epuise)s ELSE %(entame)s END
     WHERE id = (SELECT carnet_id FROM gate) AND statut = ANY(%(utilisables)s)
+), activity AS (
+    -- the socle's "last activity" of the person, in the same statement (same effect as
+    -- inclusion.services.beneficiaires.touch_activity, without a second round trip)
+    UPDATE {beneficiaire} SET derniere_activite = %(now)s
+    WHERE id = (SELECT beneficiaire_id FROM {carnet} WHERE id = (SELECT carnet_id FROM gate))
+      AND derniere_activite < %(now)s
 )
 SELECT id FROM record
 """
@@ -261,6 +272,7 @@ def _write_postgresql(cheque, fields):
         cheque=Cheque._meta.db_table,
         encaissement=Encaissement._meta.db_table,
         carnet=Carnet._meta.db_table,
+        beneficiaire=Beneficiaire._meta.db_table,
     )
     params = {
         "encaisse": StatutCheque.ENCAISSE.value,

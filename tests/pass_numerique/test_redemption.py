@@ -200,3 +200,13 @@ def test_redemption_rows_refuse_raw_update_and_delete_on_postgresql():
                 cursor.execute(sql, [enc.pk])
         assert "encaissement" in str(exc.value)
     assert Encaissement.objects.get(pk=enc.pk).valeur == 10
+
+
+def test_redemption_updates_the_persons_last_activity():
+    ctx = setup_pass()
+    b = BeneficiaireFactory(structure=ctx["enveloppe"].structure)
+    [item] = issued(ctx, beneficiaire=b)
+    later = timezone.now() + datetime.timedelta(days=3)
+    _redeem(ctx, item.cheque_codes[0][1], now=later)
+    b.refresh_from_db()
+    assert b.derniere_activite == later
