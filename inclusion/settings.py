@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "taggit",
     # Third party
     "django_tables2",
+    "heroicons",
     "django_filters",
     "phonenumber_field",
     "django_tasks",

@@ -69,6 +69,12 @@ def check_cheque(*, code, lieu=None, today=None):
                 "Scannez un chèque détaché.",
             )
         return _refuse("inconnu", "Ce code ne correspond à aucun chèque. Vérifiez la saisie.")
+    return evaluate(cheque, lieu=lieu, today=today)
+
+
+def evaluate(cheque, *, lieu=None, today=None):
+    """The reasons of check_cheque for a chèque already loaded (with carnet__programme)."""
+    today = today or timezone.localdate()
     carnet, programme = cheque.carnet, cheque.carnet.programme
     if cheque.statut in (StatutCheque.ENCAISSE, StatutCheque.REMBOURSE):
         enc = Encaissement.objects.select_related("lieu").filter(cheque=cheque).first()
@@ -308,3 +314,62 @@ def _same_request(demande_id, check):
     if check.reason != "deja_encaisse" or check.encaissement is None:
         return None
     return check.encaissement if check.encaissement.demande_id == demande_id else None
+
+
+def redeem_own_cheque(
+    *, acteur, lieu, beneficiaire, prestation, demande_id, reference="", now=None
+):
+    """Redeem one of the person's own valid chèques (the médiateur picks it in front of the
+    person, e.g. at attendance): the one that expires first. Same rules and same single write
+    as redeem_cheque; no code is typed, so nothing to rate-limit."""
+    if not perms.can_redeem(acteur, lieu):
+        raise PermissionDenied(
+            "Vous pouvez encaisser seulement dans un lieu qualifié de votre structure, "
+            "en tant que médiateur."
+        )
+    previous = Encaissement.objects.filter(demande_id=demande_id).first()
+    if previous is not None:
+        return previous
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    candidates = (
+        Cheque.objects.select_related("carnet__programme")
+        .filter(
+            carnet__beneficiaire=beneficiaire,
+            carnet__statut__in=CARNET_UTILISABLE,
+            statut=StatutCheque.VALIDE,
+        )
+        .order_by("carnet__fin_validite", "carnet_id", "rang")[:20]
+    )
+    last_refusal = None
+    write = _write_postgresql if connection.vendor == "postgresql" else _write_orm
+    for cheque in candidates:
+        check = evaluate(cheque, lieu=lieu, today=today)
+        if not check.ok:
+            last_refusal = check
+            continue
+        fields = {
+            "cheque": cheque,
+            "lieu": lieu,
+            "programme_id": cheque.carnet.programme_id,
+            "valeur": cheque.valeur,
+            "encaisse_le": now,
+            "encaisse_par": acteur,
+            "prestation": prestation,
+            "reference": reference[:100],
+            "demande_id": demande_id,
+        }
+        encaissement = write(cheque, fields)
+        if encaissement is not None:
+            return encaissement
+    raise RedemptionRefused(
+        last_refusal
+        if last_refusal is not None
+        and last_refusal.reason in ("hors_perimetre", "lieu_non_qualifie")
+        else CodeCheck(
+            ok=False,
+            reason="aucun_cheque",
+            message=f"{beneficiaire.prenom} n'a plus de chèque valable. "
+            "Scannez un chèque qu'elle a apporté, ou notez la présence sans chèque.",
+        )
+    )
