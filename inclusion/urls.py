@@ -27,6 +27,9 @@ urlpatterns = [
     # Higher layers are wired by dotted path only: the socle imports none of them.
     path("pro/pass/gestion/", include("pass_numerique.urls_gestion")),
     path("pro/pass/", include("pass_numerique.urls")),
+    path("pro/ateliers/emargement/", include("ateliers.urls_emargement")),
+    path("pro/ateliers/", include("ateliers.urls")),
+    path("ateliers/", include("ateliers.urls_public")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(public_patterns(list(wagtaildocs_urls.urlpatterns)))),
 ]

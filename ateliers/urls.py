@@ -1,0 +1,5 @@
+"""URLs of the ateliers (namespace "ateliers")."""
+
+app_name = "ateliers"
+
+urlpatterns = []

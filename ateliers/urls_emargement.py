@@ -1,0 +1,5 @@
+"""URLs of the ateliers (namespace "emargement")."""
+
+app_name = "emargement"
+
+urlpatterns = []
