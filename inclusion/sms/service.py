@@ -70,7 +70,7 @@ def send_sms(*, beneficiaire, body, kind, about=None, acteur=None, secrets=()):
     refusal = _refusal(beneficiaire, body)
     about_label = f"{about._meta.label_lower}#{about.pk}" if about is not None else ""
     if refusal:
-        logger.info("sms not sent kind=%s reason=%s", kind, refusal)
+        logger.debug("sms not sent kind=%s reason=%s", kind, refusal)
         return SmsResult(sent=False, reason=REASONS[refusal])
     message = SmsMessage(
         to=beneficiaire.telephone.as_e164,

@@ -1,0 +1,223 @@
+"""Ateliers: registrations per second through the service on PostgreSQL, and the query count
+and render time of the attendance (émargement) page for a 30-person session.
+
+Run from the repository root:
+
+    .venv/bin/python bench/ateliers.py [--registrations N]
+
+Creates the throwaway database inclusion_bench_ateliers, migrates it, seeds through the
+services, measures, prints a table, writes bench/results/ateliers.json and drops the database,
+even on failure.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results" / "ateliers.json"
+PYTHON = ROOT / ".venv" / "bin" / "python"
+DB_NAME = "inclusion_bench_ateliers"
+PG_ADMIN = ["psql", "postgres://postgres@127.0.0.1:5432/postgres", "-qc"]
+
+
+def say(text):
+    sys.stdout.write(f"{text}\n")
+    sys.stdout.flush()
+
+
+def setup_environment():
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "inclusion.settings",
+            "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
+            "DJANGO_DEBUG": "1",
+            "DJANGO_ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
+            "AXES_ENABLED": "0",
+            "DJANGO_LOG_LEVEL": "WARNING",
+            "SMS_BACKEND": "inclusion.sms.backends.memory.MemoryBackend",
+        }
+    )
+    subprocess.run([*PG_ADMIN, f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)'], check=True)
+    subprocess.run([*PG_ADMIN, f'CREATE DATABASE "{DB_NAME}"'], check=True)
+    subprocess.run(
+        [PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, check=True, env=os.environ
+    )
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def seed(nb_people, nb_sessions):
+    from django.utils import timezone
+
+    from ateliers.models import Theme
+    from ateliers.services import sessions
+    from inclusion.enums import Role, ServiceMediation
+    from inclusion.services import beneficiaires, territoire
+
+    commune = territoire.create_commune(nom="Banc", code_insee="33991", codes_postaux="33991")
+    structure = territoire.create_structure(
+        nom="Médiathèque banc", pivot="43493312300029", type="mediatheque", commune=commune
+    )
+    lieu = territoire.create_lieu(
+        structure=structure, nom="Lieu banc", commune=commune, code_postal="33991", adresse="1 rue"
+    )
+    mediateur = territoire.create_user(email="med@bench.example", password="bench-password-123")
+    territoire.add_membership(user=mediateur, structure=structure, role=Role.MEDIATEUR)
+    theme = Theme.objects.create(
+        titre="Smartphone",
+        titre_falc="Utiliser son téléphone",
+        description_falc="Vous apprenez.",
+        niveau="debutant",
+        thematiques=["materiel"],
+        service=ServiceMediation.QUOTIDIEN,
+    )
+    start = timezone.now() + datetime.timedelta(days=2)
+    made = [
+        sessions.create_session(
+            acteur=mediateur,
+            theme=theme,
+            lieu=lieu,
+            debut=start + datetime.timedelta(hours=3 * i),
+            fin=start + datetime.timedelta(hours=3 * i + 2),
+            capacite=30,
+        )
+        for i in range(nb_sessions)
+    ]
+    people = [
+        beneficiaires.create_beneficiaire(
+            acteur=mediateur, structure=structure, prenom=f"Personne{i}", sans_telephone=True
+        )
+        for i in range(nb_people)
+    ]
+    return {"mediateur": mediateur, "sessions": made, "people": people}
+
+
+def registrations_per_second(ctx, pairs, workers):
+    from django.db import connections
+
+    from ateliers.enums import Canal
+    from ateliers.services import registrations
+
+    chunks = [pairs[i::workers] for i in range(workers)]
+    errors = []
+
+    def run(chunk):
+        try:
+            for session, person in chunk:
+                registrations.register(
+                    session=session, beneficiaire=person, canal=Canal.PRO, acteur=ctx["mediateur"]
+                )
+        except Exception as error:  # reported in the results
+            errors.append(repr(error))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(chunk,)) for chunk in chunks]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - start
+    return {
+        "workers": workers,
+        "registrations": len(pairs),
+        "seconds": round(elapsed, 3),
+        "per_second": round(len(pairs) / elapsed, 1),
+        "errors": errors[:5],
+    }
+
+
+def attendance_page(ctx, session):
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(ctx["mediateur"])
+    url = reverse("emargement:session", args=[session.pk])
+    client.get(url)  # warm templates
+    times = []
+    for _ in range(10):
+        start = time.perf_counter()
+        response = client.get(url)
+        times.append(time.perf_counter() - start)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    return {
+        "status": response.status_code,
+        "people": session.inscriptions.count(),
+        "queries": len(captured.captured_queries),
+        "render_ms_median": round(statistics.median(times) * 1000, 1),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--registrations", type=int, default=1500)
+    args = parser.parse_args()
+    try:
+        setup_environment()
+        nb_sessions = max(2 * args.registrations // 30 + 2, 4)
+        people_needed = 30
+        say(f"seeding {nb_sessions} sessions and {people_needed} people…")
+        ctx = seed(people_needed, nb_sessions)
+        # Each session gets 30 distinct people (sessions do not overlap in time).
+        pairs = [(s, p) for s in ctx["sessions"] for p in ctx["people"]]
+        half = args.registrations
+        one = registrations_per_second(ctx, pairs[:half], workers=1)
+        four = registrations_per_second(ctx, pairs[half : 2 * half], workers=4)
+        full = ctx["sessions"][0]
+        page = attendance_page(ctx, full)
+    finally:
+        subprocess.run([*PG_ADMIN, f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)'])
+    rows = [
+        ("registrations/s, 1 worker", one["per_second"]),
+        ("registrations/s, 4 workers", four["per_second"]),
+        (f"attendance page, {page['people']} people (queries)", page["queries"]),
+        ("attendance page (median ms, test client)", page["render_ms_median"]),
+    ]
+    say(f"\n{'measure':45} {'value':>10}")
+    for name, value in rows:
+        say(f"{name:45} {value:>10}")
+    for result in (one, four):
+        if result["errors"]:
+            say(f"errors with {result['workers']} worker(s): {result['errors']}")
+    RESULTS.write_text(
+        json.dumps(
+            {
+                "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+                "machine": {
+                    "cpus": os.cpu_count(),
+                    "python": platform.python_version(),
+                    "load_average": os.getloadavg(),
+                },
+                "parameters": vars(args),
+                "registrations": [one, four],
+                "attendance_page": page,
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    say(f"wrote {RESULTS.relative_to(ROOT)}")
+    if one["errors"] or four["errors"] or page["status"] != 200:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
