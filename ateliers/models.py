@@ -9,6 +9,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
 from multiselectfield import MultiSelectField
 
 from ateliers.enums import (
@@ -59,7 +61,7 @@ class Theme(models.Model):
         return self.titre
 
 
-class Parcours(models.Model):
+class Parcours(ClusterableModel):
     """An ordered series of themes, e.g. "Débuter avec le smartphone" in 4 sessions."""
 
     titre = models.CharField("titre", max_length=150)
@@ -77,7 +79,7 @@ class Parcours(models.Model):
 
 
 class EtapeParcours(models.Model):
-    parcours = models.ForeignKey(Parcours, on_delete=models.CASCADE, related_name="etapes")
+    parcours = ParentalKey(Parcours, on_delete=models.CASCADE, related_name="etapes")
     theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="+")
     ordre = models.PositiveSmallIntegerField("ordre")
 
@@ -230,4 +232,41 @@ class Inscription(models.Model):
         return f"{self.beneficiaire} — {self.session}"
 
 
-__all__ = ["EtapeParcours", "Inscription", "Parcours", "Session", "Theme", "Canal"]
+__all__ = [
+    "CalendrierMediateur",
+    "EtapeParcours",
+    "Inscription",
+    "Parcours",
+    "Session",
+    "Theme",
+    "Canal",
+]
+
+
+class CalendrierMediateur(models.Model):
+    """The private iCal feed of a médiateur: a random token in the URL, revocable.
+
+    Regenerating replaces the token (the old URL stops working at once); revoking keeps the
+    row with `revoque_le` set, and the feed answers 404.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="calendrier_ateliers",
+        verbose_name="médiateur",
+    )
+    token = models.CharField("jeton", max_length=64, unique=True)
+    cree_le = models.DateTimeField("créé le")
+    revoque_le = models.DateTimeField("révoqué le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "calendrier privé"
+        verbose_name_plural = "calendriers privés"
+
+    def __str__(self):
+        return f"Calendrier de {self.user}"
+
+    @property
+    def actif(self):
+        return self.revoque_le is None
