@@ -1,0 +1,87 @@
+"""Filters of the sessions list and of the choice of a session for a person."""
+
+import django_filters
+from django import forms
+
+from ateliers.enums import StatutSession
+from ateliers.models import Session, Theme
+from inclusion.models import Commune, Lieu, Quartier
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_ERRORS = {"invalid": "Indiquez une date sous la forme 03/12/2026."}
+
+
+class LieuFilterField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.nom} — {obj.commune.nom}"
+
+
+class LieuFilter(django_filters.ModelChoiceFilter):
+    field_class = LieuFilterField
+
+
+class SessionFilter(django_filters.FilterSet):
+    lieu = LieuFilter(label="Lieu", queryset=Lieu.objects.none(), empty_label="Tous")
+    theme = django_filters.ModelChoiceFilter(
+        label="Thème", queryset=Theme.objects.all(), empty_label="Tous"
+    )
+    statut = django_filters.ChoiceFilter(
+        label="Statut", choices=StatutSession.choices, empty_label="Tous"
+    )
+    du = django_filters.DateFilter(
+        label="À partir du",
+        field_name="debut",
+        lookup_expr="date__gte",
+        widget=DATE_WIDGET,
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        error_messages=DATE_ERRORS,
+    )
+    au = django_filters.DateFilter(
+        label="Jusqu'au",
+        field_name="debut",
+        lookup_expr="date__lte",
+        widget=DATE_WIDGET,
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        error_messages=DATE_ERRORS,
+    )
+
+    class Meta:
+        model = Session
+        fields = ["lieu", "theme", "statut", "du", "au"]
+
+    def __init__(self, *args, lieux=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if lieux is not None:
+            self.filters["lieu"].queryset = lieux
+
+
+class ChoixSessionFilter(django_filters.FilterSet):
+    """Upcoming sessions for one person: by theme, quartier, commune, date."""
+
+    theme = django_filters.ModelChoiceFilter(
+        label="Thème", queryset=Theme.objects.filter(actif=True), empty_label="Tous"
+    )
+    commune = django_filters.ModelChoiceFilter(
+        label="Commune",
+        field_name="lieu__commune",
+        queryset=Commune.objects.filter(lieux__sessions_ateliers__isnull=False).distinct(),
+        empty_label="Toutes",
+    )
+    quartier = django_filters.ModelChoiceFilter(
+        label="Quartier",
+        field_name="lieu__quartier",
+        queryset=Quartier.objects.filter(lieux__sessions_ateliers__isnull=False).distinct(),
+        empty_label="Tous",
+    )
+    du = django_filters.DateFilter(
+        label="À partir du",
+        field_name="debut",
+        lookup_expr="date__gte",
+        widget=DATE_WIDGET,
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        error_messages=DATE_ERRORS,
+    )
+
+    class Meta:
+        model = Session
+        fields = ["theme", "commune", "quartier", "du"]

@@ -1,0 +1,186 @@
+"""Registering a person: from a session (find the person) or from a person's file (find the
+session); confirm; see the result; cancel a registration."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from ateliers import perms
+from ateliers.enums import Canal, StatutInscription
+from ateliers.filters import ChoixSessionFilter
+from ateliers.forms import InscriptionForm, RecherchePersonneForm
+from ateliers.models import Session
+from ateliers.services import registrations
+from ateliers.templatetags.ateliers_mots import nom_court
+from ateliers.views.common import (
+    apply_service_errors,
+    for_display,
+    get_inscription,
+    get_session,
+    require_ateliers,
+    sms_outcome,
+)
+from inclusion.filters import BeneficiaireFilter
+from inclusion.models import Beneficiaire
+
+MAX_RESULTATS = 20
+PAGE_SIZE = 20
+SESSION_FERMEE = "On ne peut plus s'inscrire à cette session : elle est passée ou annulée."
+
+
+def _ouverte(session):
+    return session.statut == "planifiee" and session.debut > timezone.now()
+
+
+def inscrire_session(request, pk):
+    """From a session: find the person among those the user follows."""
+    session = get_session(request, pk)
+    if not _ouverte(session):
+        messages.warning(request, SESSION_FERMEE)
+        return redirect("ateliers:session_detail", pk=session.pk)
+    form = RecherchePersonneForm(request.GET if "q" in request.GET else None)
+    personnes = None
+    if form.is_valid():
+        base = Beneficiaire.objects.for_user(request.user).select_related("commune")
+        personnes = list(
+            BeneficiaireFilter({"q": form.cleaned_data["q"]}, queryset=base).qs.order_by(
+                "prenom", "nom"
+            )[: MAX_RESULTATS + 1]
+        )
+    return render(
+        request,
+        "ateliers/pro/inscrire_session.html",
+        {
+            "session": session,
+            "form": form,
+            "personnes": personnes[:MAX_RESULTATS] if personnes is not None else None,
+            "trop": personnes is not None and len(personnes) > MAX_RESULTATS,
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+def _get_beneficiaire(request, uuid):
+    require_ateliers(request.user)
+    return get_object_or_404(
+        Beneficiaire.objects.for_user(request.user).select_related("commune", "quartier"),
+        uuid=uuid,
+    )
+
+
+def inscrire_personne(request, uuid):
+    """From a person's file: choose among the upcoming planned sessions of the territory."""
+    beneficiaire = _get_beneficiaire(request, uuid)
+    base = for_display(Session.objects.a_venir()).select_related("lieu__structure")
+    filtre = ChoixSessionFilter(request.GET, queryset=base)
+    qs = filtre.qs if filtre.is_valid() else base.none()
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    deja = set(
+        beneficiaire.inscriptions.filter(
+            statut__in=(StatutInscription.INSCRIT, StatutInscription.EN_ATTENTE),
+            session__in=[s.pk for s in page.object_list],
+        ).values_list("session_id", flat=True)
+    )
+    for s in page.object_list:
+        s.deja_inscrit = s.pk in deja
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "ateliers/pro/inscrire_personne.html",
+        {"b": beneficiaire, "filter": filtre, "page": page, "query": query.urlencode()},
+        status=422 if filtre.form.errors else 200,
+    )
+
+
+def inscrire_confirmer(request, pk, uuid):
+    user = request.user
+    session = get_session(request, pk)
+    beneficiaire = _get_beneficiaire(request, uuid)
+    depuis_dossier = request.GET.get("depuis") == "dossier"
+    if not _ouverte(session):
+        messages.warning(request, SESSION_FERMEE)
+        return redirect("ateliers:session_detail", pk=session.pk)
+    complet = session.nb_inscrits >= session.capacite
+    can_manage = perms.can_manage_session(user, session)
+    form = InscriptionForm(
+        request.POST if request.method == "POST" else None,
+        surbooking_possible=complet and can_manage,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            inscription = registrations.register(
+                session=session,
+                beneficiaire=beneficiaire,
+                canal=Canal.PRO,
+                acteur=user,
+                surbooking=bool(form.cleaned_data.get("surbooking")),
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            url = reverse("ateliers:inscription_resultat", args=[inscription.pk])
+            return redirect(url + ("?depuis=dossier" if depuis_dossier else ""))
+    return render(
+        request,
+        "ateliers/pro/inscrire_confirmer.html",
+        {
+            "session": session,
+            "b": beneficiaire,
+            "form": form,
+            "complet": complet,
+            "depuis_dossier": depuis_dossier,
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+def inscription_resultat(request, pk):
+    inscription = get_inscription(request, pk)
+    sms_envoye, sms_texte = sms_outcome(inscription)
+    return render(
+        request,
+        "ateliers/pro/inscription_resultat.html",
+        {
+            "inscription": inscription,
+            "session": inscription.session,
+            "b": inscription.beneficiaire,
+            "position": registrations.position(inscription),
+            "sms_envoye": sms_envoye,
+            "sms_texte": sms_texte,
+            "depuis_dossier": request.GET.get("depuis") == "dossier",
+        },
+    )
+
+
+def inscription_annuler(request, pk):
+    user = request.user
+    inscription = get_inscription(request, pk)
+    session = inscription.session
+    if inscription.statut not in (StatutInscription.INSCRIT, StatutInscription.EN_ATTENTE):
+        messages.warning(request, "Cette inscription n'est plus en cours.")
+        return redirect("ateliers:session_detail", pk=session.pk)
+    erreur = None
+    if request.method == "POST":
+        try:
+            promues = registrations.cancel_registration(inscription=inscription, acteur=user)
+        except ValidationError as error:
+            erreur = " ".join(error.messages)
+        else:
+            text = f"L'inscription de {inscription.beneficiaire.prenom} est annulée."
+            for p in promues:
+                text += (
+                    f" {nom_court(p.beneficiaire)} sort de la liste d'attente "
+                    "et prend la place (prévenue par SMS si elle l'accepte)."
+                )
+            messages.success(request, text)
+            return redirect("ateliers:session_detail", pk=session.pk)
+    return render(
+        request,
+        "ateliers/pro/inscription_annuler.html",
+        {"inscription": inscription, "session": session, "erreur": erreur},
+        status=422 if erreur else 200,
+    )

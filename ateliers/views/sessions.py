@@ -1,0 +1,331 @@
+""" "Mes sessions" (week and list), create, change, cancel, detail, attendance sheet."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django_tables2 import RequestConfig
+
+from ateliers import feuille, perms
+from ateliers.enums import ACTIVE, StatutInscription, StatutSession
+from ateliers.filters import SessionFilter
+from ateliers.forms import AnnulationSessionForm, SessionForm, lieux_for_mediateur
+from ateliers.models import Session
+from ateliers.services import sessions as services
+from ateliers.tables import SessionTable
+from ateliers.templatetags.ateliers_mots import quand_en_mots
+from ateliers.views.common import (
+    apply_service_errors,
+    emargement_url,
+    en_attente_position,
+    for_display,
+    get_managed_session,
+    get_session,
+    is_mediateur,
+    require,
+    require_ateliers,
+    sessions_visibles,
+)
+from inclusion.models import Beneficiaire, Lieu
+
+PAGE_SIZE = 25
+PORTEES = {"mes_lieux": "De mes lieux", "territoire": "De tout le territoire"}
+
+
+def _portee(request):
+    """Médiateurs start with their lieux; prescripteurs with the whole territory."""
+    portee = request.GET.get("portee")
+    if portee not in PORTEES:
+        portee = "mes_lieux" if is_mediateur(request.user) else "territoire"
+    return portee
+
+
+def _base(request, portee, now):
+    user = request.user
+    if portee == "mes_lieux":
+        return Session.objects.for_user(user)
+    return sessions_visibles(user, now)
+
+
+def _lundi(request):
+    try:
+        day = datetime.date.fromisoformat(request.GET.get("semaine", ""))
+    except ValueError:
+        day = timezone.localdate()
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def _common_context(request, portee, vue):
+    return {
+        "portee": portee,
+        "portees": [
+            {"valeur": k, "label": v, "actuelle": k == portee, "query": urlencode({"portee": k})}
+            for k, v in PORTEES.items()
+        ],
+        "vue": vue,
+        "can_create": lieux_for_mediateur(request.user).exists(),
+    }
+
+
+def mes_sessions(request):
+    """The week, Monday to Sunday, one list per day."""
+    require_ateliers(request.user)
+    now = timezone.now()
+    portee = _portee(request)
+    lundi = _lundi(request)
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime.combine(lundi, datetime.time.min, tzinfo=tz)
+    end = start + datetime.timedelta(days=7)
+    sessions = list(
+        for_display(_base(request, portee, now)).filter(debut__gte=start, debut__lt=end)
+    )
+    today = timezone.localdate()
+    jours = []
+    for offset in range(7):
+        day = lundi + datetime.timedelta(days=offset)
+        jours.append(
+            {
+                "date": day,
+                "aujourdhui": day == today,
+                "sessions": [s for s in sessions if timezone.localtime(s.debut).date() == day],
+            }
+        )
+
+    def week_url(day):
+        return "?" + urlencode({"semaine": day.isoformat(), "portee": portee})
+
+    dimanche = lundi + datetime.timedelta(days=6)
+    context = _common_context(request, portee, "semaine") | {
+        "jours": jours,
+        "lundi": lundi,
+        "dimanche": dimanche,
+        "nb_sessions": len(sessions),
+        "precedente": week_url(lundi - datetime.timedelta(days=7)),
+        "suivante": week_url(lundi + datetime.timedelta(days=7)),
+        "cette_semaine": week_url(today) if not lundi <= today <= dimanche else None,
+    }
+    return render(request, "ateliers/pro/mes_sessions.html", context)
+
+
+def session_list(request):
+    user = request.user
+    require_ateliers(user)
+    now = timezone.now()
+    portee = _portee(request)
+    base = for_display(_base(request, portee, now))
+    lieux = Lieu.objects.filter(
+        pk__in=Session.objects.for_user(user).values("lieu")
+        if portee == "mes_lieux"
+        else sessions_visibles(user, now).values("lieu")
+    ).select_related("commune")
+    data = request.GET.copy()
+    if "du" not in data and "statut" not in data:
+        data["du"] = timezone.localdate().isoformat()
+    filtre = SessionFilter(data, queryset=base, lieux=lieux)
+    table = SessionTable(filtre.qs if filtre.is_valid() else base.none())
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    context = _common_context(request, portee, "liste") | {"filter": filtre, "table": table}
+    return render(
+        request,
+        "ateliers/pro/session_list.html",
+        context,
+        status=422 if filtre.form.errors else 200,
+    )
+
+
+def session_create(request):
+    user = request.user
+    require_ateliers(user)
+    require(
+        lieux_for_mediateur(user).exists(),
+        "Seuls les médiateurs d'un lieu actif planifient des sessions.",
+    )
+    form = SessionForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data.get("repeter"):
+                created = services.create_recurring(
+                    acteur=user,
+                    premier_debut=data["debut"],
+                    duree=data["fin"] - data["debut"],
+                    nb_semaines=data["nb_semaines"],
+                    **form.service_kwargs(),
+                )
+            else:
+                created = [
+                    services.create_session(
+                        acteur=user, debut=data["debut"], fin=data["fin"], **form.service_kwargs()
+                    )
+                ]
+        except ValidationError as error:
+            apply_service_errors(form, error, SessionForm.SERVICE_FIELDS)
+        else:
+            premiere = created[0]
+            if len(created) > 1:
+                messages.success(
+                    request,
+                    f"{len(created)} sessions sont créées, chaque semaine à partir du "
+                    f"{quand_en_mots(premiere)}.",
+                )
+            else:
+                messages.success(request, f"La session est créée : {quand_en_mots(premiere)}.")
+            return redirect("ateliers:session_detail", pk=premiere.pk)
+    return render(
+        request,
+        "ateliers/pro/session_form.html",
+        {"form": form, "titre": "Créer une session", "bouton": "Créer la session"},
+        status=422 if form.errors else 200,
+    )
+
+
+def session_update(request, pk):
+    user = request.user
+    session = get_managed_session(request, pk)
+    if session.statut != StatutSession.PLANIFIEE:
+        messages.warning(request, "Cette session n'est plus planifiée : elle ne peut plus changer.")
+        return redirect("ateliers:session_detail", pk=session.pk)
+    debut, fin = timezone.localtime(session.debut), timezone.localtime(session.fin)
+    initial = {
+        "lieu": session.lieu,
+        "theme": session.theme,
+        "date": debut.date(),
+        "heure_debut": f"{debut:%H:%M}",
+        "heure_fin": f"{fin:%H:%M}",
+        "capacite": session.capacite,
+        "animateurs": list(session.animateurs.all()),
+        "public": session.public,
+        "notes_accessibilite": session.notes_accessibilite,
+    }
+    form = SessionForm(request.POST or None, user=user, initial=initial, avec_repetition=False)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            updated = services.update_session(
+                acteur=user,
+                session=session,
+                debut=data["debut"],
+                fin=data["fin"],
+                **form.service_kwargs(),
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error, SessionForm.SERVICE_FIELDS)
+        else:
+            moved = (updated.debut, updated.fin, updated.lieu_id) != (
+                session.debut,
+                session.fin,
+                session.lieu_id,
+            )
+            text = "Les modifications sont enregistrées."
+            if moved:
+                n = updated.inscriptions.filter(
+                    statut__in=(StatutInscription.INSCRIT, StatutInscription.EN_ATTENTE)
+                ).count()
+                if n:
+                    text += (
+                        f" La date ou le lieu a changé : {n} personne{'s' if n > 1 else ''} "
+                        f"{'sont prévenues' if n > 1 else 'est prévenue'} par SMS "
+                        "(celles qui ont accepté les SMS)."
+                    )
+            messages.success(request, text)
+            return redirect("ateliers:session_detail", pk=session.pk)
+    return render(
+        request,
+        "ateliers/pro/session_form.html",
+        {
+            "form": form,
+            "session": session,
+            "titre": "Modifier la session",
+            "bouton": "Enregistrer",
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+def session_cancel(request, pk):
+    user = request.user
+    session = get_managed_session(request, pk)
+    if session.statut != StatutSession.PLANIFIEE:
+        messages.warning(request, "Cette session n'est plus planifiée.")
+        return redirect("ateliers:session_detail", pk=session.pk)
+    form = AnnulationSessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            n = services.cancel_session(
+                acteur=user, session=session, motif=form.cleaned_data["motif"]
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            if n:
+                text = (
+                    f"La session est annulée. {n} personne{'s' if n > 1 else ''} "
+                    f"{'ont' if n > 1 else 'a'} été prévenue{'s' if n > 1 else ''} "
+                    "(par SMS pour celles qui l'acceptent)."
+                )
+            else:
+                text = "La session est annulée. Personne n'était inscrit."
+            messages.success(request, text)
+            return redirect("ateliers:session_detail", pk=session.pk)
+    concernees = session.inscriptions.filter(
+        statut__in=(StatutInscription.INSCRIT, StatutInscription.EN_ATTENTE)
+    ).count()
+    return render(
+        request,
+        "ateliers/pro/session_annuler.html",
+        {"form": form, "session": session, "concernees": concernees},
+        status=422 if form.errors else 200,
+    )
+
+
+def session_detail(request, pk):
+    user = request.user
+    session = get_session(request, pk)
+    can_manage = perms.can_manage_session(user, session)
+    inscriptions = list(
+        session.inscriptions.filter(statut__in=ACTIVE)
+        .select_related("beneficiaire")
+        .order_by("beneficiaire__prenom", "beneficiaire__nom")
+    )
+    suivis = set(
+        Beneficiaire.objects.for_user(user)
+        .filter(pk__in=[i.beneficiaire_id for i in inscriptions])
+        .values_list("pk", flat=True)
+    )
+    for i in inscriptions:
+        i.nom_complet = can_manage or i.beneficiaire_id in suivis
+        i.peut_annuler = (can_manage or i.beneficiaire_id in suivis) and i.statut in (
+            StatutInscription.INSCRIT,
+            StatutInscription.EN_ATTENTE,
+        )
+    ouverte = session.statut == StatutSession.PLANIFIEE and session.debut > timezone.now()
+    return render(
+        request,
+        "ateliers/pro/session_detail.html",
+        {
+            "session": session,
+            "can_manage": can_manage,
+            "inscrits": [i for i in inscriptions if i.statut != StatutInscription.EN_ATTENTE],
+            "attente": en_attente_position(inscriptions),
+            "animateurs": list(session.animateurs.all()),
+            "can_register": ouverte and perms.can_register_people(user),
+            "modifiable": can_manage and session.statut == StatutSession.PLANIFIEE,
+            "emargement_url": emargement_url(session) if can_manage else None,
+            "feuille_url": reverse("ateliers:feuille", args=[session.pk]) if can_manage else None,
+        },
+    )
+
+
+def feuille_view(request, pk):
+    session = get_managed_session(request, pk)
+    pdf = feuille.render_feuille(session)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    day = timezone.localtime(session.debut)
+    response["Content-Disposition"] = f'inline; filename="emargement-{day:%Y-%m-%d}-{pk}.pdf"'
+    response["Cache-Control"] = "no-store, private"
+    return response
