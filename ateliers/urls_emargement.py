@@ -1,5 +1,16 @@
-"""URLs of the ateliers (namespace "emargement")."""
+"""URLs of the attendance page (namespace "emargement"), under /pro/ateliers/emargement/."""
+
+from django.urls import path
+
+from ateliers.views import emargement as views
 
 app_name = "emargement"
 
-urlpatterns = []
+urlpatterns = [
+    path("session/<int:pk>/", views.session_emargement, name="session"),
+    path("session/<int:pk>/presence/<int:inscription_pk>/", views.presence, name="presence"),
+    path("session/<int:pk>/cheque/<int:inscription_pk>/", views.cheque, name="cheque"),
+    path("session/<int:pk>/ajouter/", views.ajouter, name="ajouter"),
+    path("session/<int:pk>/nouvelle-personne/", views.creer, name="creer"),
+    path("session/<int:pk>/cloturer/", views.cloturer, name="cloturer"),
+]

@@ -1,0 +1,154 @@
+"""Forms of the attendance page (émargement). French errors, next to the fields."""
+
+import uuid
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from ateliers.services.attendance import PRESENCE
+from inclusion.enums import ModeConsentement
+from inclusion.services.telephones import parse_phone
+
+INCOMPLET = "Le formulaire est incomplet : rechargez la page et recommencez."
+
+
+class PresenceForm(forms.Form):
+    statut = forms.ChoiceField(
+        choices=[(s.value, s.label) for s in PRESENCE],
+        error_messages={"required": INCOMPLET, "invalid_choice": INCOMPLET},
+    )
+
+
+class ChequeForm(forms.Form):
+    """A scanner types the QR code's address (or the code) then Enter, which submits with the
+    first button ("Encaisser ce chèque"). The request id makes a re-submitted form redeem
+    nothing twice."""
+
+    CODE, SIEN = "code", "sien"
+
+    code = forms.CharField(
+        label="Code du chèque",
+        required=False,
+        max_length=200,
+        strip=True,
+        help_text="Scannez le QR code, ou tapez le code imprimé dessous, puis Entrée.",
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "autocorrect": "off",
+                "spellcheck": "false",
+                "enterkeyhint": "go",
+            }
+        ),
+        error_messages={
+            "max_length": "Ce texte est trop long pour un code : effacez et scannez à nouveau."
+        },
+    )
+    demande_id = forms.UUIDField(
+        widget=forms.HiddenInput, error_messages={"required": INCOMPLET, "invalid": INCOMPLET}
+    )
+    mode = forms.ChoiceField(
+        choices=[(CODE, CODE), (SIEN, SIEN)],
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": INCOMPLET},
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("demande_id", uuid.uuid4())
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        data["mode"] = data.get("mode") or self.CODE
+        if data["mode"] == self.CODE and not data.get("code") and "code" not in self.errors:
+            self.add_error(
+                "code", "Scannez le QR code du chèque ou tapez le code imprimé sous le QR code."
+            )
+        return data
+
+
+class RechercheForm(forms.Form):
+    q = forms.CharField(
+        label="Nom, prénom ou téléphone",
+        max_length=100,
+        min_length=2,
+        help_text="Parmi les personnes que votre structure accompagne. Exemple : Martin.",
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+        error_messages={
+            "required": "Tapez le nom, le prénom ou le téléphone de la personne.",
+            "min_length": "Tapez au moins 2 caractères.",
+            "max_length": "Tapez au plus 100 caractères.",
+        },
+    )
+
+
+class AjoutForm(forms.Form):
+    beneficiaire = forms.UUIDField(
+        widget=forms.HiddenInput, error_messages={"required": INCOMPLET, "invalid": INCOMPLET}
+    )
+
+
+class PersonneRapideForm(forms.Form):
+    """Quick creation during the session: a first name, and a mobile if the person wants
+    reminders. Consent to SMS is asked aloud (mode "oral")."""
+
+    prenom = forms.CharField(
+        label="Prénom",
+        max_length=100,
+        error_messages={"required": "Indiquez le prénom de la personne."},
+    )
+    telephone = forms.CharField(
+        label="Téléphone mobile",
+        required=False,
+        max_length=30,
+        help_text="Facultatif. Exemple : 06 12 34 56 78.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
+    )
+    consentement_sms = forms.BooleanField(
+        label="La personne accepte de recevoir des SMS (rappels d'ateliers, pass numérique)",
+        required=False,
+        help_text="Demandez-lui à voix haute. Il faut un numéro de mobile.",
+    )
+
+    def clean_prenom(self):
+        prenom = self.cleaned_data["prenom"].strip()
+        if not prenom:
+            raise ValidationError("Indiquez le prénom de la personne.")
+        return prenom
+
+    def clean_telephone(self):
+        saisie = self.cleaned_data.get("telephone", "").strip()
+        if not saisie:
+            return ""
+        return parse_phone(saisie).e164
+
+    def clean(self):
+        data = super().clean()
+        if data.get("consentement_sms") and "telephone" not in self.errors:
+            telephone = data.get("telephone")
+            if not telephone:
+                self.add_error(
+                    "consentement_sms",
+                    "Pour recevoir des SMS, il faut un numéro de mobile : "
+                    "indiquez-le ou décochez cette case.",
+                )
+            elif not parse_phone(telephone).sms_possible:
+                self.add_error(
+                    "consentement_sms",
+                    "Ce numéro est un fixe : il ne peut pas recevoir de SMS. "
+                    "Décochez cette case ou indiquez un mobile.",
+                )
+        return data
+
+    def service_kwargs(self):
+        data = self.cleaned_data
+        consent = bool(data.get("consentement_sms"))
+        return {
+            "prenom": data["prenom"],
+            "telephone": data.get("telephone", ""),
+            "sans_telephone": not data.get("telephone"),
+            "consentement_sms": consent,
+            "consentement_sms_mode": ModeConsentement.ORAL if consent else "",
+        }
