@@ -9,11 +9,15 @@ class AteliersConfig(AppConfig):
     verbose_name = "Ateliers"
 
     def ready(self):
+        from ateliers import demo
+        from ateliers.ical import peut_avoir_calendrier
         from ateliers.perms import can_register_people
+        from ateliers.services.stats import peut_voir_statistiques
         from inclusion.registry import (
             BeneficiaireAction,
             ProEntry,
             register_beneficiaire_action,
+            register_demo_builder,
             register_pro_entry,
         )
 
@@ -37,3 +41,26 @@ class AteliersConfig(AppConfig):
                 order=30,
             )
         )
+        register_pro_entry(
+            ProEntry(
+                label="Statistiques des ateliers",
+                url_name="ateliers_public:statistiques",
+                description=(
+                    "Taux de présence et absences sans prévenir par thème, lieu et quartier."
+                ),
+                allowed=peut_voir_statistiques,
+                order=60,
+            )
+        )
+        register_pro_entry(
+            ProEntry(
+                label="Mon calendrier",
+                url_name="ateliers_public:calendrier",
+                description=(
+                    "Vos ateliers dans l'agenda de votre téléphone, par une adresse privée."
+                ),
+                allowed=peut_avoir_calendrier,
+                order=70,
+            )
+        )
+        register_demo_builder("ateliers", demo.build, order=20)

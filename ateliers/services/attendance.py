@@ -33,6 +33,8 @@ def set_presence(*, acteur, inscription, statut, now=None):
         session = lock_session(inscription.session)
         if session.statut == StatutSession.ANNULEE:
             raise ValidationError("Cette session est annulée.")
+        if session.statut == StatutSession.TERMINEE:
+            raise ValidationError("Cette session est clôturée : l'émargement est terminé.")
         current = Inscription.objects.select_for_update().get(pk=inscription.pk)
         if current.statut == StatutInscription.ANNULE:
             raise ValidationError("Cette inscription est annulée.")
@@ -92,6 +94,8 @@ def redeem_for_presence(*, acteur, inscription, demande_id, code=None, now=None)
     the person's own valid chèques. Exactly one per person and session."""
     session = inscription.session
     _require(acteur, session)
+    if session.statut != StatutSession.PLANIFIEE:
+        raise ValidationError("Cette session est annulée ou clôturée : plus d'encaissement ici.")
     if not session.theme.avec_cheque:
         raise ValidationError("Cet atelier ne demande pas de chèque.")
     if inscription.statut != StatutInscription.PRESENT:

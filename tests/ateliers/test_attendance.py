@@ -139,3 +139,17 @@ def test_registration_is_refused_once_started_but_walk_ins_are_welcome():
         registrations.register(
             session=ctx["session"], beneficiaire=late, canal=Canal.PRO, acteur=ctx["prescripteur"]
         )
+
+
+def test_no_presence_or_cheque_after_closing():
+    ctx = _ctx_with_pass()
+    attendance.close_session(acteur=ctx["mediateur"], session=ctx["session"])
+    ins = Inscription.objects.get(pk=ctx["inscription"].pk)
+    with pytest.raises(ValidationError) as exc:
+        attendance.set_presence(acteur=ctx["mediateur"], inscription=ins, statut="present")
+    assert "clôturée" in exc.value.messages[0]
+    with pytest.raises(ValidationError):
+        attendance.redeem_for_presence(
+            acteur=ctx["mediateur"], inscription=ins, demande_id=issuance.new_request_id()
+        )
+    assert not Encaissement.objects.exists()
