@@ -50,6 +50,7 @@ class AteliersConfig(AppConfig):
                 ),
                 allowed=peut_voir_statistiques,
                 order=60,
+                in_menu=False,
             )
         )
         register_pro_entry(
@@ -61,6 +62,7 @@ class AteliersConfig(AppConfig):
                 ),
                 allowed=peut_avoir_calendrier,
                 order=70,
+                in_menu=False,
             )
         )
         register_demo_builder("ateliers", demo.build, order=20)

@@ -15,6 +15,7 @@ class ProEntry:
     description: str
     allowed: object  # callable(user) -> bool
     order: int = 100
+    in_menu: bool = True  # False: a card on the home page only (keeps the menu short)
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,7 @@ class PassNumeriqueConfig(AppConfig):
                 ),
                 allowed=socle_perms.can_access_pro,
                 order=40,
+                in_menu=False,
             )
         )
         register_beneficiaire_action(
