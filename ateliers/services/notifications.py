@@ -6,11 +6,12 @@ from django.utils import formats, timezone
 from inclusion.sms import send_sms
 
 TEXTS = {
-    "inscription": "Vous êtes inscrit(e) à l'atelier {titre} {quand}, {lieu}. "
+    # Words chosen inside GSM-7 (no ê, no °): one segment costs less and reads the same.
+    "inscription": "Inscription confirmée : atelier {titre} {quand}, {lieu}. "
     "Pour annuler : {aide}.",
-    "attente": "Atelier {titre} {quand}, {lieu} : complet. Vous êtes sur la liste d'attente "
-    "(n° {rang}). Nous vous écrirons si une place se libère.",
-    "promotion": "Une place s'est libérée : vous êtes inscrit(e) à l'atelier {titre} {quand}, "
+    "attente": "Atelier {titre} {quand}, {lieu} : complet. Vous avez la place {rang} sur la "
+    "liste d'attente. Nous vous écrirons si une place se libère.",
+    "promotion": "Une place s'est libérée. Inscription confirmée : atelier {titre} {quand}, "
     "{lieu}. Pour annuler : {aide}.",
     "changement": "Changement : l'atelier {titre} a lieu {quand}, {lieu}. Pour annuler : {aide}.",
     "annulation_session": "Annulé : l'atelier {titre} prévu {quand}, {lieu}, n'aura pas lieu. "

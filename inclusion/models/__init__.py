@@ -1,6 +1,7 @@
 from inclusion.models.beneficiaires import Beneficiaire, BeneficiaireQuerySet
 from inclusion.models.journal import Journal, JournalImmuableError
 from inclusion.models.people import Membership, User
+from inclusion.models.sms import OptOut, SmsMessage, SmsRecu, StatutSms
 from inclusion.models.structures import Lieu, Structure
 from inclusion.models.territoire import Commune, Quartier
 
@@ -12,6 +13,10 @@ __all__ = [
     "JournalImmuableError",
     "Lieu",
     "Membership",
+    "OptOut",
+    "SmsMessage",
+    "SmsRecu",
+    "StatutSms",
     "Quartier",
     "Structure",
     "User",

@@ -1,26 +1,41 @@
+"""send_sms: the central rules, then one outbox row written in the caller's transaction.
+
+The row is delivered by a background task (tasks.deliver_sms) as soon as it is due; messages
+waiting for the send window are picked up by the periodic sweep (`manage.py send_due_sms`).
+"""
+
 import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from inclusion.models import OptOut, SmsMessage, StatutSms
 from inclusion.services.journal import write_journal
+from inclusion.sms import gsm, window
 
 logger = logging.getLogger(__name__)
 
 
 @dataclass
-class SmsMessage:
+class OutgoingSms:
+    """What a backend sends. `secrets` are masked in every copy kept once sent."""
+
     to: str
     body: str
     kind: str
     about: str = ""
     created_at: object = field(default_factory=timezone.now)
-    secrets: tuple = ()  # substrings (codes) masked in every copy kept once the SMS is sent
+    secrets: tuple = ()
 
     def masked_body(self):
         return mask_secrets(self.body, self.secrets)
+
+
+# Kept for the backends' and tests' vocabulary.
+SmsMessageData = OutgoingSms
 
 
 def mask_secrets(text, secrets):
@@ -33,16 +48,23 @@ def mask_secrets(text, secrets):
 
 @dataclass(frozen=True)
 class SmsResult:
-    sent: bool
-    reason: str = ""  # French, shown to staff when not sent
+    sent: bool  # accepted: it will be sent (maybe later, inside the send window)
+    reason: str = ""  # French, shown to staff when refused
     provider_id: str = ""
+    message: object = None
+    scheduled_for: object = None
 
 
 REASONS = {
     "no_phone": "La personne n'a pas de téléphone.",
     "landline": "Ce numéro est un fixe : il ne peut pas recevoir de SMS.",
     "no_consent": "La personne n'a pas accepté de recevoir des SMS.",
+    "opted_out": "La personne a demandé à ne plus recevoir de SMS.",
     "empty": "Le message est vide.",
+    "past_event": "L'événement est passé : le message n'est pas envoyé.",
+    "too_late": "Ce message arriverait trop tard : il n'est pas envoyé.",
+    "daily_cap": "Cette personne a déjà reçu assez de SMS aujourd'hui.",
+    "duplicate": "Ce message a déjà été envoyé.",
 }
 
 
@@ -50,7 +72,7 @@ def get_backend():
     return import_string(settings.SMS_BACKEND)()
 
 
-def _refusal(beneficiaire, body):
+def _refusal(beneficiaire, body, now, event_at):
     if not body.strip():
         return "empty"
     if not beneficiaire.telephone:
@@ -59,33 +81,92 @@ def _refusal(beneficiaire, body):
         return "landline"
     if not beneficiaire.consentement_sms:
         return "no_consent"
+    if OptOut.objects.filter(telephone=beneficiaire.telephone.as_e164).exists():
+        return "opted_out"
+    if event_at is not None and event_at <= now:
+        return "past_event"
+    start_of_day = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    sent_today = SmsMessage.objects.filter(
+        beneficiaire=beneficiaire, cree_le__gte=start_of_day
+    ).exclude(statut__in=(StatutSms.ANNULE, StatutSms.EXPIRE))
+    if sent_today.count() >= settings.SMS_DAILY_CAP:
+        return "daily_cap"
     return ""
 
 
-def send_sms(*, beneficiaire, body, kind, about=None, acteur=None, secrets=()):
-    """Send `body` to a beneficiary if the central rules allow it. Never raises for a refusal.
+def _spans(body, secrets):
+    spans = []
+    for secret in secrets:
+        start = body.find(secret) if secret else -1
+        while start >= 0:
+            spans.append([start, start + len(secret)])
+            start = body.find(secret, start + 1)
+    return spans
 
-    `secrets` (e.g. a carnet code in a link) go to the provider in clear, but every copy the
-    platform keeps or prints has them masked once the message is sent."""
-    refusal = _refusal(beneficiaire, body)
+
+def send_sms(
+    *,
+    beneficiaire,
+    body,
+    kind,
+    about=None,
+    acteur=None,
+    secrets=(),
+    key=None,
+    not_before=None,
+    useless_after=None,
+    event_at=None,
+    now=None,
+):
+    """Queue a text for a beneficiary if the central rules allow it; never raises for a refusal.
+
+    `key` makes a second identical message impossible (e.g. "rappel-48h:inscription#12");
+    `useless_after` (e.g. the workshop start) is the moment after which it is never sent;
+    `event_at` refuses messages about something already past.
+    """
+    now = now or timezone.now()
+    body = gsm.normalize(body)
+    secrets = tuple(gsm.normalize(s) for s in secrets)
+    refusal = _refusal(beneficiaire, body, now, event_at)
     about_label = f"{about._meta.label_lower}#{about.pk}" if about is not None else ""
     if refusal:
         logger.debug("sms not sent kind=%s reason=%s", kind, refusal)
         return SmsResult(sent=False, reason=REASONS[refusal])
-    message = SmsMessage(
-        to=beneficiaire.telephone.as_e164,
-        body=body,
-        kind=kind,
-        about=about_label,
-        secrets=tuple(secrets),
-    )
-    provider_id = get_backend().send(message)
-    message.body = message.masked_body()  # what stays in the outbox
+    when = max(now, not_before or now)
+    if settings.SMS_SEND_WINDOW:
+        when = window.next_opening(when)
+    if useless_after is not None and when >= useless_after:
+        return SmsResult(sent=False, reason=REASONS["too_late"])
+    try:
+        with transaction.atomic():
+            message = SmsMessage.objects.create(
+                beneficiaire=beneficiaire,
+                telephone=beneficiaire.telephone.as_e164,
+                corps=body,
+                kind=kind,
+                about=about_label,
+                encodage=gsm.encoding(body),
+                segments=gsm.segments(body),
+                pas_avant=when,
+                inutile_apres=useless_after,
+                cle=key,
+                a_masquer=_spans(body, secrets),
+            )
+    except IntegrityError:
+        return SmsResult(sent=False, reason=REASONS["duplicate"])
     write_journal(
         acteur=acteur,
         action="sms.envoi",
         objet=beneficiaire,
         structure=beneficiaire.structure,
-        details={"type": kind, "objet": about_label},
+        details={"type": kind, "objet": about_label, "sms": message.pk},
     )
-    return SmsResult(sent=True, provider_id=provider_id)
+    if when <= now:
+        from inclusion.sms.tasks import deliver_sms
+
+        # Enqueued in the same transaction as the outbox row (database task backend).
+        deliver_sms.enqueue(message.pk)
+        message.refresh_from_db()
+    return SmsResult(
+        sent=True, provider_id=message.provider_id or "", message=message, scheduled_for=when
+    )

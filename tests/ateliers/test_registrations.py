@@ -44,7 +44,7 @@ def test_register_until_full_then_waiting_list_in_order(
     assert kinds == ["atelier_inscription"] * 2 + ["atelier_attente"] * 2
     assert ctx["session"].theme.titre_falc in sms_outbox[0].body
     assert ctx["session"].lieu.nom in sms_outbox[0].body
-    assert "n° 2" in sms_outbox[3].body
+    assert "la place 2 sur la liste d'attente" in sms_outbox[3].body
 
 
 def test_cancellation_promotes_the_first_in_line_and_tells_them(

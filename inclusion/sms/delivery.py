@@ -1,0 +1,101 @@
+"""Delivering outbox rows: claim, send through the backend, record, retry with backoff."""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.db.models import F
+from django.utils import timezone
+
+from inclusion.models import SmsMessage, StatutSms
+from inclusion.sms.backends.base import PermanentSmsError, TransientSmsError
+
+logger = logging.getLogger(__name__)
+
+LEASE = datetime.timedelta(minutes=5)  # a crashed worker's claim expires after this
+
+
+def backoff(attempt):
+    """1, 2, 4, 8… minutes, at most an hour."""
+    return datetime.timedelta(minutes=min(2 ** (attempt - 1), 60))
+
+
+def masked(corps, spans):
+    chars = list(corps)
+    for start, end in spans:
+        for i in range(start + 4, end):
+            chars[i] = "•"
+    return "".join(chars)
+
+
+def deliver(message_id, now=None):
+    """Send one due message once. Returns the new status, or None when not ours to send."""
+    from inclusion.sms.service import OutgoingSms, get_backend
+
+    now = now or timezone.now()
+    # Claim: only one worker moves pas_avant forward for a due, unsent message.
+    claimed = SmsMessage.objects.filter(
+        pk=message_id, statut=StatutSms.A_ENVOYER, pas_avant__lte=now
+    ).update(tentatives=F("tentatives") + 1, pas_avant=now + LEASE)
+    if not claimed:
+        return None
+    message = SmsMessage.objects.get(pk=message_id)
+    if message.inutile_apres is not None and now >= message.inutile_apres:
+        SmsMessage.objects.filter(pk=message.pk).update(statut=StatutSms.EXPIRE, statut_le=now)
+        return StatutSms.EXPIRE
+    secrets = tuple(message.corps[start:end] for start, end in message.a_masquer)
+    outgoing = OutgoingSms(
+        to=message.telephone, body=message.corps, kind=message.kind, about=message.about,
+        secrets=secrets,
+    )  # fmt: skip
+    try:
+        provider_id = get_backend().send(outgoing)
+    except PermanentSmsError as error:
+        SmsMessage.objects.filter(pk=message.pk).update(
+            statut=StatutSms.ECHEC, erreur=str(error)[:200], erreur_code=error.code, statut_le=now
+        )
+        logger.warning("sms %s permanent failure code=%s", message.pk, error.code)
+        return StatutSms.ECHEC
+    except TransientSmsError as error:
+        retry_at = now + backoff(message.tentatives)
+        too_late = message.inutile_apres is not None and retry_at >= message.inutile_apres
+        if message.tentatives >= settings.SMS_MAX_ATTEMPTS or too_late:
+            statut = StatutSms.EXPIRE if too_late else StatutSms.ECHEC
+            SmsMessage.objects.filter(pk=message.pk).update(
+                statut=statut, erreur=str(error)[:200], erreur_code=error.code, statut_le=now
+            )
+            return statut
+        SmsMessage.objects.filter(pk=message.pk).update(
+            pas_avant=retry_at, erreur=str(error)[:200], erreur_code=error.code
+        )
+        logger.info("sms %s transient failure, retry at %s", message.pk, retry_at.isoformat())
+        return StatutSms.A_ENVOYER
+    outgoing.body = outgoing.masked_body()  # what stays in memory copies
+    SmsMessage.objects.filter(pk=message.pk).update(
+        statut=StatutSms.ENVOYE,
+        provider_id=provider_id,
+        envoye_le=now,
+        corps=masked(message.corps, message.a_masquer),
+        erreur="",
+        erreur_code="",
+    )
+    return StatutSms.ENVOYE
+
+
+def due_ids(now=None, limit=500):
+    now = now or timezone.now()
+    return list(
+        SmsMessage.objects.filter(statut=StatutSms.A_ENVOYER, pas_avant__lte=now)
+        .order_by("pas_avant", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def send_due(now=None, limit=500):
+    """The periodic sweep: deliver every due message (waiting for the window or a retry)."""
+    counts = {}
+    for message_id in due_ids(now, limit):
+        statut = deliver(message_id, now=now)
+        if statut is not None:
+            counts[statut] = counts.get(statut, 0) + 1
+    return counts
