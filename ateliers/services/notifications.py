@@ -40,11 +40,18 @@ def text_for(inscription, kind, rang=None):
 
 
 def notify(inscription, kind, acteur=None, rang=None):
-    """Send the text through the SMS gateway (its rules decide: consent, mobile…)."""
+    """Send the text through the SMS gateway (its rules decide: consent, mobile, window…).
+
+    Never about a workshop that has started, never twice for the same event."""
+    session = inscription.session
+    moment = f"{session.debut:%Y%m%d%H%M}"
     return send_sms(
         beneficiaire=inscription.beneficiaire,
         body=text_for(inscription, kind, rang=rang),
         kind=f"atelier_{kind}",
         about=inscription,
         acteur=acteur,
+        key=f"atelier_{kind}:{inscription.pk}:{moment}",
+        event_at=session.debut,
+        useless_after=session.debut,
     )
