@@ -10,6 +10,7 @@ class InclusionConfig(AppConfig):
     verbose_name = "Socle"
 
     def ready(self):
+        import inclusion.sms.inbound  # noqa: F401  (registers STOP/ARRET, START, AIDE)
         from inclusion.signals import ensure_coordinateurs_group
 
         # After every migrate: permissions exist only once post_migrate has run.

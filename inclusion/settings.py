@@ -208,6 +208,16 @@ SMS_SENDER_NAME = os.environ.get("SMS_SENDER_NAME", "INCLUSION")
 SMS_SEND_WINDOW = env_bool("SMS_SEND_WINDOW", True)  # 09:00–19:00, Monday to Saturday
 SMS_DAILY_CAP = int(os.environ.get("SMS_DAILY_CAP", "4"))
 SMS_MAX_ATTEMPTS = int(os.environ.get("SMS_MAX_ATTEMPTS", "6"))
+SMS_REPLY_DAILY_CAP = int(os.environ.get("SMS_REPLY_DAILY_CAP", "5"))  # keyword replies
+# Twilio (SMS_BACKEND = "inclusion.sms.backends.twilio.TwilioBackend" in production);
+# webhooks refuse everything while the token is empty.
+TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
+# Preferred sender; otherwise SMS_FROM_NUMBER, a Twilio number that accepts replies.
+TWILIO_MESSAGING_SERVICE_SID = os.environ.get("TWILIO_MESSAGING_SERVICE_SID", "")
+SMS_FROM_NUMBER = os.environ.get("SMS_FROM_NUMBER", "")
+TWILIO_TIMEOUT = float(os.environ.get("TWILIO_TIMEOUT", "10"))  # seconds per request
+TWILIO_API_BASE_URL = os.environ.get("TWILIO_API_BASE_URL", "")  # tests only (fake server)
 HELP_PHONE = os.environ.get("INCLUSION_HELP_PHONE", "05 00 00 00 00")
 PLATFORM_NAME = os.environ.get("INCLUSION_PLATFORM_NAME", "Inclusion numérique")
 # Public address printed in QR codes and SMS links (no trailing slash).

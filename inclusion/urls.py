@@ -30,6 +30,7 @@ urlpatterns = [
     path("pro/ateliers/emargement/", include("ateliers.urls_emargement")),
     path("pro/ateliers/", include("ateliers.urls")),
     path("ateliers/", include("ateliers.urls_public")),
+    path("sms/", include("inclusion.sms.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(public_patterns(list(wagtaildocs_urls.urlpatterns)))),
 ]

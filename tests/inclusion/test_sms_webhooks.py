@@ -5,7 +5,7 @@ import logging
 
 import pytest
 from django.http import QueryDict
-from django.urls import include, path, reverse
+from django.urls import reverse
 
 from inclusion.models import OptOut, SmsMessage, SmsRecu, StatutSms
 from inclusion.sms import send_sms
@@ -14,10 +14,7 @@ from inclusion.sms.keywords import normalize, register_keyword, unregister_keywo
 from inclusion.sms.webhooks import twilio_signature
 from tests.inclusion.factories import BeneficiaireFactory
 
-# This module is also the urlconf of its tests (until inclusion/urls.py mounts /sms/).
-urlpatterns = [path("sms/", include("inclusion.sms.urls"))]
-
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = pytest.mark.django_db
 
 TOKEN = "jeton-twilio-de-test"
 _sids = itertools.count(1)
