@@ -66,3 +66,14 @@ class AteliersConfig(AppConfig):
             )
         )
         register_demo_builder("ateliers", demo.build, order=20)
+
+        from ateliers import sms
+        from inclusion.sms.keywords import register_keyword
+
+        register_keyword("OUI", sms.handle_oui, "OUI pour confirmer votre venue", order=10)
+        register_keyword(
+            "ANNULER", sms.handle_annuler, "ANNULER pour libérer votre place", order=11
+        )
+        register_keyword(
+            "ATELIERS", sms.handle_ateliers, "ATELIERS pour les prochains ateliers", order=12
+        )

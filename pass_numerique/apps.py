@@ -66,6 +66,11 @@ class PassNumeriqueConfig(AppConfig):
         )
         register_demo_builder("pass_numerique", demo.build, order=10)
 
+        from inclusion.sms.keywords import register_keyword
+        from pass_numerique.sms import handle_solde
+
+        register_keyword("SOLDE", handle_solde, "SOLDE pour vos chèques restants", order=20)
+
         from django.db.models.signals import m2m_changed
 
         from pass_numerique.models import Programme

@@ -14,6 +14,7 @@ from ateliers import perms
 from ateliers.enums import Canal, StatutInscription, StatutSession
 from ateliers.models import Inscription, Session
 from ateliers.services.notifications import notify
+from ateliers.services.rappels import cancel_queued
 from inclusion.models import Beneficiaire
 from inclusion.services.beneficiaires import touch_activity
 from inclusion.services.journal import write_journal
@@ -188,6 +189,7 @@ def cancel_registration(*, inscription, acteur=None, par_la_personne=False, now=
             annule_par=acteur,
             annule_par_la_personne=par_la_personne,
         )
+        cancel_queued([current.pk])
         if held_seat:
             Session.objects.filter(pk=session.pk).update(nb_inscrits=F("nb_inscrits") - 1)
             session.nb_inscrits -= 1

@@ -11,6 +11,7 @@ from ateliers import perms
 from ateliers.enums import StatutInscription, StatutSession
 from ateliers.models import Inscription, Session
 from ateliers.services.notifications import notify
+from ateliers.services.rappels import cancel_queued
 from ateliers.services.registrations import lock_session, promote
 from inclusion.enums import Role
 from inclusion.services.journal import write_journal
@@ -145,6 +146,7 @@ def update_session(*, acteur, session, now=None, **changes):
             details={"champs": sorted(changes), "deplacee": moved},
         )
         if moved:
+            cancel_queued(locked.inscriptions.values_list("pk", flat=True))
             for inscription in Inscription.objects.filter(
                 session=locked,
                 statut__in=(StatutInscription.INSCRIT, StatutInscription.EN_ATTENTE),
@@ -169,6 +171,7 @@ def cancel_session(*, acteur, session, motif="", now=None):
                 statut__in=(StatutInscription.INSCRIT, StatutInscription.EN_ATTENTE),
             ).select_related("beneficiaire")
         )
+        cancel_queued([i.pk for i in people])
         Inscription.objects.filter(pk__in=[i.pk for i in people]).update(
             statut=StatutInscription.ANNULE, rang_attente=None, annule_le=now, annule_par=acteur
         )

@@ -210,3 +210,16 @@ def test_redemption_updates_the_persons_last_activity():
     _redeem(ctx, item.cheque_codes[0][1], now=later)
     b.refresh_from_db()
     assert b.derniere_activite == later
+
+
+def test_keyword_solde_gives_chèques_left():
+    from inclusion.sms.keywords import Inbound
+    from pass_numerique.sms import handle_solde
+
+    ctx = setup_pass()
+    b = BeneficiaireFactory(structure=ctx["enveloppe"].structure)
+    [item] = issued(ctx, beneficiaire=b)
+    _redeem(ctx, item.cheque_codes[0][1])
+    reply = handle_solde(Inbound(telephone="+33600000000", beneficiaires=[b]))
+    assert "Il vous reste 9 chèque(s)" in reply
+    assert "plus de chèque" in handle_solde(Inbound(telephone="+3360", beneficiaires=[]))

@@ -1,0 +1,73 @@
+"""Workshop reminders: 48 h before (moved into the send window) and on the morning of the
+session (from 09:00, only when it starts after 10:00). A periodic sweep turns due reminders
+into outbox rows; their idempotency keys make a second sweep, or two at once, send nothing
+twice. A moved session gets new keys; the old queued reminders are cancelled."""
+
+import datetime
+
+from django.utils import timezone
+
+from ateliers.enums import StatutInscription, StatutSession
+from ateliers.models import Inscription
+from ateliers.services.notifications import quand
+from inclusion.models import SmsMessage, StatutSms
+from inclusion.sms import send_sms
+
+AVANCE = datetime.timedelta(hours=48)
+MATIN = datetime.time(9, 0)
+MATIN_SI_APRES = datetime.time(10, 0)
+HORIZON = datetime.timedelta(hours=49)  # what one sweep looks at
+
+TEXTE = "Rappel : atelier {titre} {quand}, {lieu}. Pour annuler, répondez ANNULER."
+
+
+def _moment(session):
+    return f"{session.debut:%Y%m%d%H%M}"
+
+
+def texte(inscription):
+    session = inscription.session
+    return TEXTE.format(titre=session.theme.titre_falc, quand=quand(session), lieu=session.lieu.nom)
+
+
+def cancel_queued(inscription_ids):
+    """Queued reminders (not sent yet) of these registrations are dropped."""
+    abouts = [f"ateliers.inscription#{pk}" for pk in inscription_ids]
+    return SmsMessage.objects.filter(
+        about__in=abouts, kind__startswith="rappel_", statut=StatutSms.A_ENVOYER
+    ).update(statut=StatutSms.ANNULE)
+
+
+def sweep(now=None):
+    """Queue the reminders of the next 49 hours. Returns how many rows were written."""
+    now = now or timezone.now()
+    written = 0
+    inscriptions = Inscription.objects.filter(
+        statut=StatutInscription.INSCRIT,
+        session__statut=StatutSession.PLANIFIEE,
+        session__debut__gt=now,
+        session__debut__lte=now + HORIZON,
+    ).select_related("session__theme", "session__lieu", "beneficiaire__structure")
+    for inscription in inscriptions:
+        session = inscription.session
+        debut_local = timezone.localtime(session.debut)
+        plans = [("rappel_48h", session.debut - AVANCE)]
+        if debut_local.time() >= MATIN_SI_APRES:
+            matin = timezone.make_aware(datetime.datetime.combine(debut_local.date(), MATIN))
+            plans.append(("rappel_matin", matin))
+        for kind, not_before in plans:
+            if kind == "rappel_48h" and now < not_before - datetime.timedelta(hours=1):
+                continue  # too early to queue it
+            result = send_sms(
+                beneficiaire=inscription.beneficiaire,
+                body=texte(inscription),
+                kind=kind,
+                about=inscription,
+                key=f"{kind}:{inscription.pk}:{_moment(session)}",
+                not_before=not_before,
+                useless_after=session.debut,
+                event_at=session.debut,
+                now=now,
+            )
+            written += int(result.sent)
+    return written
