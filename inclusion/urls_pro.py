@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from inclusion.views import pro
+from inclusion.views import sms as sms_views
 
 app_name = "pro"
 
@@ -17,4 +18,11 @@ urlpatterns = [
         pro.beneficiaire_update,
         name="beneficiaire_update",
     ),
+    path("beneficiaires/<uuid:uuid>/sms/refus/", sms_views.refus, name="sms_refus"),
+    path(
+        "beneficiaires/<uuid:uuid>/sms/reautoriser/",
+        sms_views.reautoriser,
+        name="sms_reautoriser",
+    ),
+    path("sms/statistiques/", sms_views.statistiques, name="sms_statistiques"),
 ]

@@ -14,6 +14,7 @@ from inclusion.models import Beneficiaire
 from inclusion.services import beneficiaires as services
 from inclusion.services.telephones import mask_phone
 from inclusion.tables import BeneficiaireTable
+from inclusion.views import sms as sms_views
 
 PAGE_SIZE = 25
 
@@ -149,6 +150,7 @@ def beneficiaire_detail(request, uuid):
             "telephone_masque": mask_phone(beneficiaire.telephone),
             "can_edit": perms.can_edit_beneficiaire(request.user, beneficiaire),
             "actions": registry.beneficiaire_actions_for(request.user, beneficiaire),
+            "sms": sms_views.historique(beneficiaire, request.user),
         },
     )
 

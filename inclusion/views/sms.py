@@ -1,0 +1,217 @@
+"""SMS pages: a beneficiary's history and opt-out, the public STOP link, the statistics."""
+
+import datetime
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce, TruncMonth
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from inclusion import perms
+from inclusion.models import Beneficiaire, OptOut, SmsMessage, StatutSms
+from inclusion.services.journal import write_journal
+from inclusion.sms.optout import beneficiaire_du_jeton
+
+HISTORY_SIZE = 20
+FAILURES_SIZE = 20
+MONTHS = 12
+
+# The type of a message, in words (unknown kinds fall back to "Autre message").
+TYPES = {
+    "pass_lien": "Lien vers le pass numérique",
+    "rappel_atelier": "Rappel d'atelier",
+    "reponse_mot_cle": "Réponse à un SMS reçu",
+}
+ECHECS = (StatutSms.ECHEC, StatutSms.NON_DELIVRE)
+
+
+def type_en_mots(kind):
+    return TYPES.get(kind, "Autre message")
+
+
+def price_per_segment():
+    return Decimal(str(getattr(settings, "SMS_PRICE_PER_SEGMENT", Decimal("0.07"))))
+
+
+class Ligne:
+    """One message as staff see it: never the number, the body only while nothing is masked."""
+
+    def __init__(self, message):
+        self.date = message.envoye_le or message.cree_le
+        self.type = type_en_mots(message.kind)
+        self.statut = message.get_statut_display()
+        self.echec = message.statut in ECHECS
+        self.erreur = message.erreur if self.echec else ""
+        self.masque = bool(message.a_masquer) or not message.corps
+        self.corps = "" if self.masque else message.corps
+
+
+def historique(beneficiaire, user):
+    """Context for the file: the last 20 messages (one query) and the opt-out (one query)."""
+    rows = SmsMessage.objects.filter(beneficiaire=beneficiaire).only(
+        "kind", "statut", "erreur", "corps", "a_masquer", "cree_le", "envoye_le"
+    )[:HISTORY_SIZE]
+    telephone = beneficiaire.telephone.as_e164 if beneficiaire.telephone else ""
+    return {
+        "lignes": [Ligne(m) for m in rows],
+        "telephone": bool(telephone),
+        "refus": bool(telephone) and OptOut.objects.filter(telephone=telephone).exists(),
+        "peut_modifier": bool(telephone) and perms.can_edit_beneficiaire(user, beneficiaire),
+    }
+
+
+def _beneficiaire_modifiable(request, uuid):
+    if not perms.can_list_beneficiaires(request.user):
+        raise PermissionDenied(
+            "Les dossiers des personnes sont réservés aux prescripteurs, médiateurs et "
+            "coordinateurs."
+        )
+    beneficiaire = get_object_or_404(
+        Beneficiaire.objects.for_user(request.user).select_related("structure"), uuid=uuid
+    )
+    if not perms.can_edit_beneficiaire(request.user, beneficiaire):
+        raise PermissionDenied("Vous ne pouvez pas modifier ce dossier.")
+    if not beneficiaire.telephone:
+        raise Http404("Cette personne n'a pas de téléphone.")
+    return beneficiaire
+
+
+def _journal(acteur, action, beneficiaire, canal):
+    write_journal(
+        acteur=acteur,
+        action=action,
+        objet=beneficiaire,
+        structure=beneficiaire.structure,
+        details={"canal": canal},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def refus(request, uuid):
+    """Confirm, then record that the number wants no more SMS."""
+    beneficiaire = _beneficiaire_modifiable(request, uuid)
+    telephone = beneficiaire.telephone.as_e164
+    if request.method == "POST":
+        with transaction.atomic():
+            _, created = OptOut.objects.get_or_create(
+                telephone=telephone, defaults={"canal": "pro"}
+            )
+            if created:
+                _journal(request.user, "sms.stop", beneficiaire, "pro")
+        messages.success(request, "Ce numéro ne recevra plus de SMS.")
+        return redirect("pro:beneficiaire_detail", uuid=beneficiaire.uuid)
+    return render(request, "inclusion/pro/sms/refus.html", {"b": beneficiaire})
+
+
+class ReautoriserForm(forms.Form):
+    demande = forms.BooleanField(
+        label="La personne m'a demandé de recevoir de nouveau des SMS",
+        help_text="Ne cochez que si la personne l'a demandé elle-même.",
+        error_messages={"required": "Cochez cette case pour confirmer la demande de la personne."},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def reautoriser(request, uuid):
+    """Remove the opt-out, only when the person asks for it."""
+    beneficiaire = _beneficiaire_modifiable(request, uuid)
+    form = ReautoriserForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            deleted, _ = OptOut.objects.filter(telephone=beneficiaire.telephone.as_e164).delete()
+            if deleted:
+                _journal(request.user, "sms.start", beneficiaire, "pro")
+        messages.success(request, "Ce numéro peut de nouveau recevoir des SMS.")
+        return redirect("pro:beneficiaire_detail", uuid=beneficiaire.uuid)
+    return render(
+        request,
+        "inclusion/pro/sms/reautoriser.html",
+        {"b": beneficiaire, "form": form},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def stop(request, token):
+    """Public page behind the link sent by SMS: a big button, no account needed."""
+    beneficiaire = beneficiaire_du_jeton(token)
+    if beneficiaire is None:
+        return render(request, "inclusion/public/sms_stop.html", {"invalide": True}, status=404)
+    fait = False
+    if request.method == "POST":
+        with transaction.atomic():
+            _, created = OptOut.objects.get_or_create(
+                telephone=beneficiaire.telephone.as_e164, defaults={"canal": "lien"}
+            )
+            if created:
+                _journal(None, "sms.stop", beneficiaire, "lien")
+        fait = True
+    return render(request, "inclusion/public/sms_stop.html", {"fait": fait})
+
+
+def _month_start(day):
+    return day.replace(day=1)
+
+
+def statistiques(request):
+    """Coordinators: per month (last 12) counts and estimated cost, then recent failures."""
+    if not perms.is_coordinateur(request.user):
+        raise PermissionDenied("Les statistiques des SMS sont réservées aux coordinateurs.")
+    today = timezone.localdate()
+    first = _month_start(today)
+    for _ in range(MONTHS - 1):
+        first = _month_start(first - datetime.timedelta(days=1))
+    since = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
+    rows = (
+        SmsMessage.objects.filter(cree_le__gte=since)
+        .annotate(mois=TruncMonth("cree_le"))
+        .values("mois")
+        .annotate(
+            messages=Count("pk"),
+            segments=Coalesce(Sum("segments", filter=Q(envoye_le__isnull=False)), 0),
+            envoyes=Count("pk", filter=Q(envoye_le__isnull=False)),
+            recus=Count("pk", filter=Q(statut=StatutSms.DELIVRE)),
+            echecs=Count("pk", filter=Q(statut__in=ECHECS)),
+            expires=Count("pk", filter=Q(statut=StatutSms.EXPIRE)),
+        )
+        .order_by("mois")
+    )
+    prix = price_per_segment()
+    by_month = {}
+    for row in rows:
+        mois = row["mois"]
+        if isinstance(mois, datetime.datetime):
+            mois = timezone.localtime(mois).date() if timezone.is_aware(mois) else mois.date()
+        by_month[_month_start(mois)] = row
+    mois_list = []
+    day = first
+    empty = {"messages": 0, "segments": 0, "envoyes": 0, "recus": 0, "echecs": 0, "expires": 0}
+    for _ in range(MONTHS):
+        row = {**empty, **by_month.get(day, {})}
+        row["mois"] = day
+        row["cout"] = (prix * row["segments"]).quantize(Decimal("0.01"))
+        mois_list.append(row)
+        day = _month_start(day + datetime.timedelta(days=31))
+    mois_list.reverse()
+    total = {key: sum(r[key] for r in mois_list) for key in (*empty, "cout")}
+    echecs = [
+        Ligne(m)
+        for m in SmsMessage.objects.filter(statut__in=ECHECS).only(
+            "kind", "statut", "erreur", "corps", "a_masquer", "cree_le", "envoye_le"
+        )[:FAILURES_SIZE]
+    ]
+    return render(
+        request,
+        "inclusion/pro/sms/statistiques.html",
+        {"mois": mois_list, "total": total, "echecs": echecs, "prix": prix},
+    )
