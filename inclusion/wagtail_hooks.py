@@ -290,3 +290,6 @@ class TerritoireViewSetGroup(ModelViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_territoire_viewsets():
     return TerritoireViewSetGroup()
+
+
+import inclusion.wagtail_hooks_sms  # noqa: E402, F401

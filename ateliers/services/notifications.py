@@ -4,19 +4,19 @@ from django.conf import settings
 from django.utils import formats, timezone
 
 from inclusion.sms import send_sms
+from inclusion.sms.textes import render
 
 TEXTS = {
-    # Words chosen inside GSM-7 (no ê, no °): one segment costs less and reads the same.
-    "inscription": "Inscription confirmée : atelier {titre} {quand}, {lieu}. "
-    "Pour annuler : {aide}.",
-    "attente": "Atelier {titre} {quand}, {lieu} : complet. Vous avez la place {rang} sur la "
-    "liste d'attente. Nous vous écrirons si une place se libère.",
-    "promotion": "Une place s'est libérée. Inscription confirmée : atelier {titre} {quand}, "
-    "{lieu}. Pour annuler : {aide}.",
-    "changement": "Changement : l'atelier {titre} a lieu {quand}, {lieu}. Pour annuler : {aide}.",
-    "annulation_session": "Annulé : l'atelier {titre} prévu {quand}, {lieu}, n'aura pas lieu. "
+    # Words chosen inside GSM-7 (no ê, no °), and short: with a 30-character title and a
+    # 40-character place, each text stays within one 160-character segment.
+    "inscription": "Inscription confirmée : {titre} {quand}, {lieu}. Pour annuler : {aide}.",
+    "attente": "Complet : {titre} {quand}, {lieu}. Vous avez la place {rang} sur la liste "
+    "d'attente.",
+    "promotion": "Vous avez une place : {titre} {quand}, {lieu}. Pour annuler : {aide}.",
+    "changement": "Changement : {titre} a lieu {quand}, {lieu}. Pour annuler : {aide}.",
+    "annulation_session": "Atelier annulé : {titre} {quand}, {lieu}. "
     "Pour vous réinscrire : {aide}.",
-    "annulation": "Votre inscription à l'atelier {titre} {quand} est annulée.",
+    "annulation": "Votre inscription à l'atelier {titre} {quand}, {lieu}, est annulée.",
 }
 
 
@@ -29,8 +29,11 @@ def quand(session):
 
 
 def text_for(inscription, kind, rang=None):
+    """The coordinator's text for this kind (Textes des SMS) if any, else the one above."""
     session = inscription.session
-    return TEXTS[kind].format(
+    return render(
+        f"atelier_{kind}",
+        TEXTS[kind],
         titre=session.theme.titre_falc,
         quand=quand(session),
         lieu=session.lieu.nom,

@@ -5,6 +5,7 @@ twice. A moved session gets new keys; the old queued reminders are cancelled."""
 
 import datetime
 
+from django.conf import settings
 from django.utils import timezone
 
 from ateliers.enums import StatutInscription, StatutSession
@@ -12,6 +13,7 @@ from ateliers.models import Inscription
 from ateliers.services.notifications import quand
 from inclusion.models import SmsMessage, StatutSms
 from inclusion.sms import send_sms
+from inclusion.sms.textes import render
 
 AVANCE = datetime.timedelta(hours=48)
 MATIN = datetime.time(9, 0)
@@ -25,9 +27,17 @@ def _moment(session):
     return f"{session.debut:%Y%m%d%H%M}"
 
 
-def texte(inscription):
+def texte(inscription, kind="rappel_48h"):
+    """The coordinator's text for this reminder (Textes des SMS) if any, else TEXTE."""
     session = inscription.session
-    return TEXTE.format(titre=session.theme.titre_falc, quand=quand(session), lieu=session.lieu.nom)
+    return render(
+        kind,
+        TEXTE,
+        titre=session.theme.titre_falc,
+        quand=quand(session),
+        lieu=session.lieu.nom,
+        aide=settings.HELP_PHONE,
+    )
 
 
 def cancel_queued(inscription_ids):
@@ -60,7 +70,7 @@ def sweep(now=None):
                 continue  # too early to queue it
             result = send_sms(
                 beneficiaire=inscription.beneficiaire,
-                body=texte(inscription),
+                body=texte(inscription, kind),
                 kind=kind,
                 about=inscription,
                 key=f"{kind}:{inscription.pk}:{_moment(session)}",

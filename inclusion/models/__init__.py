@@ -4,9 +4,11 @@ from inclusion.models.people import Membership, User
 from inclusion.models.sms import OptOut, SmsMessage, SmsRecu, StatutSms
 from inclusion.models.structures import Lieu, Structure
 from inclusion.models.territoire import Commune, Quartier
+from inclusion.models.textes import CleTexteSms, TexteSms
 
 __all__ = [
     "Beneficiaire",
+    "CleTexteSms",
     "BeneficiaireQuerySet",
     "Commune",
     "Journal",
@@ -19,5 +21,6 @@ __all__ = [
     "StatutSms",
     "Quartier",
     "Structure",
+    "TexteSms",
     "User",
 ]
