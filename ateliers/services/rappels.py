@@ -19,6 +19,7 @@ AVANCE = datetime.timedelta(hours=48)
 MATIN = datetime.time(9, 0)
 MATIN_SI_APRES = datetime.time(10, 0)
 HORIZON = datetime.timedelta(hours=49)  # what one sweep looks at
+EARLY = datetime.timedelta(hours=1)  # queued this long before they are due, not earlier
 
 TEXTE = "Rappel : atelier {titre} {quand}, {lieu}. Pour annuler, répondez ANNULER."
 
@@ -58,6 +59,14 @@ def sweep(now=None):
         session__debut__gt=now,
         session__debut__lte=now + HORIZON,
     ).select_related("session__theme", "session__lieu", "beneficiaire__structure")
+    inscriptions = list(inscriptions)
+    # Keys already in the outbox are skipped without a round trip each (second sweeps are cheap).
+    existing = set(
+        SmsMessage.objects.filter(
+            about__in=[f"ateliers.inscription#{i.pk}" for i in inscriptions],
+            kind__startswith="rappel_",
+        ).values_list("cle", flat=True)
+    )
     for inscription in inscriptions:
         session = inscription.session
         debut_local = timezone.localtime(session.debut)
@@ -66,18 +75,20 @@ def sweep(now=None):
             matin = timezone.make_aware(datetime.datetime.combine(debut_local.date(), MATIN))
             plans.append(("rappel_matin", matin))
         for kind, not_before in plans:
-            if kind == "rappel_48h" and now < not_before - datetime.timedelta(hours=1):
-                continue  # too early to queue it
+            key = f"{kind}:{inscription.pk}:{_moment(session)}"
+            if key in existing or now < not_before - EARLY:
+                continue  # already queued, or too early to queue it
             result = send_sms(
                 beneficiaire=inscription.beneficiaire,
                 body=texte(inscription, kind),
                 kind=kind,
                 about=inscription,
-                key=f"{kind}:{inscription.pk}:{_moment(session)}",
+                key=key,
                 not_before=not_before,
                 useless_after=session.debut,
                 event_at=session.debut,
                 now=now,
+                deliver_now=False,  # the send sweep picks due rows up
             )
             written += int(result.sent)
     return written

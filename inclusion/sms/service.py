@@ -117,6 +117,7 @@ def send_sms(
     useless_after=None,
     event_at=None,
     now=None,
+    deliver_now=True,
 ):
     """Queue a text for a beneficiary if the central rules allow it; never raises for a refusal.
 
@@ -161,7 +162,7 @@ def send_sms(
         structure=beneficiaire.structure,
         details={"type": kind, "objet": about_label, "sms": message.pk},
     )
-    if when <= now:
+    if deliver_now and when <= now:
         from inclusion.sms.tasks import deliver_sms
 
         # Enqueued in the same transaction as the outbox row (database task backend).

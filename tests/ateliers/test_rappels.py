@@ -41,9 +41,11 @@ def test_48h_and_morning_reminders_in_the_window_and_never_twice(settings, sms_o
     # Tuesday 14:00 workshop: 48 h before is Sunday 14:00 → moved to Monday 09:00.
     debut = at(2027, 3, 16, 14, 0)
     ctx, inscription = _registered(debut, settings)
-    now = at(2027, 3, 14, 13, 30)  # Sunday
-    assert rappels.sweep(now=now) == 2
+    now = at(2027, 3, 14, 13, 30)  # Sunday: the 48 h reminder is queued, not the morning one yet
+    assert rappels.sweep(now=now) == 1
     assert rappels.sweep(now=now) == 0  # a second sweep writes nothing
+    assert rappels.sweep(now=at(2027, 3, 16, 8, 30)) == 1  # Tuesday morning
+    assert rappels.sweep(now=at(2027, 3, 16, 8, 40)) == 0
     rows = {m.kind: m for m in SmsMessage.objects.all()}
     assert rows["rappel_48h"].pas_avant == at(2027, 3, 15, 9, 0)
     assert rows["rappel_matin"].pas_avant == at(2027, 3, 16, 9, 0)
@@ -59,6 +61,7 @@ def test_48h_and_morning_reminders_in_the_window_and_never_twice(settings, sms_o
 def test_no_morning_reminder_before_10(settings):
     ctx, _ = _registered(at(2027, 3, 16, 9, 30), settings)
     rappels.sweep(now=at(2027, 3, 15, 9, 0))
+    rappels.sweep(now=at(2027, 3, 16, 8, 30))
     assert list(SmsMessage.objects.values_list("kind", flat=True)) == ["rappel_48h"]
 
 
@@ -88,7 +91,10 @@ def test_a_moved_session_gets_new_reminders(settings):
     assert not SmsMessage.objects.filter(
         kind__startswith="rappel_", statut=StatutSms.A_ENVOYER
     ).exists()
-    assert rappels.sweep(now=at(2027, 3, 15, 13, 30)) == 2
+    assert rappels.sweep(now=at(2027, 3, 15, 13, 30)) == 1
+    assert SmsMessage.objects.filter(statut=StatutSms.A_ENVOYER).get().pas_avant == at(
+        2027, 3, 15, 14, 0
+    )
 
 
 def test_keyword_annuler_frees_the_seat_for_the_waiting_list(
