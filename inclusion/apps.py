@@ -11,7 +11,19 @@ class InclusionConfig(AppConfig):
 
     def ready(self):
         import inclusion.sms.inbound  # noqa: F401  (registers STOP/ARRET, START, AIDE)
+        from inclusion import perms
+        from inclusion.registry import ProEntry, register_pro_entry
         from inclusion.signals import ensure_coordinateurs_group
 
+        register_pro_entry(
+            ProEntry(
+                label="Statistiques des SMS",
+                url_name="pro:sms_statistiques",
+                description="Envois, échecs et coût estimé des SMS, mois par mois.",
+                allowed=perms.is_coordinateur,
+                order=90,
+                in_menu=False,
+            )
+        )
         # After every migrate: permissions exist only once post_migrate has run.
         post_migrate.connect(ensure_coordinateurs_group, dispatch_uid="inclusion_groups")

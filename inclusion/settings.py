@@ -7,6 +7,7 @@ DJANGO_ALLOWED_HOSTS and DATABASE_URL.
 """
 
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -209,6 +210,8 @@ SMS_SEND_WINDOW = env_bool("SMS_SEND_WINDOW", True)  # 09:00–19:00, Monday to 
 SMS_DAILY_CAP = int(os.environ.get("SMS_DAILY_CAP", "4"))
 SMS_MAX_ATTEMPTS = int(os.environ.get("SMS_MAX_ATTEMPTS", "6"))
 SMS_REPLY_DAILY_CAP = int(os.environ.get("SMS_REPLY_DAILY_CAP", "5"))  # keyword replies
+# Estimated price of one segment, for the coordinators' monthly SMS statistics.
+SMS_PRICE_PER_SEGMENT = Decimal(os.environ.get("INCLUSION_SMS_PRICE_PER_SEGMENT", "0.07"))
 # Twilio (SMS_BACKEND = "inclusion.sms.backends.twilio.TwilioBackend" in production);
 # webhooks refuse everything while the token is empty.
 TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")

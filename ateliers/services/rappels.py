@@ -12,7 +12,8 @@ from ateliers.enums import StatutInscription, StatutSession
 from ateliers.models import Inscription
 from ateliers.services.notifications import quand
 from inclusion.models import SmsMessage, StatutSms
-from inclusion.sms import send_sms
+from inclusion.sms import textes
+from inclusion.sms.service import QueuedSms, queue_many
 from inclusion.sms.textes import render
 
 AVANCE = datetime.timedelta(hours=48)
@@ -52,7 +53,6 @@ def cancel_queued(inscription_ids):
 def sweep(now=None):
     """Queue the reminders of the next 49 hours. Returns how many rows were written."""
     now = now or timezone.now()
-    written = 0
     inscriptions = Inscription.objects.filter(
         statut=StatutInscription.INSCRIT,
         session__statut=StatutSession.PLANIFIEE,
@@ -67,6 +67,15 @@ def sweep(now=None):
             kind__startswith="rappel_",
         ).values_list("cle", flat=True)
     )
+    items = []
+    with textes.cached():
+        items = _plan(inscriptions, existing, now)
+    # Same rules as send_sms, in a handful of queries; the send sweep delivers due rows.
+    return queue_many(items, now=now)
+
+
+def _plan(inscriptions, existing, now):
+    items = []
     for inscription in inscriptions:
         session = inscription.session
         debut_local = timezone.localtime(session.debut)
@@ -78,17 +87,16 @@ def sweep(now=None):
             key = f"{kind}:{inscription.pk}:{_moment(session)}"
             if key in existing or now < not_before - EARLY:
                 continue  # already queued, or too early to queue it
-            result = send_sms(
-                beneficiaire=inscription.beneficiaire,
-                body=texte(inscription, kind),
-                kind=kind,
-                about=inscription,
-                key=key,
-                not_before=not_before,
-                useless_after=session.debut,
-                event_at=session.debut,
-                now=now,
-                deliver_now=False,  # the send sweep picks due rows up
+            items.append(
+                QueuedSms(
+                    beneficiaire=inscription.beneficiaire,
+                    body=texte(inscription, kind),
+                    kind=kind,
+                    about=inscription,
+                    key=key,
+                    not_before=not_before,
+                    useless_after=session.debut,
+                    event_at=session.debut,
+                )
             )
-            written += int(result.sent)
-    return written
+    return items

@@ -8,7 +8,7 @@ import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -171,3 +171,81 @@ def send_sms(
     return SmsResult(
         sent=True, provider_id=message.provider_id or "", message=message, scheduled_for=when
     )
+
+
+@dataclass
+class QueuedSms:
+    """One message for queue_many (the same arguments as send_sms)."""
+
+    beneficiaire: object
+    body: str
+    kind: str
+    about: object = None
+    key: str = ""
+    not_before: object = None
+    useless_after: object = None
+    event_at: object = None
+
+
+def queue_many(items, *, now=None):
+    """The same central rules as send_sms for many messages at once, in a few queries: for
+    sweeps (reminders). Rows are left for the send sweep; duplicates (same key) are skipped.
+    Returns how many rows were written."""
+    now = now or timezone.now()
+    items = list(items)
+    if not items:
+        return 0
+    phones = {i.beneficiaire.telephone.as_e164 for i in items if i.beneficiaire.telephone}
+    opted_out = set(OptOut.objects.filter(telephone__in=phones).values_list("telephone", flat=True))
+    start_of_day = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    counts = dict(
+        SmsMessage.objects.filter(
+            beneficiaire__in={i.beneficiaire.pk for i in items}, cree_le__gte=start_of_day
+        )
+        .exclude(statut__in=(StatutSms.ANNULE, StatutSms.EXPIRE))
+        .values_list("beneficiaire")
+        .annotate(n=models.Count("pk"))
+    )
+    rows = []
+    for item in items:
+        person = item.beneficiaire
+        body = gsm.normalize(item.body)
+        if (
+            not body.strip()
+            or not person.peut_recevoir_sms
+            or person.telephone.as_e164 in opted_out
+            or (item.event_at is not None and item.event_at <= now)
+            or counts.get(person.pk, 0) >= settings.SMS_DAILY_CAP
+        ):
+            continue
+        when = max(now, item.not_before or now)
+        if settings.SMS_SEND_WINDOW:
+            when = window.next_opening(when)
+        if item.useless_after is not None and when >= item.useless_after:
+            continue
+        counts[person.pk] = counts.get(person.pk, 0) + 1
+        about = item.about
+        rows.append(
+            SmsMessage(
+                beneficiaire=person,
+                telephone=person.telephone.as_e164,
+                corps=body,
+                kind=item.kind,
+                about=f"{about._meta.label_lower}#{about.pk}" if about is not None else "",
+                encodage=gsm.encoding(body),
+                segments=gsm.segments(body),
+                pas_avant=when,
+                inutile_apres=item.useless_after,
+                cle=item.key or None,
+            )
+        )
+    keys = [r.cle for r in rows if r.cle]
+    before = SmsMessage.objects.filter(cle__in=keys).count() if keys else 0
+    SmsMessage.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    if keys:
+        return (
+            SmsMessage.objects.filter(cle__in=keys).count()
+            - before
+            + sum(1 for r in rows if not r.cle)
+        )
+    return len(rows)

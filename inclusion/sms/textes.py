@@ -7,8 +7,10 @@ cannot be filled with the values given (unknown or missing variable, stray brace
 built-in `default` is sent: a reworded text never stops a message.
 """
 
+import contextlib
 import logging
 import string
+import threading
 
 from django.conf import settings
 
@@ -101,8 +103,27 @@ def fill(corps, values):
     return corps.format_map({name: values[name] for name in names})
 
 
+_local = threading.local()
+
+
+@contextlib.contextmanager
+def cached():
+    """Read each kind's text once for a whole sweep (thousands of reminders)."""
+    _local.cache = {}
+    try:
+        yield
+    finally:
+        _local.cache = None
+
+
 def active_text(kind):
-    return TexteSms.objects.filter(cle=kind, actif=True).values_list("corps", flat=True).first()
+    cache = getattr(_local, "cache", None)
+    if cache is not None and kind in cache:
+        return cache[kind]
+    corps = TexteSms.objects.filter(cle=kind, actif=True).values_list("corps", flat=True).first()
+    if cache is not None:
+        cache[kind] = corps
+    return corps
 
 
 def render(kind, default, **values):

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import add_never_cache_headers
 
 from inclusion.sms import send_sms
+from inclusion.sms.textes import render as render_texte
 from pass_numerique import codes
 from pass_numerique.perms import can_list_carnets, can_verify
 
@@ -28,11 +29,14 @@ def apply_service_errors(form, error):
         form.add_error(None, error)
 
 
+SMS_PASS_LIEN = "Votre pass numérique : vos chèques et les lieux où les utiliser sur {lien}"
+
+
 def sms_body(code):
-    """Short, GSM-7 only (é and ù are GSM-7; ê, ç, â are not). Carries the code: never log it."""
-    return (
-        "Votre pass numérique : vos chèques et les lieux où les utiliser sur "
-        f"{settings.SITE_URL}/p/{code}"
+    """Short, GSM-7 only; coordinators may reword it ("Textes des SMS"). Carries the code:
+    never log it."""
+    return render_texte(
+        "pass_lien", SMS_PASS_LIEN, lien=f"{settings.SITE_URL}/p/{code}", aide=settings.HELP_PHONE
     )
 
 

@@ -123,3 +123,21 @@ def test_keyword_ateliers_lists_the_next_sessions_with_seats():
     person = BeneficiaireFactory(commune=session.lieu.commune)
     reply = handle_ateliers(Inbound(telephone="+33600000000", beneficiaires=[person]))
     assert session.theme.titre_falc in reply and session.lieu.nom in reply
+
+
+def test_no_reminder_for_opted_out_or_unconsenting_people(settings):
+    from inclusion.models import OptOut
+
+    debut = at(2027, 3, 16, 14, 0)
+    ctx, inscription = _registered(debut, settings)
+    OptOut.objects.create(telephone=inscription.beneficiaire.telephone.as_e164, canal="sms")
+    other = BeneficiaireFactory(structure=inscription.beneficiaire.structure, avec_mobile=True)
+    Inscription.objects.create(
+        session=ctx["session"],
+        beneficiaire=other,
+        statut=StatutInscription.INSCRIT,
+        canal=Canal.PRO,
+        inscrit_le=debut - datetime.timedelta(days=10),
+    )
+    assert rappels.sweep(now=at(2027, 3, 14, 13, 30)) == 0
+    assert not SmsMessage.objects.exists()
