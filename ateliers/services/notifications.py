@@ -4,6 +4,7 @@ from django.conf import settings
 from django.utils import formats, timezone
 
 from inclusion.sms import send_sms
+from inclusion.sms.optout import lien_stop
 from inclusion.sms.textes import render
 
 TEXTS = {
@@ -48,9 +49,13 @@ def notify(inscription, kind, acteur=None, rang=None):
     Never about a workshop that has started, never twice for the same event."""
     session = inscription.session
     moment = f"{session.debut:%Y%m%d%H%M}"
+    body = text_for(inscription, kind, rang=rang)
+    if kind in ("inscription", "attente"):
+        # The first message a person gets carries a way to stop SMS without answering.
+        body += f" Ne plus recevoir de SMS : {lien_stop(inscription.beneficiaire)}"
     return send_sms(
         beneficiaire=inscription.beneficiaire,
-        body=text_for(inscription, kind, rang=rang),
+        body=body,
         kind=f"atelier_{kind}",
         about=inscription,
         acteur=acteur,

@@ -317,6 +317,7 @@ def session_detail(request, pk):
             "modifiable": can_manage and session.statut == StatutSession.PLANIFIEE,
             "emargement_url": emargement_url(session) if can_manage else None,
             "feuille_url": reverse("ateliers:feuille", args=[session.pk]) if can_manage else None,
+            "sms": _sms_of(session, inscriptions) if can_manage else None,
         },
     )
 
@@ -329,3 +330,23 @@ def feuille_view(request, pk):
     response["Content-Disposition"] = f'inline; filename="emargement-{day:%Y-%m-%d}-{pk}.pdf"'
     response["Cache-Control"] = "no-store, private"
     return response
+
+
+def _sms_of(session, inscriptions):
+    """The SMS about this session's registrations (one query): for the lieu's médiateurs."""
+    from inclusion.models import SmsMessage
+    from inclusion.views.sms import type_en_mots
+
+    abouts = [f"ateliers.inscription#{i.pk}" for i in inscriptions]
+    lignes = []
+    for m in SmsMessage.objects.filter(about__in=abouts).select_related("beneficiaire")[:100]:
+        lignes.append(
+            {
+                "date": m.envoye_le or m.pas_avant,
+                "personne": m.beneficiaire.prenom if m.beneficiaire else "",
+                "type": type_en_mots(m.kind),
+                "statut": m.get_statut_display(),
+                "erreur": m.erreur,
+            }
+        )
+    return lignes

@@ -29,6 +29,14 @@ MONTHS = 12
 TYPES = {
     "pass_lien": "Lien vers le pass numérique",
     "rappel_atelier": "Rappel d'atelier",
+    "rappel_48h": "Rappel d'atelier (2 jours avant)",
+    "rappel_matin": "Rappel d'atelier (le matin)",
+    "atelier_inscription": "Inscription à un atelier",
+    "atelier_attente": "Liste d'attente d'un atelier",
+    "atelier_promotion": "Place libérée dans un atelier",
+    "atelier_changement": "Atelier déplacé",
+    "atelier_annulation_session": "Atelier annulé",
+    "atelier_annulation": "Inscription annulée",
     "reponse_mot_cle": "Réponse à un SMS reçu",
 }
 ECHECS = (StatutSms.ECHEC, StatutSms.NON_DELIVRE)

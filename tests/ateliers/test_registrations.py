@@ -195,3 +195,35 @@ def test_a_mediateur_of_another_structure_cannot_touch_the_session():
         sessions.cancel_session(acteur=other, session=ctx["session"])
     with pytest.raises(PermissionDenied):
         sessions.update_session(acteur=other, session=ctx["session"], capacite=20)
+
+
+def test_confirmation_carries_a_stop_link_that_works(
+    sms_outbox, client, django_capture_on_commit_callbacks
+):
+    from inclusion.models import OptOut
+
+    ctx = setup_atelier()
+    person = _person(ctx)
+    with django_capture_on_commit_callbacks(execute=True):
+        _register(ctx, person)
+    link = sms_outbox[0].body.rsplit(" ", 1)[-1]
+    assert link.startswith("http") and "/sms/stop/" in link
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    assert client.post("/" + path).status_code in (200, 302)
+    assert OptOut.objects.filter(telephone=person.telephone.as_e164).exists()
+
+
+def test_session_page_lists_its_sms_for_the_mediateur(
+    client, sms_outbox, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    ctx = setup_atelier()
+    person = _person(ctx, prenom="Ginette")
+    with django_capture_on_commit_callbacks(execute=True):
+        _register(ctx, person)
+    client.force_login(ctx["mediateur"])
+    html = client.get(reverse("ateliers:session_detail", args=[ctx["session"].pk])).content.decode()
+    assert "SMS envoyés pour cette session" in html
+    assert "Inscription à un atelier" in html and "Envoyé" in html
+    assert person.telephone.as_e164 not in html
