@@ -11,28 +11,18 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.viewsets.base import ViewSet
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSetGroup
 
 from ateliers import admin_views
 from ateliers.models import Parcours, Session, Theme
 from inclusion import perms
+from inclusion.admin_viewsets import CoordinatorModelViewSet
 
 
-class AteliersViewSet(ModelViewSet):
+class AteliersViewSet(CoordinatorModelViewSet):
     """Coordinators only, database search, no copy."""
 
     policy_class = admin_views.AteliersPermissionPolicy
-    journal_prefix = None
-    search_backend_name = None
-    copy_view_enabled = False
-    list_per_page = 50
-
-    @property
-    def permission_policy(self):
-        return self.policy_class(self.model)
-
-    def get_common_view_kwargs(self, **kwargs):
-        return super().get_common_view_kwargs(journal_prefix=self.journal_prefix, **kwargs)
 
 
 class ThemeViewSet(AteliersViewSet):
