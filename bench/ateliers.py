@@ -12,49 +12,19 @@ even on failure.
 
 import argparse
 import datetime
-import json
-import os
-import platform
 import statistics
-import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import ROOT, drop_database, say, setup_django, write_results
+
 RESULTS = ROOT / "bench" / "results" / "ateliers.json"
-PYTHON = ROOT / ".venv" / "bin" / "python"
 DB_NAME = "inclusion_bench_ateliers"
-PG_ADMIN = ["psql", "postgres://postgres@127.0.0.1:5432/postgres", "-qc"]
-
-
-def say(text):
-    sys.stdout.write(f"{text}\n")
-    sys.stdout.flush()
 
 
 def setup_environment():
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "inclusion.settings",
-            "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
-            "DJANGO_DEBUG": "1",
-            "DJANGO_ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
-            "AXES_ENABLED": "0",
-            "DJANGO_LOG_LEVEL": "WARNING",
-            "SMS_BACKEND": "inclusion.sms.backends.memory.MemoryBackend",
-        }
-    )
-    subprocess.run([*PG_ADMIN, f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)'], check=True)
-    subprocess.run([*PG_ADMIN, f'CREATE DATABASE "{DB_NAME}"'], check=True)
-    subprocess.run(
-        [PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, check=True, env=os.environ
-    )
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    setup_django(DB_NAME)
 
 
 def seed(nb_people, nb_sessions):
@@ -182,7 +152,7 @@ def main():
         full = ctx["sessions"][0]
         page = attendance_page(ctx, full)
     finally:
-        subprocess.run([*PG_ADMIN, f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)'])
+        drop_database(DB_NAME)
     rows = [
         ("registrations/s, 1 worker", one["per_second"]),
         ("registrations/s, 4 workers", four["per_second"]),
@@ -195,26 +165,12 @@ def main():
     for result in (one, four):
         if result["errors"]:
             say(f"errors with {result['workers']} worker(s): {result['errors']}")
-    RESULTS.write_text(
-        json.dumps(
-            {
-                "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-                "machine": {
-                    "cpus": os.cpu_count(),
-                    "python": platform.python_version(),
-                    "load_average": os.getloadavg(),
-                },
-                "parameters": vars(args),
-                "registrations": [one, four],
-                "attendance_page": page,
-            },
-            indent=2,
-            ensure_ascii=False,
-        )
-        + "\n",
-        encoding="utf-8",
+    write_results(
+        RESULTS,
+        vars(args),
+        registrations=[one, four],
+        attendance_page=page,
     )
-    say(f"wrote {RESULTS.relative_to(ROOT)}")
     if one["errors"] or four["errors"] or page["status"] != 200:
         sys.exit(1)
 

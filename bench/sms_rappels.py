@@ -12,53 +12,28 @@ Prints the sweep time, messages per second sent by one worker, peak memory, and 
 
 import argparse
 import datetime
-import json
-import os
-import platform
 import resource
-import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import ROOT, drop_database, say, setup_django, write_results
+
 RESULTS = ROOT / "bench" / "results" / "sms_rappels.json"
-PYTHON = ROOT / ".venv" / "bin" / "python"
 DB_NAME = "inclusion_bench_sms"
-PG_ADMIN = ["psql", "postgres://postgres@127.0.0.1:5432/postgres", "-qc"]
-
-
-def say(text):
-    sys.stdout.write(f"{text}\n")
-    sys.stdout.flush()
 
 
 def setup_environment(server):
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "inclusion.settings",
-            "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
-            "DJANGO_DEBUG": "1",
-            "DJANGO_LOG_LEVEL": "WARNING",
-            "AXES_ENABLED": "0",
-            "SMS_BACKEND": "inclusion.sms.backends.twilio.TwilioBackend",
-            "SMS_SEND_WINDOW": "0",
-            "SMS_DAILY_CAP": "10",
-            "TWILIO_ACCOUNT_SID": server.account_sid,
-            "TWILIO_AUTH_TOKEN": server.auth_token,
-            "SMS_FROM_NUMBER": "+15005550006",
-            "TWILIO_API_BASE_URL": server.base_url,
-            "NO_PROXY": "127.0.0.1,localhost",
-        }
+    setup_django(
+        DB_NAME,
+        SMS_BACKEND="inclusion.sms.backends.twilio.TwilioBackend",
+        SMS_SEND_WINDOW="0",
+        SMS_DAILY_CAP="10",
+        TWILIO_ACCOUNT_SID=server.account_sid,
+        TWILIO_AUTH_TOKEN=server.auth_token,
+        SMS_FROM_NUMBER="+15005550006",
+        TWILIO_API_BASE_URL=server.base_url,
+        NO_PROXY="127.0.0.1,localhost",
     )
-    subprocess.run([*PG_ADMIN, f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)'], check=True)
-    subprocess.run([*PG_ADMIN, f'CREATE DATABASE "{DB_NAME}"'], check=True)
-    subprocess.run(
-        [PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, check=True, env=os.environ
-    )
-    import django
-
-    django.setup()
 
 
 def seed(nb):
@@ -172,7 +147,7 @@ def main():
             bodies_to = [r.form.get("To") for r in server.requests]
             duplicate_requests = len(bodies_to) - len(set(bodies_to))
     finally:
-        subprocess.run([*PG_ADMIN, f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)'])
+        drop_database(DB_NAME)
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rows = [
         ("rows queued by the sweep (48 h + morning)", queued, ""),
@@ -186,34 +161,20 @@ def main():
     say(f"\n{'measure':40} {'value':>10}  target")
     for name, value, target in rows:
         say(f"{name:40} {value:>10}  {target}")
-    RESULTS.write_text(
-        json.dumps(
-            {
-                "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-                "machine": {
-                    "cpus": os.cpu_count(),
-                    "python": platform.python_version(),
-                    "load_average": os.getloadavg(),
-                },
-                "parameters": vars(args),
-                "queued": queued,
-                "due_48h": due_48h,
-                "sweep_seconds": round(sweep_seconds, 2),
-                "second_sweep_rows": again,
-                "sent": sent,
-                "send_seconds": round(send_seconds, 2),
-                "messages_per_second": round(total_sent / send_seconds, 1),
-                "duplicate_keys": duplicate_keys,
-                "duplicate_provider_requests": duplicate_requests,
-                "peak_memory_mib": round(peak_mib),
-            },
-            indent=2,
-            ensure_ascii=False,
-        )
-        + "\n",
-        encoding="utf-8",
+    write_results(
+        RESULTS,
+        vars(args),
+        queued=queued,
+        due_48h=due_48h,
+        sweep_seconds=round(sweep_seconds, 2),
+        second_sweep_rows=again,
+        sent=sent,
+        send_seconds=round(send_seconds, 2),
+        messages_per_second=round(total_sent / send_seconds, 1),
+        duplicate_keys=duplicate_keys,
+        duplicate_provider_requests=duplicate_requests,
+        peak_memory_mib=round(peak_mib),
     )
-    say(f"wrote {RESULTS.relative_to(ROOT)}")
     if duplicate_keys or duplicate_requests or again or due_48h != args.reminders:
         sys.exit(1)
 
