@@ -1,12 +1,15 @@
-from django.conf import settings
-
 from inclusion import perms, registry
 
 
 def plateforme(request):
     """Name, help phone and navigation rights shown on every page."""
     user = getattr(request, "user", None)
-    context = {"PLATFORM_NAME": settings.PLATFORM_NAME, "HELP_PHONE": settings.HELP_PHONE}
+    habillage = registry.habillage(request)
+    context = {
+        "PLATFORM_NAME": habillage.nom,
+        "HELP_PHONE": habillage.telephone_aide,
+        "HABILLAGE": habillage,
+    }
     if user is not None and user.is_authenticated:
         context["can_see_beneficiaires"] = perms.can_list_beneficiaires(user)
         context["is_coordinateur_nav"] = perms.is_coordinateur(user)

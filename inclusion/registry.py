@@ -62,3 +62,38 @@ def register_demo_builder(name, builder, order=100):
 
 def demo_builders():
     return [b for _, b in sorted(_demo_builders.values(), key=lambda item: item[0])]
+
+
+@dataclass(frozen=True)
+class Habillage:
+    """White-label look of every surface (public site, espace pro, kiosk).
+
+    The socle's defaults come from settings; the CMS registers a provider that reads the
+    coordinators' site settings. Colours are hex strings already checked for contrast."""
+
+    nom: str
+    telephone_aide: str
+    logo_url: str = ""
+    couleur_principale: str = ""
+    couleur_secondaire: str = ""
+    expediteur_sms: str = ""
+    liens_pied_de_page: tuple = ()  # ((label, url), …)
+    version: str = "0"  # changes whenever the look changes (cache-busting of /habillage.css)
+
+
+_habillage_provider = None
+
+
+def register_habillage_provider(provider):
+    """`provider(request_or_none)` returns a Habillage, or None to keep the defaults."""
+    global _habillage_provider
+    _habillage_provider = provider
+
+
+def habillage(request=None):
+    from django.conf import settings
+
+    default = Habillage(nom=settings.PLATFORM_NAME, telephone_aide=settings.HELP_PHONE)
+    if _habillage_provider is None:
+        return default
+    return _habillage_provider(request) or default

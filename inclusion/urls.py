@@ -21,6 +21,9 @@ def public_patterns(patterns):
 urlpatterns = [
     path("", public.accueil, name="accueil"),
     path("sante/", public.sante, name="sante"),
+    path("habillage.css", public.habillage_css, name="habillage_css"),
+    # The public site's own routes (e.g. /p/<code> served as the "Mon pass" page) come first.
+    path("", include("cms.urls")),
     # Short URLs printed as QR codes: /c/<code> (chèque), /p/<code> (carnet, "Mon pass").
     path("", include("pass_numerique.urls_public")),
     path("pro/", include("inclusion.urls_pro")),
@@ -30,6 +33,7 @@ urlpatterns = [
     path("pro/ateliers/emargement/", include("ateliers.urls_emargement")),
     path("pro/ateliers/", include("ateliers.urls")),
     path("ateliers/", include("ateliers.urls_public")),
+    path("kiosque/", include("mediation.urls_kiosque")),
     path("sms/", include("inclusion.sms.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(public_patterns(list(wagtaildocs_urls.urlpatterns)))),

@@ -1,0 +1,5 @@
+"""The kiosk for volontaires (/kiosque/)."""
+
+app_name = "kiosque"
+
+urlpatterns = []
