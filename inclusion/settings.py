@@ -212,6 +212,7 @@ SMS_SEND_WINDOW = env_bool("SMS_SEND_WINDOW", True)  # 09:00–19:00, Monday to 
 SMS_DAILY_CAP = int(os.environ.get("SMS_DAILY_CAP", "4"))
 SMS_MAX_ATTEMPTS = int(os.environ.get("SMS_MAX_ATTEMPTS", "6"))
 SMS_REPLY_DAILY_CAP = int(os.environ.get("SMS_REPLY_DAILY_CAP", "5"))  # keyword replies
+SMS_CODE_DAILY_CAP = int(os.environ.get("SMS_CODE_DAILY_CAP", "5"))  # public confirmation codes
 # Estimated price of one segment, for the coordinators' monthly SMS statistics.
 SMS_PRICE_PER_SEGMENT = Decimal(os.environ.get("INCLUSION_SMS_PRICE_PER_SEGMENT", "0.07"))
 # Twilio (SMS_BACKEND = "inclusion.sms.backends.twilio.TwilioBackend" in production);

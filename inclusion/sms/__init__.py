@@ -7,6 +7,6 @@ Rules that apply whatever sends (consent, mobile only) live here, not in callers
 issue adds the outbox, the send window, retries and Twilio behind this same call.
 """
 
-from inclusion.sms.service import OutgoingSms, SmsResult, get_backend, send_sms
+from inclusion.sms.service import OutgoingSms, SmsResult, get_backend, send_code_sms, send_sms
 
-__all__ = ["OutgoingSms", "SmsResult", "get_backend", "send_sms"]
+__all__ = ["OutgoingSms", "SmsResult", "get_backend", "send_code_sms", "send_sms"]

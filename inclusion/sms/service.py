@@ -249,3 +249,53 @@ def queue_many(items, *, now=None):
             + sum(1 for r in rows if not r.cle)
         )
     return len(rows)
+
+
+CODE_REASONS = {
+    "landline": "Ce numéro ne reçoit pas de SMS. Donnez un numéro de portable.",
+    "opted_out": "Ce numéro a demandé à ne plus recevoir de SMS.",
+    "daily_cap": "Ce numéro a reçu trop de codes aujourd'hui. Réessayez demain.",
+}
+
+
+def send_code_sms(*, telephone, body, secret, kind="code_confirmation", valid_for=None, now=None):
+    """Text a one-time code to a number the person typed themselves, before any file exists
+    (the public site's registration). The person waits for it: no send window, but the message
+    is useless (never sent) after `valid_for`. Mobile only, opt-outs honoured, and at most
+    SMS_CODE_DAILY_CAP codes a day to one number. `telephone` is a services.telephones.Telephone.
+    """
+    from datetime import timedelta
+
+    now = now or timezone.now()
+    valid_for = valid_for or timedelta(minutes=10)
+    body = gsm.normalize(body)
+    secret = gsm.normalize(secret)
+    if telephone is None or not telephone.sms_possible:
+        return SmsResult(sent=False, reason=CODE_REASONS["landline"])
+    if OptOut.objects.filter(telephone=telephone.e164).exists():
+        return SmsResult(sent=False, reason=CODE_REASONS["opted_out"])
+    start_of_day = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    cap = getattr(settings, "SMS_CODE_DAILY_CAP", 5)
+    if (
+        SmsMessage.objects.filter(telephone=telephone.e164, kind=kind, cree_le__gte=start_of_day)
+        .exclude(statut=StatutSms.ANNULE)
+        .count()
+        >= cap
+    ):
+        return SmsResult(sent=False, reason=CODE_REASONS["daily_cap"])
+    message = SmsMessage.objects.create(
+        beneficiaire=None,
+        telephone=telephone.e164,
+        corps=body,
+        kind=kind,
+        encodage=gsm.encoding(body),
+        segments=gsm.segments(body),
+        pas_avant=now,
+        inutile_apres=now + valid_for,
+        a_masquer=_spans(body, (secret,)),
+    )
+    from inclusion.sms.tasks import deliver_sms
+
+    deliver_sms.enqueue(message.pk)
+    message.refresh_from_db()
+    return SmsResult(sent=True, provider_id=message.provider_id or "", message=message)
