@@ -1,0 +1,30 @@
+import pytest
+from wagtail.models import Page, Site
+
+from cms.models import AccueilPage, AteliersIndexPage, LieuxIndexPage, MonPassPage, PageFALC
+
+
+def build_site():
+    """The public site's tree as the demo builds it, minimal: home and the journeys' pages."""
+    root = Page.get_first_root_node()
+    accueil = AccueilPage(title="Accueil", slug="accueil-test")
+    root.add_child(instance=accueil)
+    for model, title, slug in (
+        (AteliersIndexPage, "Trouver un atelier", "ateliers-pres-de-chez-moi"),
+        (LieuxIndexPage, "Trouver de l'aide près de chez moi", "lieux"),
+        (MonPassPage, "Mon pass numérique", "mon-pass"),
+        (PageFALC, "Accessibilité", "accessibilite"),
+    ):
+        accueil.add_child(instance=model(title=title, slug=slug))
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        site = Site.objects.create(hostname="localhost", root_page=accueil, is_default_site=True)
+    else:
+        site.root_page = accueil
+        site.save()
+    return accueil
+
+
+@pytest.fixture
+def site_public(db):
+    return build_site()
