@@ -9,6 +9,7 @@ DJANGO_ALLOWED_HOSTS and DATABASE_URL.
 import os
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "leaflet",
+    "wagtailcache",
     # Django
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -140,15 +142,37 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: rate limits live here. Redis when REDIS_URL is set (shared by every process), else
 # memory (per process: fine for the demo and one-process deployments).
+# Public pages served from the cache live in their own cache ("pages"): a publication clears
+# it whole, which must not wipe rate limits. With Redis it is the next database number.
 if os.environ.get("REDIS_URL"):
+    _redis = urlsplit(os.environ["REDIS_URL"])
+    _db = int(_redis.path.strip("/") or 0)
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
-        }
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ.get("REDIS_PAGES_URL")
+            or urlunsplit(_redis._replace(path=f"/{_db + 1}")),
+            "TIMEOUT": 300,
+        },
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+            "TIMEOUT": 300,
+        },
+    }
+# wagtail-cache serves the public Wagtail pages from "pages" for 5 minutes at most; pages
+# whose content changes with time or stock (workshops, places, "Mon pass") opt out.
+WAGTAIL_CACHE = os.environ.get("INCLUSION_PAGE_CACHE", "1") == "1"
+WAGTAIL_CACHE_BACKEND = "pages"
+WAGTAIL_CACHE_HEADER = "X-Cache-Page"
 
 AUTH_USER_MODEL = "inclusion.User"
 AUTHENTICATION_BACKENDS = [

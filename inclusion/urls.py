@@ -5,16 +5,19 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from inclusion.page_cache import cached_page_view
 from inclusion.views import public
 
 
-def public_patterns(patterns):
-    """Mark third-party public URL patterns (Wagtail pages, documents) as open to all."""
+def public_patterns(patterns, cached=False):
+    """Mark third-party public URL patterns (Wagtail pages, documents) as open to all; the
+    Wagtail pages are served through the public pages' cache (inclusion/page_cache.py)."""
     for pattern in patterns:
         if hasattr(pattern, "url_patterns"):
-            public_patterns(pattern.url_patterns)
+            public_patterns(pattern.url_patterns, cached)
         else:
-            pattern.callback = login_not_required(pattern.callback)
+            callback = cached_page_view(pattern.callback) if cached else pattern.callback
+            pattern.callback = login_not_required(callback)
     return patterns
 
 
@@ -44,4 +47,4 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += [path("", include(public_patterns(list(wagtail_urls.urlpatterns))))]
+urlpatterns += [path("", include(public_patterns(list(wagtail_urls.urlpatterns), cached=True)))]
