@@ -264,13 +264,29 @@ WAGTAILADMIN_LOGIN_URL = "pro:connexion"
 
 # Content-Security-Policy: strict everywhere we render; the Wagtail admin keeps its own
 # inline styles, so only /admin/ relaxes style-src.
+# Behind a reverse proxy: its addresses (IPs or networks, comma-separated). Only then is the
+# client address read from X-Forwarded-For (per-address rate limits of the public site).
+INCLUSION_TRUSTED_PROXIES = env_list("INCLUSION_TRUSTED_PROXIES")
+
+# Map tiles of the places page (Leaflet). Empty: no map, the list alone (it is complete).
+# e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png — its origin is added to the CSP.
+LEAFLET_TILES_URL = os.environ.get("INCLUSION_TILES_URL", "")
+LEAFLET_TILES_ATTRIBUTION = os.environ.get(
+    "INCLUSION_TILES_ATTRIBUTION", "© les contributeurs d'OpenStreetMap"
+)
+_tiles_origin = (
+    "{0.scheme}://{0.netloc}".format(urlsplit(LEAFLET_TILES_URL.replace("{s}", "*")))
+    if LEAFLET_TILES_URL
+    else ""
+)
+
 CONTENT_SECURITY_POLICY = {
     "EXCLUDE_URL_PREFIXES": ["/admin/"],
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:"] + ([_tiles_origin] if _tiles_origin else []),
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
