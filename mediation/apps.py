@@ -7,3 +7,23 @@ class MediationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "mediation"
     verbose_name = "Médiation"
+
+    def ready(self):
+        from inclusion.enums import Role
+        from inclusion.perms import has_role
+        from inclusion.registry import ProEntry, register_demo_builder, register_pro_entry
+        from mediation import demo
+
+        register_pro_entry(
+            ProEntry(
+                label="Kiosque",
+                url_name="kiosque:accueil",
+                description=(
+                    "Ouvrir le kiosque : vérifier un pass, trouver un atelier ou un lieu, "
+                    "imprimer un rappel."
+                ),
+                allowed=lambda user: has_role(user, Role.VOLONTAIRE),
+                order=10,
+            )
+        )
+        register_demo_builder("kiosque", demo.build, order=40)

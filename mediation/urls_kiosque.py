@@ -1,5 +1,27 @@
 """The kiosk for volontaires (/kiosque/)."""
 
+from django.urls import path
+
+from mediation.views import acces, parcours
+
 app_name = "kiosque"
 
-urlpatterns = []
+urlpatterns = [
+    path("", parcours.accueil, name="accueil"),
+    path("connexion/", acces.connexion, name="connexion"),
+    path("lieu/", acces.choisir_lieu, name="choisir_lieu"),
+    path("activer/<str:jeton>/", acces.activer, name="activer"),
+    path("fin/", acces.terminer, name="terminer"),
+    path("recommencer/", parcours.recommencer, name="recommencer"),
+    path("pass/", parcours.verifier_pass, name="pass"),
+    path("ateliers/", parcours.ateliers, name="ateliers"),
+    path("ateliers/<int:pk>/", parcours.atelier, name="atelier"),
+    path("ateliers/<int:pk>/inscrire/", parcours.inscrire, name="inscrire"),
+    path("ateliers/inscription/", parcours.inscription_faite, name="inscription_faite"),
+    path("lieux/", parcours.lieux, name="lieux"),
+    path("lieux/<uuid:uuid>/", parcours.lieu, name="lieu"),
+    path("rappel/", parcours.rappel, name="rappel"),
+    path("rappel/sms/", parcours.rappel_sms, name="rappel_sms"),
+    path("ticket/atelier/<int:pk>/", parcours.ticket_atelier, name="ticket_atelier"),
+    path("ticket/lieu/<uuid:uuid>/", parcours.ticket_lieu, name="ticket_lieu"),
+]

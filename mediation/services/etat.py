@@ -1,0 +1,80 @@
+"""The kiosk's state, kept in the Django session under one key.
+
+    request.session["kiosque"] = {"lieu": 12, "appareil": 3 or None, "debut": iso, "fin": iso,
+                                  "parcours": {...}}
+
+"parcours" holds only what the current journey needs (ids, never a name or a number shown
+again later); "Recommencer" and the inactivity timer delete it.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.utils import timezone
+
+from inclusion.services.journal import write_journal
+
+CLE = "kiosque"
+
+
+def duree_service():
+    return datetime.timedelta(seconds=int(getattr(settings, "KIOSQUE_DUREE_SERVICE", 4 * 60 * 60)))
+
+
+def journaliser(*, acteur, lieu, action, **details):
+    """One journal line: who (the account), where (the lieu), what. Never personal data."""
+    write_journal(
+        acteur=acteur,
+        action=f"kiosque.{action}",
+        structure=lieu.structure if lieu is not None else None,
+        details={"lieu": lieu.pk if lieu is not None else None, **details},
+    )
+
+
+def demarrer(request, *, lieu, appareil=None, mode, now=None):
+    """Start the volunteer's shift at `lieu`: the session ends with the shift."""
+    now = now or timezone.now()
+    fin = now + duree_service()
+    request.session[CLE] = {
+        "lieu": lieu.pk,
+        "appareil": appareil.pk if appareil is not None else None,
+        "debut": now.isoformat(),
+        "fin": fin.isoformat(),
+        "parcours": {},
+    }
+    request.session.set_expiry(int(duree_service().total_seconds()))
+    journaliser(
+        acteur=request.user,
+        lieu=lieu,
+        action="debut_service",
+        connexion=mode,
+        appareil=appareil.pk if appareil is not None else None,
+    )
+
+
+def etat(request):
+    return request.session.get(CLE)
+
+
+def service_termine(etat_, now=None):
+    fin = datetime.datetime.fromisoformat(etat_["fin"])
+    return (now or timezone.now()) >= fin
+
+
+def parcours(request):
+    return (etat(request) or {}).get("parcours") or {}
+
+
+def maj_parcours(request, **valeurs):
+    state = etat(request)
+    state["parcours"] = {**(state.get("parcours") or {}), **valeurs}
+    request.session.modified = True
+
+
+def recommencer(request):
+    """Drop everything the current journey held."""
+    state = etat(request)
+    if state is not None:
+        state.pop("parcours", None)
+        state["parcours"] = {}
+        request.session.modified = True

@@ -1,0 +1,402 @@
+"""The kiosk's journeys. Thin views: parse → check → call a service → render.
+
+Nothing here shows a beneficiary list, a full phone number, or anything from before the
+current journey: what a journey needs lives in session["kiosque"]["parcours"] and is dropped
+at "Recommencer"."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from ateliers.models import Session, Theme
+from inclusion.enums import Role
+from inclusion.horaires import horaires_en_clair
+from inclusion.models import Lieu, Quartier
+from inclusion.perms import roles_of
+from inclusion.services.telephones import mask_phone
+from mediation.forms import CodeForm, InscriptionForm
+from mediation.services import ateliers as ateliers_services
+from mediation.services import etat, verification
+from mediation.services import lieux as lieux_services
+from mediation.views.common import contexte, kiosque_requis
+
+FORMATS_TICKET = ("80mm", "a4")
+
+
+def _journal(request, action, **details):
+    etat.journaliser(acteur=request.user, lieu=request.kiosque.lieu, action=action, **details)
+
+
+@never_cache
+@require_safe
+@kiosque_requis
+def accueil(request):
+    return render(request, "mediation/kiosque/accueil.html", contexte(request))
+
+
+@never_cache
+@require_POST
+@kiosque_requis
+def recommencer(request):
+    """Drop the current journey (the "Recommencer" button and the inactivity timer)."""
+    raison = "inactivite" if request.POST.get("raison") == "inactivite" else "bouton"
+    etat.recommencer(request)
+    _journal(request, "recommencer", raison=raison)
+    if raison == "inactivite":
+        messages.info(request, "L'écran a été effacé après un moment sans activité.")
+    return redirect("kiosque:accueil")
+
+
+# --- 1. Vérifier un pass -------------------------------------------------------------------
+
+
+def _peut_encaisser_ailleurs(request):
+    """A médiateur signed in at a qualified lieu of their structure may redeem in the espace
+    pro (never here)."""
+    lieu = request.kiosque.lieu
+    return lieu.qualifie_pass and (lieu.structure_id, Role.MEDIATEUR) in roles_of(request.user)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@kiosque_requis
+def verifier_pass(request):
+    status, resultat, trop = 200, None, None
+    if request.method == "POST":
+        form = CodeForm(request.POST)
+        if form.is_valid():
+            try:
+                resultat = verification.verifier_code(
+                    user=request.user, code=form.cleaned_data["code"]
+                )
+            except verification.TooManyAttempts as exc:
+                trop, status = exc.message, 429
+                _journal(request, "verification", resultat="trop_de_tentatives")
+            else:
+                _journal(request, "verification", resultat=resultat.raison)
+                status = 200 if resultat.ok else 422
+            form = CodeForm()  # the field again, empty and focused, for the next scan
+        else:
+            status = 422
+    else:
+        form = CodeForm()
+    return render(
+        request,
+        "mediation/kiosque/pass.html",
+        contexte(
+            request,
+            form=form,
+            resultat=resultat,
+            trop_de_tentatives=trop,
+            encaisser_pro=_peut_encaisser_ailleurs(request) and resultat is not None,
+        ),
+        status=status,
+    )
+
+
+# --- 2. Trouver un atelier -----------------------------------------------------------------
+
+
+def _filtre(request):
+    """(jour, theme, quartier, error) from the query string; unknown values are an error."""
+    jour = theme = quartier = None
+    erreur = None
+    if request.GET.get("jour"):
+        try:
+            jour = datetime.date.fromisoformat(request.GET["jour"])
+        except ValueError:
+            erreur = "Cette date n'existe pas : choisissez un jour dans la liste."
+    if request.GET.get("theme"):
+        value = request.GET["theme"]
+        theme = Theme.objects.filter(pk=value).first() if value.isdigit() else None
+        if theme is None:
+            erreur = "Ce thème n'existe pas : choisissez un thème dans la liste."
+    if request.GET.get("quartier"):
+        value = request.GET["quartier"]
+        quartier = Quartier.objects.filter(pk=value).first() if value.isdigit() else None
+        if quartier is None:
+            erreur = "Ce quartier n'existe pas : choisissez un quartier dans la liste."
+    return jour, theme, quartier, erreur
+
+
+@never_cache
+@require_safe
+@kiosque_requis
+def ateliers(request):
+    jour, theme, quartier, erreur = _filtre(request)
+    sessions = (
+        []
+        if erreur
+        else ateliers_services.sessions_a_venir(jour=jour, theme=theme, quartier=quartier)
+    )
+    if not erreur:
+        _journal(
+            request,
+            "ateliers",
+            filtre="jour" if jour else "theme" if theme else "quartier" if quartier else "",
+        )
+    return render(
+        request,
+        "mediation/kiosque/ateliers.html",
+        contexte(
+            request,
+            sessions=sessions,
+            filtres=ateliers_services.filtres(),
+            jour=jour,
+            theme=theme,
+            quartier=quartier,
+            erreur=erreur,
+        ),
+        status=400 if erreur else 200,
+    )
+
+
+def _session_ou_404(pk):
+    session = ateliers_services.session_ouverte(pk)
+    if session is None:
+        raise Http404("Cette session n'est plus proposée (passée, annulée ou inconnue).")
+    return session
+
+
+@never_cache
+@require_safe
+@kiosque_requis
+def atelier(request, pk):
+    session = _session_ou_404(pk)
+    etat.maj_parcours(request, session=session.pk)
+    _journal(request, "atelier", session=session.pk)
+    return render(request, "mediation/kiosque/atelier.html", contexte(request, session=session))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@kiosque_requis
+def inscrire(request, pk):
+    session = _session_ou_404(pk)
+    form = InscriptionForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                inscription, cree = ateliers_services.inscrire(
+                    acteur=request.user,
+                    lieu=request.kiosque.lieu,
+                    session=session,
+                    **form.cleaned_data,
+                )
+            except ValidationError as error:
+                _appliquer(form, error)
+            else:
+                etat.maj_parcours(request, session=session.pk, inscription=inscription.pk)
+                _journal(
+                    request,
+                    "inscription",
+                    session=session.pk,
+                    statut=inscription.statut,
+                    nouvelle_fiche=cree,
+                )
+                return redirect("kiosque:inscription_faite")
+        status = 422
+    return render(
+        request,
+        "mediation/kiosque/inscrire.html",
+        contexte(request, session=session, form=form),
+        status=status,
+    )
+
+
+def _appliquer(form, error):
+    if hasattr(error, "error_dict"):
+        for field, errs in error.error_dict.items():
+            for e in errs:
+                form.add_error(field if field in form.fields else None, e)
+    else:
+        for e in error.messages:
+            form.add_error(None, e)
+
+
+def _inscription_du_parcours(request):
+    return ateliers_services.inscription_du_parcours(request.kiosque.parcours.get("inscription"))
+
+
+@never_cache
+@require_safe
+@kiosque_requis
+def inscription_faite(request):
+    inscription = _inscription_du_parcours(request)
+    if inscription is None:
+        return redirect("kiosque:accueil")
+    return render(
+        request,
+        "mediation/kiosque/inscription_faite.html",
+        contexte(
+            request,
+            inscription=inscription,
+            session=inscription.session,
+            telephone_masque=mask_phone(inscription.beneficiaire.telephone),
+            peut_sms=inscription.beneficiaire.peut_recevoir_sms,
+        ),
+    )
+
+
+# --- 3. Trouver un lieu d'aide -------------------------------------------------------------
+
+
+@never_cache
+@require_safe
+@kiosque_requis
+def lieux(request):
+    ouverts = request.GET.get("ouverts") == "1"
+    proches = lieux_services.lieux_proches(ici=request.kiosque.lieu, ouverts_seulement=ouverts)
+    _journal(request, "lieux", ouverts_seulement=ouverts)
+    return render(
+        request,
+        "mediation/kiosque/lieux.html",
+        contexte(request, proches=proches, ouverts=ouverts),
+    )
+
+
+@never_cache
+@require_safe
+@kiosque_requis
+def lieu(request, uuid):
+    place = get_object_or_404(
+        Lieu.objects.select_related("commune"), uuid=uuid, actif=True, structure__active=True
+    )
+    now = timezone.now()
+    etat.maj_parcours(request, lieu=str(place.uuid))
+    _journal(request, "lieu", lieu_consulte=place.pk)
+    sessions = list(
+        ateliers_services.sessions_ouvertes(now)
+        .filter(lieu=place)
+        .select_related("theme")
+        .order_by("debut")[:5]
+    )
+    ouvert = bool(lieux_services.ouvert_maintenant(place.horaires, now))
+    prochaine = None if ouvert else lieux_services.prochaine_ouverture(place.horaires, now)
+    return render(
+        request,
+        "mediation/kiosque/lieu.html",
+        contexte(
+            request,
+            place=place,
+            horaires=horaires_en_clair(place.horaires),
+            ouverture=lieux_services.ouverture_en_mots(ouvert, prochaine, now),
+            ouvert=ouvert,
+            distance=lieux_services.distance_en_mots(
+                lieux_services.distance_m(request.kiosque.lieu, place)
+            )
+            if place.pk != request.kiosque.lieu.pk
+            else "Vous y êtes",
+            services=lieux_services.services_du_lieu(place),
+            sessions=sessions,
+        ),
+    )
+
+
+# --- 4. Imprimer / envoyer un rappel -------------------------------------------------------
+
+
+@never_cache
+@require_safe
+@kiosque_requis
+def rappel(request):
+    parcours = request.kiosque.parcours
+    inscription = _inscription_du_parcours(request)
+    session = inscription.session if inscription else None
+    if session is None and parcours.get("session"):
+        session = ateliers_services.session_ouverte(parcours["session"])
+    place = None
+    if parcours.get("lieu"):
+        place = Lieu.objects.filter(uuid=parcours["lieu"], actif=True).first()
+    return render(
+        request,
+        "mediation/kiosque/rappel.html",
+        contexte(
+            request,
+            inscription=inscription,
+            session=session,
+            place=place,
+            telephone_masque=mask_phone(inscription.beneficiaire.telephone) if inscription else "",
+            peut_sms=bool(inscription and inscription.beneficiaire.peut_recevoir_sms),
+        ),
+    )
+
+
+@never_cache
+@require_POST
+@kiosque_requis
+def rappel_sms(request):
+    """Only to the person registered in this journey, only about that session."""
+    inscription = _inscription_du_parcours(request)
+    if inscription is None:
+        raise Http404("Aucune inscription dans ce parcours.")
+    result = ateliers_services.envoyer_rappel(acteur=request.user, inscription=inscription)
+    _journal(request, "rappel_sms", session=inscription.session_id, envoye=result.sent)
+    if result.sent:
+        messages.success(
+            request,
+            f"Le rappel part par SMS au {mask_phone(inscription.beneficiaire.telephone)}.",
+        )
+    else:
+        messages.error(request, f"Le SMS n'est pas envoyé : {result.reason}")
+    return redirect("kiosque:rappel")
+
+
+def _format(request):
+    value = request.GET.get("format", "80mm")
+    return value if value in FORMATS_TICKET else "80mm"
+
+
+@never_cache
+@require_safe
+@kiosque_requis
+def ticket_atelier(request, pk):
+    session = get_object_or_404(
+        Session.objects.select_related("theme", "lieu", "lieu__commune"), pk=pk
+    )
+    format_ = _format(request)
+    _journal(request, "ticket", session=session.pk, format=format_)
+    return render(
+        request,
+        "mediation/kiosque/ticket.html",
+        contexte(
+            request,
+            session=session,
+            place=session.lieu,
+            format=format_,
+            autre_format="a4" if format_ == "80mm" else "80mm",
+            url=reverse("kiosque:ticket_atelier", args=[session.pk]),
+        ),
+    )
+
+
+@never_cache
+@require_safe
+@kiosque_requis
+def ticket_lieu(request, uuid):
+    place = get_object_or_404(
+        Lieu.objects.select_related("commune"), uuid=uuid, actif=True, structure__active=True
+    )
+    format_ = _format(request)
+    _journal(request, "ticket", lieu_consulte=place.pk, format=format_)
+    return render(
+        request,
+        "mediation/kiosque/ticket.html",
+        contexte(
+            request,
+            session=None,
+            place=place,
+            horaires=horaires_en_clair(place.horaires),
+            format=format_,
+            autre_format="a4" if format_ == "80mm" else "80mm",
+            url=reverse("kiosque:ticket_lieu", args=[place.uuid]),
+        ),
+    )
