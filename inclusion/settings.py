@@ -231,7 +231,6 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # SMS: the console backend prints and keeps messages; the SMS issue adds Twilio.
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "inclusion.sms.backends.console.ConsoleBackend")
-SMS_SENDER_NAME = os.environ.get("SMS_SENDER_NAME", "INCLUSION")
 SMS_SEND_WINDOW = env_bool("SMS_SEND_WINDOW", True)  # 09:00–19:00, Monday to Saturday
 SMS_DAILY_CAP = int(os.environ.get("SMS_DAILY_CAP", "4"))
 SMS_MAX_ATTEMPTS = int(os.environ.get("SMS_MAX_ATTEMPTS", "6"))

@@ -159,3 +159,16 @@ def test_end_to_end_permanent_error_is_not_retried(twilio_backend, caplog):
     assert send_due(now=now + datetime.timedelta(hours=2)) == {}
     assert len(twilio_backend.requests) == 1
     assert_private(caplog, b, "Rappel : atelier mardi.")
+
+
+def test_codes_are_signed_with_the_collectivite_name_when_set(fake_twilio, monkeypatch):
+    from inclusion import registry
+
+    habillage = registry.Habillage(nom="Ville", telephone_aide="05", expediteur_sms="LYSESTUAIRE")
+    monkeypatch.setattr(registry, "_habillage_provider", lambda request: habillage)
+    TwilioBackend().send(OutgoingSms(to=TO, body="Votre code : 123456", kind="code_confirmation"))
+    TwilioBackend().send(outgoing())
+    code, reminder = (r.form for r in fake_twilio.requests)
+    assert code["From"] == "LYSESTUAIRE"
+    # A reminder can be answered (ANNULER, STOP): it keeps the number that receives replies.
+    assert reminder["From"] == "+15005550006"

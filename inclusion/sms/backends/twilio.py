@@ -22,6 +22,7 @@ from twilio.base.exceptions import TwilioException, TwilioRestException, TwilioS
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
+from inclusion import registry
 from inclusion.sms.backends.base import BaseBackend, PermanentSmsError, TransientSmsError
 
 logger = logging.getLogger(__name__)
@@ -59,6 +60,10 @@ def classify(status, code):
     return PermanentSmsError
 
 
+# Texts that expect no answer (no ANNULER, no STOP needed to reach us).
+NO_REPLY_KINDS = {"code_confirmation"}
+
+
 def _setting(name, default=""):
     return getattr(settings, name, default)
 
@@ -91,6 +96,12 @@ class TwilioBackend(BaseBackend):
             if self.messaging_service_sid
             else {"from_": self.from_number}
         )
+        if message.kind in NO_REPLY_KINDS:
+            # Nobody answers a one-time code: the collectivité's name may sign it as an
+            # alphanumeric sender (which cannot receive replies, so never for other texts).
+            name = registry.habillage().expediteur_sms
+            if name:
+                sender = {"from_": name}
         try:
             created = self.client.messages.create(
                 to=message.to,
