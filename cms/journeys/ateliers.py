@@ -1,5 +1,271 @@
-from wagtail.contrib.routable_page.models import RoutablePageMixin
+"""The public journey "find a workshop and register" (AteliersIndexPage's routes).
+
+    ""                               upcoming sessions, filtered by place, subject and day
+    session/<pk>/                    one session, "Je m'inscris"
+    session/<pk>/inscription/        screen 1: first name, mobile, consent (or no phone)
+    session/<pk>/sans-telephone/     no phone: call or come
+    session/<pk>/code/               screen 2: the code received by SMS
+    session/<pk>/fin/                screen 3: done (or waiting list), what to bring
+
+Seats are read at every request (never a cached page). Each step redirects after a POST.
+"""
+
+import datetime
+
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_protect
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+
+from ateliers.models import Session, Theme
+from ateliers.pictogrammes import svg
+from ateliers.views.common import for_display
+from cms.journeys import commun, inscription
+from cms.journeys.forms import CodeForm, FiltresAteliersForm, InscriptionForm, lire_ou
+
+SEMAINES = 8  # the list shows the next 8 weeks
+MAX_SESSIONS = 60
+JOURS_SEMAINE = {  # Django's week_day: 1 = Sunday
+    "dimanche": 1,
+    "lundi": 2,
+    "mardi": 3,
+    "mercredi": 4,
+    "jeudi": 5,
+    "vendredi": 6,
+    "samedi": 7,
+}
+TEMPLATES = "cms/journeys/ateliers/"
+
+
+def a_apporter(theme):
+    """What to bring, from the theme's fields: (pictogram, sentence) pairs."""
+    choses = []
+    if theme.avec_cheque:
+        choses.append(("ticket", "Votre carnet pass numérique. L'atelier coûte 1 chèque."))
+    if theme.pictogramme == "device-phone-mobile" or "materiel" in (theme.thematiques or []):
+        choses.append(("device-phone-mobile", "Votre téléphone portable et son chargeur."))
+    if theme.pictogramme == "device-tablet":
+        choses.append(("device-tablet", "Votre tablette et son chargeur."))
+    if "email" in (theme.thematiques or []):
+        choses.append(("envelope", "Votre adresse e-mail et son mot de passe, si vous en avez."))
+    if "demarches" in (theme.thematiques or []):
+        choses.append(("identification", "Votre carte d'identité et les courriers utiles."))
+    choses.append(("eye", "Vos lunettes, si vous en portez."))
+    return choses
+
+
+def _avec_pictos(sessions):
+    for s in sessions:
+        s.picto = svg(s.theme.pictogramme, size=40)
+        s.jour = timezone.localdate(s.debut)
+    return sessions
+
+
+def sessions_a_venir(now=None):
+    now = now or timezone.now()
+    return Session.objects.a_venir(now).filter(
+        debut__lt=now + datetime.timedelta(weeks=SEMAINES), lieu__actif=True
+    )
 
 
 class Routes(RoutablePageMixin):
-    """Routes of the page (filled in by the journeys work)."""
+    """Routes of the workshops' page."""
+
+    def url_route(self, request, nom, *args):
+        return self.get_url(request) + self.reverse_subpage(nom, args=args)
+
+    def _render(self, request, template, status=200, **contexte):
+        contexte.setdefault("page_url", self.get_url(request))
+        response = self.render(request, template=TEMPLATES + template, context_overrides=contexte)
+        response.status_code = status
+        return commun.privee(response)
+
+    def _session(self, pk):
+        return get_object_or_404(for_display(Session.objects.a_venir()), pk=pk)
+
+    # --- The list ---------------------------------------------------------------------------
+
+    @path("", name="liste")
+    def liste(self, request):
+        now = timezone.now()
+        toutes = sessions_a_venir(now)
+        communes, quartiers = commun.communes_et_quartiers(
+            commun.lieux_publics().filter(sessions_ateliers__in=toutes)
+        )
+        themes = list(Theme.objects.filter(actif=True, sessions__in=toutes).distinct())
+        form = FiltresAteliersForm(
+            request.GET or None, communes=communes, quartiers=quartiers, themes=themes
+        )
+        sessions = toutes
+        erreur = False
+        if form.is_bound:
+            if form.is_valid():
+                type_ou, pk = lire_ou(form.cleaned_data["ou"])
+                sessions = commun.filtrer_ou(sessions, type_ou, pk, prefixe="lieu__")
+                if form.cleaned_data["theme"]:
+                    sessions = sessions.filter(theme_id=int(form.cleaned_data["theme"]))
+                jour = form.cleaned_data["jour"]
+                if jour == "aujourdhui":
+                    sessions = sessions.filter(debut__date=commun.aujourdhui())
+                elif jour == "demain":
+                    sessions = sessions.filter(debut__date=commun.demain())
+                elif jour in JOURS_SEMAINE:
+                    sessions = sessions.filter(debut__week_day=JOURS_SEMAINE[jour])
+            else:
+                erreur = True
+                sessions = sessions.none()
+        sessions = _avec_pictos(
+            list(for_display(sessions).select_related("lieu__commune")[:MAX_SESSIONS])
+        )
+        return self._render(
+            request,
+            "liste.html",
+            status=400 if erreur else 200,
+            form=form,
+            sessions=sessions,
+            filtre_actif=form.is_bound,
+            semaines=SEMAINES,
+        )
+
+    # --- One session ------------------------------------------------------------------------
+
+    @path("session/<int:pk>/", name="session")
+    def session(self, request, pk):
+        session = self._session(pk)
+        _avec_pictos([session])
+        return self._render(
+            request,
+            "session.html",
+            session=session,
+            choses=a_apporter(session.theme),
+            lieu=commun.etat_lieu(session.lieu),
+        )
+
+    @path("session/<int:pk>/sans-telephone/", name="sans_telephone")
+    def sans_telephone(self, request, pk):
+        session = self._session(pk)
+        _avec_pictos([session])
+        return self._render(
+            request, "sans_telephone.html", session=session, lieu=commun.etat_lieu(session.lieu)
+        )
+
+    # --- Screen 1 ---------------------------------------------------------------------------
+
+    @path("session/<int:pk>/inscription/", name="inscription")
+    def inscription(self, request, pk):
+        return csrf_protect(self._inscription)(request, pk)
+
+    def _inscription(self, request, pk):
+        session = self._session(pk)
+        _avec_pictos([session])
+        form = InscriptionForm(request.POST if request.method == "POST" else None)
+        status = 200
+        if request.method == "POST":
+            if form.piege:
+                inscription.leurre(request, session=session)
+                return HttpResponseRedirect(self.url_route(request, "code", pk))
+            if form.is_valid():
+                try:
+                    inscription.commencer(
+                        request,
+                        session=session,
+                        prenom=form.cleaned_data["prenom"],
+                        telephone=form.cleaned_data["telephone"],
+                    )
+                except inscription.Refus as refus:
+                    form.add_error(refus.champ, refus.message)
+                    status = refus.status
+                else:
+                    return HttpResponseRedirect(self.url_route(request, "code", pk))
+            else:
+                status = 422
+        return self._render(request, "inscription.html", status=status, session=session, form=form)
+
+    # --- Screen 2 ---------------------------------------------------------------------------
+
+    @path("session/<int:pk>/code/", name="code")
+    def code(self, request, pk):
+        return csrf_protect(self._code)(request, pk)
+
+    def _code(self, request, pk):
+        session = self._session(pk)
+        data = inscription.en_cours(request, session)
+        if data is None:
+            return HttpResponseRedirect(self.url_route(request, "inscription", pk))
+        _avec_pictos([session])
+        form = CodeForm()
+        status = 200
+        message = request.session.pop("inscription_publique_message", "")
+        if request.method == "POST":
+            if request.POST.get("action") == "renvoyer":
+                try:
+                    inscription.renvoyer(request, session=session)
+                except inscription.Refus as refus:
+                    form = CodeForm()
+                    erreur_renvoi = refus.message
+                    return self._render_code(
+                        request, session, form, data, status=refus.status, erreur=erreur_renvoi
+                    )
+                request.session["inscription_publique_message"] = (
+                    "Nous avons envoyé un nouveau code. L'ancien code ne marche plus."
+                )
+                return HttpResponseRedirect(self.url_route(request, "code", pk))
+            form = CodeForm(request.POST)
+            if form.is_valid():
+                try:
+                    data = inscription.verifier(
+                        request, session=session, code=form.cleaned_data["code"]
+                    )
+                    inscription.terminer(request, session=session, data=data)
+                except inscription.Refus as refus:
+                    if refus.champ:
+                        form.add_error(refus.champ, refus.message)
+                        status = refus.status
+                    else:
+                        return self._render(
+                            request,
+                            "impossible.html",
+                            status=refus.status,
+                            session=session,
+                            message=refus.message,
+                        )
+                else:
+                    return HttpResponseRedirect(self.url_route(request, "fin", pk))
+            else:
+                status = 422
+        data = inscription.en_cours(request, session) or data
+        return self._render_code(request, session, form, data, status=status, message=message)
+
+    def _render_code(self, request, session, form, data, status=200, erreur="", message=""):
+        from inclusion.services.telephones import mask_phone
+
+        return self._render(
+            request,
+            "code.html",
+            status=status,
+            session=session,
+            form=form,
+            numero=mask_phone(data.get("e164", "")),
+            erreur_renvoi=erreur,
+            message=message,
+            peut_renvoyer=data["envois"] < inscription.ENVOIS_MAX,
+        )
+
+    # --- Screen 3 ---------------------------------------------------------------------------
+
+    @path("session/<int:pk>/fin/", name="fin")
+    def fin(self, request, pk):
+        session = get_object_or_404(for_display(Session.objects.all()), pk=pk)
+        resultat = inscription.fin(request, session)
+        if resultat is None:
+            raise Http404("Aucune inscription en cours pour cet atelier.")
+        _avec_pictos([session])
+        return self._render(
+            request,
+            "fin.html",
+            session=session,
+            resultat=resultat,
+            choses=a_apporter(session.theme),
+            lieu=commun.etat_lieu(session.lieu),
+        )

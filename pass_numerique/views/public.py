@@ -1,4 +1,9 @@
-""" "Mon pass" (/p/<code>): public, no account; guessing is rate-limited per address."""
+""" "Mon pass" (/p/<code>): public, no account; guessing is rate-limited per address.
+
+The public site (cms) serves the same lookup inside its own page and keys the limit on the
+client's address as it reads it behind trusted proxies: it calls `trop_d_echecs` and
+`noter_echec` with that address, and `mon_pass_view(request, code, ip=…)` as a fallback.
+"""
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
@@ -11,12 +16,17 @@ MAX_ECHECS = 10
 FENETRE = 15 * 60  # seconds
 
 
-def _cle(request):
-    return f"pass:mon_pass:echecs:{request.META.get('REMOTE_ADDR', '')}"
+def _cle(ip):
+    return f"pass:mon_pass:echecs:{ip}"
 
 
-def _echec(request):
-    key = _cle(request)
+def trop_d_echecs(ip):
+    """True once MAX_ECHECS unknown codes came from this address within FENETRE."""
+    return cache.get(_cle(ip), 0) >= MAX_ECHECS
+
+
+def noter_echec(ip):
+    key = _cle(ip)
     cache.add(key, 0, timeout=FENETRE)
     try:
         cache.incr(key)
@@ -25,15 +35,16 @@ def _echec(request):
 
 
 @login_not_required
-def mon_pass_view(request, code):
-    if cache.get(_cle(request), 0) >= MAX_ECHECS:
+def mon_pass_view(request, code, ip=None):
+    ip = request.META.get("REMOTE_ADDR", "") if ip is None else ip
+    if trop_d_echecs(ip):
         return _render(request, "trop", status=429)
     try:
         info = mon_pass.lookup(code)
     except codes.InvalidCode:
         info = None
     if info is None:
-        _echec(request)
+        noter_echec(ip)
         return _render(request, "inconnu", status=404)
     return _render(request, "ok", info=info)
 

@@ -1,0 +1,140 @@
+"""The workshops' list and a session's page on the public site."""
+
+import datetime
+import re
+
+import pytest
+from django.utils import timezone
+
+from ateliers.enums import Canal
+from ateliers.services.registrations import register
+from tests.ateliers.factories import SessionFactory, ThemeFactory
+from tests.inclusion.factories import BeneficiaireFactory, LieuFactory, QuartierFactory
+
+URL = "/ateliers-pres-de-chez-moi/"
+
+
+def _prochain(jour_semaine, heure=14):
+    """The next such weekday (0 = Monday), at least 2 days ahead, at `heure` Paris time."""
+    today = timezone.localdate()
+    d = today + datetime.timedelta(days=2)
+    while d.weekday() != jour_semaine:
+        d += datetime.timedelta(days=1)
+    return timezone.make_aware(datetime.datetime.combine(d, datetime.time(heure)))
+
+
+@pytest.fixture
+def quartier():
+    return QuartierFactory(nom="Les Aubiers")
+
+
+@pytest.fixture
+def session(quartier):
+    lieu = LieuFactory(
+        qualifie=True, commune=quartier.commune, quartier=quartier, nom="Médiathèque"
+    )
+    debut = _prochain(1)
+    return SessionFactory(
+        lieu=lieu,
+        debut=debut,
+        fin=debut + datetime.timedelta(hours=2),
+        capacite=3,
+        theme=ThemeFactory(titre_falc="Utiliser son téléphone"),
+    )
+
+
+def test_list_is_public_with_dates_places_and_seats_in_words(client, site_public, session):
+    response = client.get(URL)
+    html = response.text
+    assert response.status_code == 200
+    assert "Utiliser son téléphone" in html
+    assert "de 14 h à 16 h" in html
+    assert "Médiathèque" in html
+    assert "3 places libres" in html
+    assert "Je m'inscris" in html
+    assert f"{URL}session/{session.pk}/inscription/" in html
+    assert "no-cache" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    assert "leaflet" not in html
+
+
+def test_seats_are_never_stale(client, site_public, session):
+    assert "3 places libres" in client.get(URL).text
+    register(session=session, beneficiaire=BeneficiaireFactory(), canal=Canal.PUBLIC)
+    assert "2 places libres" in client.get(URL).text
+
+
+def test_full_session_offers_the_waiting_list(client, site_public, session):
+    for _ in range(3):
+        register(session=session, beneficiaire=BeneficiaireFactory(), canal=Canal.PUBLIC)
+    html = client.get(URL).text
+    assert "Complet" in html and "Liste d'attente" in html
+    assert "0/3" not in html
+
+
+def _cartes(html):
+    return {int(pk) for pk in re.findall(r'id="atelier-(\d+)"', html)}
+
+
+def test_filter_by_quartier_commune_theme_and_day(client, site_public, session, quartier):
+    ailleurs = SessionFactory(
+        theme=ThemeFactory(titre_falc="Envoyer un e-mail"), debut=_prochain(3)
+    )
+    assert _cartes(client.get(URL).text) == {session.pk, ailleurs.pk}
+    assert _cartes(client.get(URL, {"ou": f"q{quartier.pk}"}).text) == {session.pk}
+    assert _cartes(client.get(URL, {"ou": f"c{ailleurs.lieu.commune_id}"}).text) == {ailleurs.pk}
+    assert _cartes(client.get(URL, {"theme": str(ailleurs.theme_id)}).text) == {ailleurs.pk}
+    assert _cartes(client.get(URL, {"jour": "mardi"}).text) == {session.pk}
+    assert _cartes(client.get(URL, {"jour": "jeudi"}).text) == {ailleurs.pk}
+    html = client.get(URL, {"jour": "aujourdhui"}).text
+    assert _cartes(html) == set() and "Aucun atelier" in html
+
+
+def test_bad_filter_gets_a_french_message(client, site_public, session):
+    response = client.get(URL, {"ou": "q999999", "jour": "bientot"})
+    assert response.status_code == 400
+    assert "Sélectionnez un choix valide" in response.text
+
+
+def test_past_cancelled_and_far_sessions_are_not_listed(client, site_public, session):
+    SessionFactory(theme=ThemeFactory(titre_falc="Atelier passé"), commencee=True)
+    SessionFactory(theme=ThemeFactory(titre_falc="Atelier annulé"), statut="annulee")
+    SessionFactory(
+        theme=ThemeFactory(titre_falc="Atelier lointain"),
+        debut=timezone.now() + datetime.timedelta(weeks=20),
+    )
+    html = client.get(URL).text
+    assert "Atelier passé" not in html
+    assert "Atelier annulé" not in html
+    assert "Atelier lointain" not in html
+
+
+def test_session_page_says_what_to_bring(client, site_public, session):
+    response = client.get(f"{URL}session/{session.pk}/")
+    html = response.text
+    assert response.status_code == 200
+    assert "À apporter" in html
+    assert "Votre carnet pass numérique" in html
+    assert "Votre téléphone portable et son chargeur" in html
+    assert html.count("<h1") == 1
+
+
+def test_unknown_or_past_session_is_404(client, site_public):
+    assert client.get(f"{URL}session/999999/").status_code == 404
+    past = SessionFactory(commencee=True)
+    assert client.get(f"{URL}session/{past.pk}/").status_code == 404
+
+
+def test_query_count_does_not_grow_with_sessions(client, site_public, session):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(URL)  # warm Wagtail's site and page caches
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(URL).status_code == 200
+    for i in range(29):
+        lieu = LieuFactory(quartier=QuartierFactory())
+        SessionFactory(lieu=lieu, debut=_prochain(i % 7) + datetime.timedelta(weeks=i % 4))
+    with CaptureQueriesContext(connection) as thirty:
+        response = client.get(URL)
+    assert len(_cartes(response.text)) == 30
+    assert len(thirty.captured_queries) == len(one.captured_queries)
