@@ -7,3 +7,21 @@ class CmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "cms"
     verbose_name = "Site public"
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.models import Site
+        from wagtail.signals import page_published, page_unpublished
+
+        from cms import demo
+        from cms.models.habillage import Habillage, fournir, invalider_cache
+        from inclusion.registry import register_demo_builder, register_habillage_provider
+
+        register_habillage_provider(fournir)
+        page_published.connect(invalider_cache, dispatch_uid="habillage-publie")
+        page_unpublished.connect(invalider_cache, dispatch_uid="habillage-depublie")
+        for model in (Habillage, Site):
+            post_save.connect(invalider_cache, sender=model, dispatch_uid=f"habillage-{model}")
+            post_delete.connect(invalider_cache, sender=model, dispatch_uid=f"habillage-d-{model}")
+        # After the ateliers (order 20): the site's pages point at their journeys.
+        register_demo_builder("cms", demo.build, order=30)

@@ -22,7 +22,6 @@ def public_patterns(patterns, cached=False):
 
 
 urlpatterns = [
-    path("", public.accueil, name="accueil"),
     path("sante/", public.sante, name="sante"),
     path("habillage.css", public.habillage_css, name="habillage_css"),
     # The public site's own routes (e.g. /p/<code> served as the "Mon pass" page) come first.

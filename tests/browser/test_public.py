@@ -2,8 +2,15 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.helpers import assert_accessible, assert_no_horizontal_overflow
+from tests.cms.conftest import build_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _site_public(transactional_db):
+    """The home is the Wagtail AccueilPage (the socle's temporary home is gone)."""
+    build_site()
 
 
 def test_public_home_is_accessible(page):

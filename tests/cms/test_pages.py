@@ -1,0 +1,108 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Page
+
+from cms.models import AccueilPage, AteliersIndexPage, LieuxIndexPage, MonPassPage, PageFALC
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_needs_no_login_and_is_the_wagtail_home(client, site_public):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response.context["page"].pk == site_public.pk
+    html = response.content.decode()
+    assert html.count("<h1") == 1
+    assert '<html lang="fr"' in html
+
+
+def test_home_shows_the_big_buttons_with_pictograms(client, site_public):
+    html = client.get("/").content.decode()
+    for libelle, url in (
+        ("Trouver un atelier", "/ateliers-pres-de-chez-moi/"),
+        ("Trouver de l&#x27;aide près de chez moi", "/lieux/"),
+        ("Mon pass numérique", "/mon-pass/"),
+        ("Comment ça marche ?", "/comment-ca-marche/"),
+    ):
+        assert f'href="{url}"' in html
+        assert f"<span>{libelle}</span>" in html
+    assert 'class="gros-bouton gros-bouton--appel" href="tel:0500000000"' in html
+    assert "Appeler quelqu&#x27;un" in html or "Appeler quelqu'un" in html
+    assert html.count('class="gros-bouton__picto"') == 5
+    assert html.count('aria-hidden="true"') >= 5
+
+
+def test_home_hides_unpublished_journeys(client, site_public):
+    Page.objects.type(MonPassPage).update(live=False)
+    html = client.get("/").content.decode()
+    assert 'href="/mon-pass/"' not in html
+    assert 'href="/ateliers-pres-de-chez-moi/"' in html
+
+
+def test_home_renders_in_a_constant_number_of_queries(client, site_public):
+    client.get("/")  # warm the caches (site root paths, habillage)
+    with CaptureQueriesContext(connection) as first:
+        client.get("/")
+    for i in range(5):
+        site_public.add_child(instance=PageFALC(title=f"Page {i}", slug=f"page-{i}"))
+    client.get("/")
+    with CaptureQueriesContext(connection) as more:
+        assert client.get("/").status_code == 200
+    assert len(more) == len(first)
+    assert len(first) <= 8
+
+
+@pytest.mark.parametrize(
+    ("parent", "child", "allowed"),
+    [
+        (Page, AccueilPage, True),
+        (AccueilPage, PageFALC, True),
+        (AccueilPage, AteliersIndexPage, True),
+        (AccueilPage, LieuxIndexPage, True),
+        (AccueilPage, MonPassPage, True),
+        (PageFALC, PageFALC, True),
+        (PageFALC, AteliersIndexPage, False),
+        (AteliersIndexPage, PageFALC, False),
+        (MonPassPage, PageFALC, False),
+        (Page, PageFALC, False),
+        (AccueilPage, AccueilPage, False),
+    ],
+)
+def test_page_types_keep_the_tree_in_shape(parent, child, allowed):
+    assert (child in parent.allowed_subpage_models()) is allowed
+    assert (parent in child.allowed_parent_page_models()) is allowed
+
+
+def test_single_home_and_single_journey_pages(site_public):
+    assert AccueilPage.can_create_at(Page.get_first_root_node()) is False
+    assert AteliersIndexPage.can_create_at(site_public) is False
+    assert PageFALC.can_create_at(site_public) is True
+
+
+def test_falc_page_renders_its_title_as_the_only_h1(client, site_public):
+    response = client.get("/accessibilite/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count("<h1") == 1
+    assert "<h1>Accessibilité</h1>" in html
+
+
+def test_relu_par_shows_the_easy_to_read_badge_only_when_set(client, site_public):
+    page = PageFALC.objects.get(slug="accessibilite")
+    html = client.get(page.url).content.decode()
+    assert "Facile à lire et à comprendre" not in html
+    page.relu_par = "Nadia et Marcel"
+    page.save_revision().publish()
+    html = client.get(page.url).content.decode()
+    assert "Facile à lire et à comprendre" in html
+    assert "Ce texte a été relu par Nadia et Marcel." in html
+
+
+def test_every_public_page_has_tools_phone_and_footer(client, site_public):
+    html = client.get("/comment-ca-marche/").content.decode()
+    assert 'id="ecouter"' in html and "hidden" in html.split('id="ecouter"')[1].split(">")[0]
+    assert 'src="/static/cms/ecouter.js" defer' in html
+    assert "Texte plus grand" in html
+    assert 'href="tel:0500000000"' in html
+    assert "<script>" not in html and "style=" not in html
