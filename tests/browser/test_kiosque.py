@@ -126,9 +126,7 @@ def test_find_a_workshop_and_register_the_person(page, ctx, viewport, sms_outbox
     check(page, "ateliers-theme")
     page.get_by_role("link", name="Les Tilleuls").click()
     expect(page.get_by_role("heading", level=2, name=re.compile("2 ateliers"))).to_be_visible()
-    page.get_by_role("heading", level=2, name="Utiliser son téléphone").get_by_role(
-        "link"
-    ).click()
+    page.get_by_role("heading", level=2, name="Utiliser son téléphone").get_by_role("link").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Utiliser son téléphone")
     expect(page.get_by_text("8 places libres")).to_be_visible()
     check(page, "atelier")
