@@ -106,3 +106,32 @@ def test_every_public_page_has_tools_phone_and_footer(client, site_public):
     assert "Texte plus grand" in html
     assert 'href="tel:0500000000"' in html
     assert "<script>" not in html and "style=" not in html
+
+
+def test_bigger_text_link_sets_the_cookie_and_goes_back(client, site_public):
+    response = client.get("/texte/", {"taille": "grand", "suite": "/comment-ca-marche/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/comment-ca-marche/"
+    cookie = response.cookies["taille_texte"]
+    assert cookie.value == "grand"
+    assert cookie["max-age"] == 365 * 24 * 60 * 60
+    assert cookie["samesite"] == "Lax" and cookie["path"] == "/"
+    html = client.get("/comment-ca-marche/").content.decode()
+    assert '<html lang="fr" class="texte-grand">' in html
+    assert "Texte normal" in html and "taille=normal" in html
+    response = client.get("/texte/", {"taille": "normal", "suite": "/"})
+    assert response.cookies["taille_texte"].value == ""
+    assert 'class="texte-grand"' not in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "suite", ["https://evil.example/", "//evil.example/", "javascript:alert(1)", ""]
+)
+def test_bigger_text_refuses_open_redirects(client, suite):
+    response = client.get("/texte/", {"taille": "grand", "suite": suite})
+    assert response["Location"] == "/"
+
+
+def test_bigger_text_link_keeps_the_current_page(client, site_public):
+    html = client.get("/comment-ca-marche/").content.decode()
+    assert 'href="/texte/?taille=grand&amp;suite=%2Fcomment-ca-marche%2F"' in html
