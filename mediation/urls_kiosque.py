@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from mediation.views import acces, parcours
+from mediation.views import acces, parcours, rappels
 
 app_name = "kiosque"
 
@@ -20,8 +20,8 @@ urlpatterns = [
     path("ateliers/inscription/", parcours.inscription_faite, name="inscription_faite"),
     path("lieux/", parcours.lieux, name="lieux"),
     path("lieux/<uuid:uuid>/", parcours.lieu, name="lieu"),
-    path("rappel/", parcours.rappel, name="rappel"),
-    path("rappel/sms/", parcours.rappel_sms, name="rappel_sms"),
-    path("ticket/atelier/<int:pk>/", parcours.ticket_atelier, name="ticket_atelier"),
-    path("ticket/lieu/<uuid:uuid>/", parcours.ticket_lieu, name="ticket_lieu"),
+    path("rappel/", rappels.rappel, name="rappel"),
+    path("rappel/sms/", rappels.rappel_sms, name="rappel_sms"),
+    path("ticket/atelier/<int:pk>/", rappels.ticket_atelier, name="ticket_atelier"),
+    path("ticket/lieu/<uuid:uuid>/", rappels.ticket_lieu, name="ticket_lieu"),
 ]

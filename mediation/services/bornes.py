@@ -88,6 +88,19 @@ def activate_borne(*, jeton, now=None):
     return borne
 
 
+@transaction.atomic
+def renew_activation(*, borne, acteur=None):
+    """A new activation link for a device (reinstalled browser, new tablet): the old link and
+    the old device cookie stop working. Returns the clear token."""
+    if acteur is not None and not perms.can_manage_bornes(acteur):
+        raise PermissionDenied("Seuls les coordinateurs gèrent les appareils du kiosque.")
+    jeton, empreinte = nouveau_jeton()
+    BorneKiosque.objects.filter(pk=borne.pk).update(jeton_hash=empreinte, active_le=None)
+    borne.jeton_hash, borne.active_le = empreinte, None
+    journal_borne(acteur=acteur, borne=borne, action="kiosque.appareil.nouveau_lien")
+    return jeton
+
+
 def cookie_value(borne, jeton):
     return f"{borne.pk}:{jeton}"
 

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 
 from mediation import perms
+from mediation.services import ateliers as ateliers_services
 from mediation.services import etat
 
 RESERVE = "Le kiosque est réservé aux volontaires et aux médiateurs d'une structure."
@@ -73,3 +74,12 @@ def contexte(request, **extra):
         "compte_a_rebours": int(getattr(settings, "KIOSQUE_COMPTE_A_REBOURS_SECONDES", 10)),
         **extra,
     }
+
+
+def journal(request, action, **details):
+    etat.journaliser(acteur=request.user, lieu=request.kiosque.lieu, action=action, **details)
+
+
+def inscription_du_parcours(request):
+    """The registration made in this journey (for the ticket and the SMS), or None."""
+    return ateliers_services.inscription_du_parcours(request.kiosque.parcours.get("inscription"))

@@ -10,12 +10,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from ateliers.models import Session, Theme
+from ateliers.models import Theme
 from inclusion.enums import Role
 from inclusion.horaires import horaires_en_clair
 from inclusion.models import Lieu, Quartier
@@ -25,13 +24,7 @@ from mediation.forms import CodeForm, InscriptionForm
 from mediation.services import ateliers as ateliers_services
 from mediation.services import etat, verification
 from mediation.services import lieux as lieux_services
-from mediation.views.common import contexte, kiosque_requis
-
-FORMATS_TICKET = ("80mm", "a4")
-
-
-def _journal(request, action, **details):
-    etat.journaliser(acteur=request.user, lieu=request.kiosque.lieu, action=action, **details)
+from mediation.views.common import contexte, inscription_du_parcours, journal, kiosque_requis
 
 
 @never_cache
@@ -48,7 +41,7 @@ def recommencer(request):
     """Drop the current journey (the "Recommencer" button and the inactivity timer)."""
     raison = "inactivite" if request.POST.get("raison") == "inactivite" else "bouton"
     etat.recommencer(request)
-    _journal(request, "recommencer", raison=raison)
+    journal(request, "recommencer", raison=raison)
     if raison == "inactivite":
         messages.info(request, "L'écran a été effacé après un moment sans activité.")
     return redirect("kiosque:accueil")
@@ -78,9 +71,9 @@ def verifier_pass(request):
                 )
             except verification.TooManyAttempts as exc:
                 trop, status = exc.message, 429
-                _journal(request, "verification", resultat="trop_de_tentatives")
+                journal(request, "verification", resultat="trop_de_tentatives")
             else:
-                _journal(request, "verification", resultat=resultat.raison)
+                journal(request, "verification", resultat=resultat.raison)
                 status = 200 if resultat.ok else 422
             form = CodeForm()  # the field again, empty and focused, for the next scan
         else:
@@ -137,7 +130,7 @@ def ateliers(request):
         else ateliers_services.sessions_a_venir(jour=jour, theme=theme, quartier=quartier)
     )
     if not erreur:
-        _journal(
+        journal(
             request,
             "ateliers",
             filtre="jour" if jour else "theme" if theme else "quartier" if quartier else "",
@@ -171,7 +164,7 @@ def _session_ou_404(pk):
 def atelier(request, pk):
     session = _session_ou_404(pk)
     etat.maj_parcours(request, session=session.pk)
-    _journal(request, "atelier", session=session.pk)
+    journal(request, "atelier", session=session.pk)
     return render(request, "mediation/kiosque/atelier.html", contexte(request, session=session))
 
 
@@ -195,7 +188,7 @@ def inscrire(request, pk):
                 _appliquer(form, error)
             else:
                 etat.maj_parcours(request, session=session.pk, inscription=inscription.pk)
-                _journal(
+                journal(
                     request,
                     "inscription",
                     session=session.pk,
@@ -222,15 +215,11 @@ def _appliquer(form, error):
             form.add_error(None, e)
 
 
-def _inscription_du_parcours(request):
-    return ateliers_services.inscription_du_parcours(request.kiosque.parcours.get("inscription"))
-
-
 @never_cache
 @require_safe
 @kiosque_requis
 def inscription_faite(request):
-    inscription = _inscription_du_parcours(request)
+    inscription = inscription_du_parcours(request)
     if inscription is None:
         return redirect("kiosque:accueil")
     return render(
@@ -255,7 +244,7 @@ def inscription_faite(request):
 def lieux(request):
     ouverts = request.GET.get("ouverts") == "1"
     proches = lieux_services.lieux_proches(ici=request.kiosque.lieu, ouverts_seulement=ouverts)
-    _journal(request, "lieux", ouverts_seulement=ouverts)
+    journal(request, "lieux", ouverts_seulement=ouverts)
     return render(
         request,
         "mediation/kiosque/lieux.html",
@@ -272,7 +261,7 @@ def lieu(request, uuid):
     )
     now = timezone.now()
     etat.maj_parcours(request, lieu=str(place.uuid))
-    _journal(request, "lieu", lieu_consulte=place.pk)
+    journal(request, "lieu", lieu_consulte=place.pk)
     sessions = list(
         ateliers_services.sessions_ouvertes(now)
         .filter(lieu=place)
@@ -297,106 +286,5 @@ def lieu(request, uuid):
             else "Vous y êtes",
             services=lieux_services.services_du_lieu(place),
             sessions=sessions,
-        ),
-    )
-
-
-# --- 4. Imprimer / envoyer un rappel -------------------------------------------------------
-
-
-@never_cache
-@require_safe
-@kiosque_requis
-def rappel(request):
-    parcours = request.kiosque.parcours
-    inscription = _inscription_du_parcours(request)
-    session = inscription.session if inscription else None
-    if session is None and parcours.get("session"):
-        session = ateliers_services.session_ouverte(parcours["session"])
-    place = None
-    if parcours.get("lieu"):
-        place = Lieu.objects.filter(uuid=parcours["lieu"], actif=True).first()
-    return render(
-        request,
-        "mediation/kiosque/rappel.html",
-        contexte(
-            request,
-            inscription=inscription,
-            session=session,
-            place=place,
-            telephone_masque=mask_phone(inscription.beneficiaire.telephone) if inscription else "",
-            peut_sms=bool(inscription and inscription.beneficiaire.peut_recevoir_sms),
-        ),
-    )
-
-
-@never_cache
-@require_POST
-@kiosque_requis
-def rappel_sms(request):
-    """Only to the person registered in this journey, only about that session."""
-    inscription = _inscription_du_parcours(request)
-    if inscription is None:
-        raise Http404("Aucune inscription dans ce parcours.")
-    result = ateliers_services.envoyer_rappel(acteur=request.user, inscription=inscription)
-    _journal(request, "rappel_sms", session=inscription.session_id, envoye=result.sent)
-    if result.sent:
-        messages.success(
-            request,
-            f"Le rappel part par SMS au {mask_phone(inscription.beneficiaire.telephone)}.",
-        )
-    else:
-        messages.error(request, f"Le SMS n'est pas envoyé : {result.reason}")
-    return redirect("kiosque:rappel")
-
-
-def _format(request):
-    value = request.GET.get("format", "80mm")
-    return value if value in FORMATS_TICKET else "80mm"
-
-
-@never_cache
-@require_safe
-@kiosque_requis
-def ticket_atelier(request, pk):
-    session = get_object_or_404(
-        Session.objects.select_related("theme", "lieu", "lieu__commune"), pk=pk
-    )
-    format_ = _format(request)
-    _journal(request, "ticket", session=session.pk, format=format_)
-    return render(
-        request,
-        "mediation/kiosque/ticket.html",
-        contexte(
-            request,
-            session=session,
-            place=session.lieu,
-            format=format_,
-            autre_format="a4" if format_ == "80mm" else "80mm",
-            url=reverse("kiosque:ticket_atelier", args=[session.pk]),
-        ),
-    )
-
-
-@never_cache
-@require_safe
-@kiosque_requis
-def ticket_lieu(request, uuid):
-    place = get_object_or_404(
-        Lieu.objects.select_related("commune"), uuid=uuid, actif=True, structure__active=True
-    )
-    format_ = _format(request)
-    _journal(request, "ticket", lieu_consulte=place.pk, format=format_)
-    return render(
-        request,
-        "mediation/kiosque/ticket.html",
-        contexte(
-            request,
-            session=None,
-            place=place,
-            horaires=horaires_en_clair(place.horaires),
-            format=format_,
-            autre_format="a4" if format_ == "80mm" else "80mm",
-            url=reverse("kiosque:ticket_lieu", args=[place.uuid]),
         ),
     )

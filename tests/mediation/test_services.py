@@ -153,3 +153,25 @@ def test_opening_in_words():
     demain = now + datetime.timedelta(days=1, hours=6, minutes=30)
     assert lieux.ouverture_en_mots(False, demain, now) == "Ouvre demain à 14 h 30"
     assert lieux.ouverture_en_mots(False, None, now) == "Horaires à demander"
+
+
+def test_renew_activation_invalidates_the_old_cookie():
+    ctx = setup_kiosque()
+    borne = ctx["borne"]
+    jeton = bornes.renew_activation(borne=borne, acteur=ctx["coordinateur"])
+    assert bornes.borne_du_cookie(bornes.cookie_value(borne, ctx["jeton"])) is None
+    assert bornes.activate_borne(jeton=jeton) == borne
+    assert bornes.borne_du_cookie(bornes.cookie_value(borne, jeton)) == borne
+
+
+def test_kiosque_lien_command(capsys):
+    from django.core.management import call_command
+
+    ctx = setup_kiosque()
+    call_command("kiosque_lien")
+    assert "Tablette" in capsys.readouterr().out
+    call_command("kiosque_lien", str(ctx["borne"].pk), "--wet-run")
+    out = capsys.readouterr().out
+    assert "/kiosque/activer/" in out
+    ctx["borne"].refresh_from_db()
+    assert ctx["borne"].active_le is None
