@@ -39,10 +39,14 @@ def verifier_code(*, user, code):
     if check.reason == "code_carnet":
         return _carnet(code)
     if not check.ok:
+        message = check.message
+        if check.reason == "deja_encaisse":
+            # Not when nor where: that is the person's history, not the kiosk's business.
+            message = "Ce chèque a déjà été utilisé : un chèque ne sert qu'une fois."
         return Verification(
             ok=False,
             titre="Ce chèque n'est pas valable",
-            message=check.message,
+            message=message,
             raison=check.reason,
             quoi="cheque" if check.cheque else "",
         )

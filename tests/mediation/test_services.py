@@ -175,3 +175,20 @@ def test_kiosque_lien_command(capsys):
     assert "/kiosque/activer/" in out
     ctx["borne"].refresh_from_db()
     assert ctx["borne"].active_le is None
+
+
+def test_used_cheque_says_neither_when_nor_where():
+    from pass_numerique.services.redemption import redeem_cheque
+
+    ctx = setup_kiosque()
+    _, cheques, pctx = pass_codes()
+    redeem_cheque(
+        acteur=pctx["mediateur"],
+        lieu=pctx["lieu"],
+        code=cheques[0],
+        prestation="atelier",
+        demande_id="00000000-0000-0000-0000-000000000001",
+    )
+    result = verification.verifier_code(user=ctx["volontaire"], code=cheques[0])
+    assert not result.ok and result.raison == "deja_encaisse"
+    assert pctx["lieu"].nom not in result.message and "/" not in result.message
