@@ -280,6 +280,23 @@ INDEX = [
 ]
 
 
+def racine_wagtail():
+    """Wagtail's root page, recreated with the default locale when missing (a database
+    flushed by transactional tests has neither)."""
+    from django.conf import settings
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Locale
+
+    if not Locale.objects.exists():
+        Locale.objects.create(
+            language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+        )
+    root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(instance=Page(title="Root", slug="root"))
+    return root
+
+
 def _publier(page):
     page.save_revision().publish()
 
@@ -311,9 +328,7 @@ def _enfant(accueil, model, slug, title, **champs):
 @transaction.atomic
 def build(context):
     created = 0
-    root = Page.get_first_root_node()
-    if root is None:
-        root = Page.add_root(instance=Page(title="Root", slug="root"))
+    root = racine_wagtail()
     accueil, n = _accueil(root)
     created += n
     site = Site.objects.filter(is_default_site=True).first()

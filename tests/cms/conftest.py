@@ -1,15 +1,14 @@
 import pytest
-from wagtail.models import Page, Site
+from wagtail.models import Site
 
 from cms.models import AccueilPage, AteliersIndexPage, LieuxIndexPage, MonPassPage, PageFALC
 
 
 def wagtail_root():
     """Wagtail's root page; recreated when a transactional test flushed the migrations' rows."""
-    root = Page.get_first_root_node()
-    if root is None:
-        root = Page.add_root(instance=Page(title="Root", slug="root", live=True))
-    return root
+    from cms.demo import racine_wagtail
+
+    return racine_wagtail()
 
 
 def build_site():

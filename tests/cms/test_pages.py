@@ -135,3 +135,57 @@ def test_bigger_text_refuses_open_redirects(client, suite):
 def test_bigger_text_link_keeps_the_current_page(client, site_public):
     html = client.get("/comment-ca-marche/").content.decode()
     assert 'href="/texte/?taille=grand&amp;suite=%2Fcomment-ca-marche%2F"' in html
+
+
+@pytest.fixture
+def editeur(db):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_superuser(
+        email="editeur@example.org", password="mot-de-passe-test-123"
+    )
+
+
+def _page_a_revoir(site_public):
+    page = PageFALC.objects.get(slug="comment-ca-marche")
+    page.corps = [
+        {
+            "type": "idee",
+            "value": {
+                "pictogramme": "clock",
+                "texte": "<p>La CAF verse deux aides aux personnes qui viennent "
+                "à la médiathèque chaque semaine le mardi matin.</p>",
+            },
+        }
+    ]
+    page.save_revision()
+    return page
+
+
+def test_editor_sees_the_falc_check_panel(client, site_public, editeur):
+    page = _page_a_revoir(site_public)
+    client.force_login(editeur)
+    response = client.get(f"/admin/pages/{page.pk}/edit/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Vérification FALC" in html
+    assert "phrase(s) de plus de 12 mots" in html
+    assert "CAF" in html and "Score de lisibilité" in html
+    assert "Relu par" in html
+
+
+def test_a_warning_after_saving_never_blocks(rf, site_public, editeur):
+    from django.contrib.messages import get_messages
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from wagtail import hooks
+
+    page = _page_a_revoir(site_public)
+    page = page.get_latest_revision_as_object()
+    request = rf.post("/admin/")
+    request.user = editeur
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    for hook in hooks.get_hooks("after_edit_page"):
+        assert hook(request, page) is None  # no response: the save goes on
+    textes = [str(m) for m in get_messages(request)]
+    assert any("Vérification FALC de « Comment ça marche ? »" in t for t in textes)

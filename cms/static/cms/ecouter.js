@@ -30,14 +30,16 @@
     if (!bouton || !main) return;
     var libelle = bouton.querySelector(".outil__libelle");
     var synthese = window.speechSynthesis;
+    var enCours = false;
 
     function afficher(lecture) {
+      enCours = lecture;
       bouton.setAttribute("aria-pressed", lecture ? "true" : "false");
       libelle.textContent = lecture ? "Arrêter" : "Écouter";
     }
 
     bouton.addEventListener("click", function () {
-      if (synthese.speaking || synthese.pending) {
+      if (enCours) {
         synthese.cancel();
         afficher(false);
         return;
