@@ -1,0 +1,126 @@
+""" "Mon pass" on the public site: the carnet's QR target and the typed code."""
+
+import html as html_lib
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+
+from pass_numerique import codes
+from tests.ateliers.factories import SessionFactory, ThemeFactory
+from tests.inclusion.factories import BeneficiaireFactory, LieuFactory
+from tests.pass_numerique.factories import issued, setup_pass
+
+URL = "/mon-pass/"
+
+
+def _texte(response):
+    return html_lib.unescape(response.content.decode())
+
+
+@pytest.fixture
+def ctx(db):
+    ctx = setup_pass()
+    ctx["lieu"].nom = "Médiathèque du centre"
+    ctx["lieu"].horaires = "Mo-Su 00:00-24:00"
+    ctx["lieu"].save()
+    ctx["beneficiaire"] = BeneficiaireFactory(
+        structure=ctx["enveloppe"].structure,
+        prenom="Awa",
+        nom="Diallo",
+        consentant=True,
+        commune=ctx["lieu"].commune,
+    )
+    return ctx
+
+
+@pytest.fixture
+def carnet(ctx):
+    return issued(ctx, ctx["beneficiaire"])[0]
+
+
+def _verifier_resultat(response, ctx):
+    html = _texte(response)
+    assert response.status_code == 200
+    assert "Bonjour Awa" in html
+    assert "Il vous reste 10 chèques." in html
+    assert "jusqu'au" in html
+    assert ctx["lieu"].nom in html and "Ouvert maintenant" in html
+    # Nothing personal beyond the first name.
+    assert "Diallo" not in html
+    assert ctx["beneficiaire"].telephone.as_national not in html
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    assert response["X-Robots-Tag"].startswith("noindex")
+    assert response["Referrer-Policy"] == "no-referrer"
+    return html
+
+
+def test_qr_url_shows_the_site_page(client, site_public, ctx, carnet):
+    response = client.get(f"/p/{codes.format_code(carnet.code)}")
+    html = _verifier_resultat(response, ctx)
+    assert 'class="skip-link"' in html and "Voir un autre carnet" in html
+
+
+def test_typed_code_without_javascript(client, site_public, ctx, carnet):
+    form = client.get(URL)
+    assert form.status_code == 200
+    assert "Le code de votre carnet" in _texte(form)
+    assert 'method="get"' in _texte(form)
+    _verifier_resultat(client.get(URL, {"code": codes.format_code(carnet.code).lower()}), ctx)
+    _verifier_resultat(client.get(f"{URL}{carnet.code}/"), ctx)
+
+
+def test_next_workshops_near_the_person(client, site_public, ctx, carnet):
+    proche = SessionFactory(lieu=ctx["lieu"], theme=ThemeFactory(titre_falc="Atelier tout près"))
+    loin = SessionFactory(lieu=LieuFactory(), theme=ThemeFactory(titre_falc="Atelier très loin"))
+    html = _texte(client.get(f"/p/{carnet.code}"))
+    assert "Atelier tout près" in html
+    assert f"/ateliers-pres-de-chez-moi/session/{proche.pk}/inscription/" in html
+    assert "Atelier très loin" not in html and loin.pk
+
+
+def test_unknown_code(client, site_public):
+    response = client.get(f"/p/{codes.generate()}")
+    assert response.status_code == 404
+    assert "Nous ne trouvons pas ce pass." in _texte(response)
+    response = client.get(URL, {"code": "pas un code !"})
+    assert response.status_code == 422
+    assert "Ce code n'est pas bon" in _texte(response)
+
+
+def test_rate_limit_then_429_in_plain_french(client, site_public, ctx, carnet):
+    for _ in range(10):
+        assert client.get(f"{URL}{codes.generate()}/").status_code == 404
+    response = client.get(f"/p/{carnet.code}")
+    assert response.status_code == 429
+    assert "Vous avez essayé trop de codes" in _texte(response)
+    assert client.get(URL, {"code": carnet.code}).status_code == 429
+    other = client.get(f"/p/{carnet.code}", REMOTE_ADDR="10.0.0.9")
+    assert other.status_code == 200
+
+
+def test_forwarded_for_only_when_the_proxy_is_trusted(client, site_public, ctx, carnet):
+    for i in range(10):
+        client.get(f"/p/{codes.generate()}", HTTP_X_FORWARDED_FOR=f"1.1.1.{i}")
+    assert client.get(f"/p/{carnet.code}", HTTP_X_FORWARDED_FOR="2.2.2.2").status_code == 429
+    with override_settings(INCLUSION_TRUSTED_PROXIES=["127.0.0.1"]):
+        assert client.get(f"/p/{carnet.code}", HTTP_X_FORWARDED_FOR="2.2.2.2").status_code == 200
+        for _ in range(10):
+            client.get(f"/p/{codes.generate()}", HTTP_X_FORWARDED_FOR="3.3.3.3")
+        assert client.get(f"/p/{carnet.code}", HTTP_X_FORWARDED_FOR="3.3.3.3").status_code == 429
+
+
+def test_without_a_site_page_the_minimal_view_answers(client, ctx, carnet):
+    response = client.get(f"/p/{carnet.code}")
+    assert response.status_code == 200
+    assert "Bonjour Awa." in _texte(response)
+
+
+def test_qr_finds_the_page_with_one_query(client, site_public, ctx, carnet):
+    """The page lookup is one query; the rest is the pass lookup, the same for every code."""
+    from cms.models import MonPassPage
+
+    with CaptureQueriesContext(connection) as ctxq:
+        MonPassPage.objects.live().first()
+    assert len(ctxq.captured_queries) == 1
