@@ -275,7 +275,7 @@ def main():
         }
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
-        say(f"wrote {args.output.relative_to(ROOT)}")
+        say(f"wrote {args.output}")
         if any(r["errors"] or r["timed_out"] for r in results.values()):
             sys.exit(1)
     finally:
