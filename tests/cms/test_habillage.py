@@ -138,3 +138,37 @@ def test_habillage_css_carries_the_brand_colours(client, site_public):
     version = registry.habillage().version
     cached = client.get(reverse("habillage_css") + f"?v={version}")
     assert "immutable" in cached["Cache-Control"]
+
+
+def test_coordinator_edits_the_settings_in_wagtail_and_gets_french_errors(client, site_public):
+    from django.contrib.auth import get_user_model
+    from wagtail.test.utils.form_data import nested_form_data, streamfield
+
+    client.force_login(
+        get_user_model().objects.create_superuser(
+            email="coord@example.org", password="mot-de-passe-test-123"
+        )
+    )
+    site = Site.objects.get()
+    url = f"/admin/settings/cms/habillage/{site.pk}/"
+    html = client.get(url).content.decode()
+    assert "Couleur principale" in html and "Liens du pied de page" in html
+    donnees = nested_form_data(
+        {
+            "nom": "Ville de Montclair",
+            "couleur_principale": "#3a7bd5",
+            "couleur_secondaire": "",
+            "telephone_aide": "05 55 12 34 56",
+            "expediteur_sms": "MONTCLAIR",
+            "etat_conformite": "partiel",
+            "liens_pied_de_page": streamfield([]),
+        }
+    )
+    response = client.post(url, donnees)
+    assert response.status_code == 200
+    assert "Contraste trop faible" in response.content.decode()
+    assert Habillage.objects.get().couleur_principale == ""  # the GET made an empty row
+    donnees["couleur_principale"] = "#0b5d6b"
+    response = client.post(url, donnees)
+    assert response.status_code == 302
+    assert registry.habillage().couleur_principale == "#0b5d6b"
