@@ -68,3 +68,11 @@ def test_pages_that_say_no_cache_are_not_kept(client, page, monkeypatch):
     monkeypatch.setattr(WagtailPage, "serve", serve)
     client.get("/essai/")
     assert client.get("/essai/")["X-Cache-Page"] == "skip"
+
+
+def test_html_is_compressed_for_browsers_that_accept_it(client, page):
+    plain = client.get("/essai/")
+    compressed = client.get("/essai/", HTTP_ACCEPT_ENCODING="gzip")
+    assert compressed["Content-Encoding"] == "gzip"
+    assert "Content-Encoding" not in plain
+    assert len(compressed.content) < len(plain.content)
