@@ -26,15 +26,15 @@ JOURS = (
 
 
 def choix_lieux(communes, quartiers):
-    """One list "Où ?": each commune, then its quartiers just below it."""
+    """One list "Où ?": a group per commune, the whole commune first, then its quartiers."""
     par_commune = {}
     for q in quartiers:
         par_commune.setdefault(q.commune_id, []).append(q)
     choix = [("", "Partout")]
     for c in communes:
-        choix.append((f"c{c.pk}", c.nom))
-        for q in par_commune.get(c.pk, []):
-            choix.append((f"q{q.pk}", f"{c.nom} — quartier {q.nom}"))
+        options = [(f"c{c.pk}", f"{c.nom} : toute la ville")]
+        options += [(f"q{q.pk}", f"Quartier {q.nom}") for q in par_commune.get(c.pk, [])]
+        choix.append((c.nom, options))
     return choix
 
 

@@ -83,9 +83,7 @@ def grouper(lieux):
         quartiers.setdefault(lieu.quartier_id, (lieu.quartier, []))[1].append(lieu)
     resultat = []
     for commune, quartiers in sorted(communes.values(), key=lambda c: c[0].nom):
-        groupes = sorted(
-            quartiers.values(), key=lambda q: (q[0] is not None, q[0].nom if q[0] else "")
-        )
+        groupes = sorted(quartiers.values(), key=lambda q: (q[0] is None, q[0].nom if q[0] else ""))
         resultat.append((commune, groupes))
     return resultat
 
