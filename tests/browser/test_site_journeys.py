@@ -260,3 +260,18 @@ def test_workshop_list_weighs_at_most_60_kb_in_6_requests(page):
 def photo_desktop(page, nom):
     if os.environ.get("JOURNEY_SCREENSHOTS"):
         page.screenshot(path=f"/tmp/journey-{nom}-desktop.png", full_page=True)
+
+
+def test_map_is_an_extra_drawn_from_the_data_island(page, settings):
+    settings.LEAFLET_TILES_URL = "/static/cms/carte/tuile-absente/{z}/{x}/{y}.png"
+    commune = CommuneFactory(nom="Bordeaux")
+    for i, (lat, lon) in enumerate([("44.87000", "-0.57000"), ("44.84000", "-0.58000")]):
+        LieuFactory(nom=f"Lieu sur la carte {i}", commune=commune, latitude=lat, longitude=lon)
+    page.goto("/lieux/")
+    carte = page.locator("#carte")
+    expect(carte).to_be_visible()
+    expect(page.locator(".leaflet-marker-icon")).to_have_count(2)
+    # The list stays complete beside the map.
+    expect(page.get_by_role("heading", name="Lieu sur la carte 0")).to_be_visible()
+    assert_accessible(page)
+    photo_desktop(page, "lieux-carte")
