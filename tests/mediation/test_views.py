@@ -488,3 +488,13 @@ def test_ticket_has_no_personal_data(ctx, client_k):
         f"/kiosque/ticket/atelier/{session.pk}/?format=a4"
     ).content.decode().replace(APOS, "'")
     assert client_k.get(f"/kiosque/ticket/lieu/{ctx['lieu'].uuid}/").status_code == 200
+
+
+def test_volontaire_pro_home_links_to_the_kiosk(ctx):
+    client = Client()
+    client.force_login(ctx["volontaire"])
+    page = client.get("/pro/").content.decode()
+    assert 'href="/kiosque/"' in page
+    prescripteur = member(Role.PRESCRIPTEUR, structure=ctx["structure"])
+    client.force_login(prescripteur)
+    assert 'href="/kiosque/"' not in client.get("/pro/").content.decode()
