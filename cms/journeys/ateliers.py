@@ -43,7 +43,7 @@ def a_apporter(theme):
     choses = []
     if theme.avec_cheque:
         choses.append(("ticket", "Votre carnet pass numérique. L'atelier coûte 1 chèque."))
-    if theme.pictogramme == "device-phone-mobile" or "materiel" in (theme.thematiques or []):
+    if theme.pictogramme == "device-phone-mobile":
         choses.append(("device-phone-mobile", "Votre téléphone portable et son chargeur."))
     if theme.pictogramme == "device-tablet":
         choses.append(("device-tablet", "Votre tablette et son chargeur."))

@@ -39,7 +39,7 @@ def session(quartier):
         debut=debut,
         fin=debut + datetime.timedelta(hours=2),
         capacite=3,
-        theme=ThemeFactory(titre_falc="Utiliser son téléphone"),
+        theme=ThemeFactory(titre_falc="Utiliser son téléphone", pictogramme="device-phone-mobile"),
     )
 
 
@@ -116,6 +116,15 @@ def test_session_page_says_what_to_bring(client, site_public, session):
     assert "Votre carnet pass numérique" in html
     assert "Votre téléphone portable et son chargeur" in html
     assert html.count("<h1") == 1
+
+
+def test_what_to_bring_follows_the_theme():
+    from cms.journeys.ateliers import a_apporter
+
+    gratuit = ThemeFactory.build(gratuit=True, pictogramme="envelope", thematiques=["email"])
+    textes = " ".join(phrase for _, phrase in a_apporter(gratuit))
+    assert "carnet" not in textes and "téléphone portable" not in textes
+    assert "adresse e-mail" in textes
 
 
 def test_unknown_or_past_session_is_404(client, site_public):
