@@ -50,6 +50,18 @@ def test_home_on_a_small_phone(phone_page):
     phone_page.screenshot(path="/tmp/site-accueil-360.png", full_page=True)
 
 
+@pytest.mark.parametrize("chemin", ["/", "/pass-numerique/", "/accessibilite/"])
+def test_bigger_text_on_a_small_phone_still_fits(phone_page, live_server, chemin):
+    phone_page.context.add_cookies(
+        [{"name": "taille_texte", "value": "grand", "url": live_server.url}]
+    )
+    phone_page.goto(chemin)
+    expect(phone_page.locator("html")).to_have_class("texte-grand")
+    assert_no_horizontal_overflow(phone_page)
+    if chemin == "/":
+        phone_page.screenshot(path="/tmp/site-accueil-360-grand.png", full_page=True)
+
+
 def test_home_at_200_percent_zoom(browser, live_server):
     # 200 % zoom of a 1280 px wide window: 640 CSS pixels, each drawn twice as big.
     context = browser.new_context(
