@@ -59,6 +59,7 @@ class ImageBlock(blocks.StructBlock):
         label = "Image"
         icon = "image"
         template = "cms/blocks/image.html"
+        preview_template = "cms/blocks/apercu.html"
         help_text = "Une image, avec un texte de remplacement ou marquée décorative."
         description = "Une image, avec ce qu'elle montre écrit pour les personnes aveugles."
 
@@ -94,5 +95,6 @@ class MediaBlock(blocks.StructBlock):
         label = "Son ou vidéo"
         icon = "media"
         template = "cms/blocks/media.html"
+        preview_template = "cms/blocks/apercu.html"
         help_text = "Un son ou une vidéo, avec sa transcription écrite."
         description = "Un son ou une vidéo, avec tout ce qui est dit écrit dessous."

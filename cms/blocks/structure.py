@@ -24,6 +24,7 @@ class TitreBlock(blocks.StructBlock):
         label = "Titre"
         icon = "title"
         template = "cms/blocks/titre.html"
+        preview_template = "cms/blocks/apercu.html"
         help_text = "Un titre de partie. Choisissez son niveau."
         description = "Un titre de partie, avec son niveau (2, 3 ou 4)."
         preview_value = {"texte": "Comment venir à l'atelier ?", "niveau": "h2"}
@@ -41,6 +42,7 @@ class EtapesBlock(blocks.StructBlock):
         label = "Étapes numérotées"
         icon = "list-ol"
         template = "cms/blocks/etapes.html"
+        preview_template = "cms/blocks/apercu.html"
         help_text = "Des étapes à suivre dans l'ordre."
         description = "Des étapes à suivre dans l'ordre, numérotées."
         preview_value = {

@@ -26,6 +26,7 @@ class IdeeBlock(blocks.StructBlock):
         label = "Une idée"
         icon = "pick"
         template = "cms/blocks/idee.html"
+        preview_template = "cms/blocks/apercu.html"
         help_text = "Une idée avec son pictogramme."
         description = "Une idée, avec un pictogramme à côté du texte."
         preview_value = {
@@ -57,6 +58,7 @@ class ImportantBlock(blocks.StructBlock):
         label = "Important"
         icon = "warning"
         template = "cms/blocks/important.html"
+        preview_template = "cms/blocks/apercu.html"
         help_text = "Un encadré pour ce qu'il ne faut pas oublier."
         description = "Un encadré bien visible pour une information à ne pas oublier."
         preview_value = {
@@ -79,6 +81,7 @@ class MotExpliqueBlock(blocks.StructBlock):
         label = "Un mot expliqué"
         icon = "help"
         template = "cms/blocks/mot_explique.html"
+        preview_template = "cms/blocks/apercu.html"
         help_text = "Un mot difficile et son explication avec des mots simples."
         description = "Un mot difficile, expliqué avec des mots simples."
         preview_value = {

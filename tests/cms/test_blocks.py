@@ -114,3 +114,18 @@ def test_media_block_has_player_and_transcript():
     assert "<video controls" in bloc.render(valeur)
     with pytest.raises(ValidationError):
         bloc.clean(bloc.to_python({"type": "audio", "fichier": document.pk, "titre": "x"}))
+
+
+def test_block_previews_in_the_admin_use_the_public_styles(client, image):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(
+        get_user_model().objects.create_superuser(email="e@example.org", password="x" * 14)
+    )
+    for nom in ("idee", "etapes", "important", "image"):
+        bloc = BLOCS[nom]
+        assert bloc.meta.preview_template == "cms/blocks/apercu.html"
+        response = client.get("/admin/block-preview/", {"id": bloc.definition_prefix})
+        assert response.status_code == 200, nom
+        html = response.content.decode()
+        assert "inclusion/css/inclusion.css" in html and "falc-" in html, nom
