@@ -60,6 +60,13 @@ def tuiles():
     return getattr(settings, "LEAFLET_TILES_URL", "") or ""
 
 
+def attribution():
+    """settings.LEAFLET_TILES_ATTRIBUTION: the tiles' credit, shown as text on the map."""
+    return getattr(settings, "LEAFLET_TILES_ATTRIBUTION", "") or (
+        "© les contributeurs d'OpenStreetMap"
+    )
+
+
 def donnees_carte(lieux, page_url):
     return [
         {
@@ -134,6 +141,7 @@ class Routes(RoutablePageMixin):
             filtre_actif=form.is_bound,
             carte=donnees_carte(lieux, page_url) if avec_carte else None,
             tuiles=tuiles(),
+            attribution=attribution(),
         )
 
     @path("<uuid:uuid>/", name="lieu")

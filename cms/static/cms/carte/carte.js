@@ -6,6 +6,12 @@
   var div = document.getElementById("carte");
   var ile = document.getElementById("lieux-carte");
   if (!div || !ile || !window.L || !div.dataset.tuiles) { return; }
+  // Leaflet writes the attribution as HTML: the setting is shown as plain text.
+  function texte(s) {
+    var span = document.createElement("span");
+    span.textContent = s;
+    return span.innerHTML;
+  }
   var lieux;
   try { lieux = JSON.parse(ile.textContent); } catch (e) { return; }
   if (!lieux.length) { return; }
@@ -13,7 +19,7 @@
   var carte = L.map(div, { scrollWheelZoom: false });
   L.tileLayer(div.dataset.tuiles, {
     maxZoom: 19,
-    attribution: "© les contributeurs d'OpenStreetMap"
+    attribution: texte(div.dataset.attribution || "")
   }).addTo(carte);
   var points = [];
   lieux.forEach(function (lieu) {
