@@ -10,7 +10,6 @@ the right code is typed; then one transaction finds or creates the person and ca
 import datetime
 import secrets
 import time
-import unicodedata
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -21,9 +20,9 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from ateliers.enums import Canal, StatutInscription
 from ateliers.services.registrations import position, register
 from cms.journeys import limites
-from inclusion.enums import ModeConsentement, TypeTelephone
-from inclusion.models import Beneficiaire
-from inclusion.services.journal import write_journal
+from inclusion.enums import ModeConsentement
+from inclusion.services.beneficiaires import find_or_create_for_registration
+from inclusion.services.telephones import parse_phone
 from inclusion.sms import send_code_sms
 
 CLE = "inscription_publique"
@@ -134,8 +133,6 @@ def renvoyer(request, *, session):
             status=429,
         )
     if not data.get("leurre"):
-        from inclusion.services.telephones import parse_phone
-
         data["hash"] = _envoyer(request, session, data["e164"], parse_phone(data["e164"]))
     data.update(
         expire=time.time() + VALIDITE,
@@ -181,59 +178,6 @@ def verifier(request, *, session, code):
     return data
 
 
-def _pli(texte):
-    texte = unicodedata.normalize("NFKD", texte or "")
-    return " ".join("".join(c for c in texte if not unicodedata.combining(c)).lower().split())
-
-
-def _personne(*, session, prenom, e164, now):
-    """The person behind this number: an existing file (any structure; nothing of it is shown,
-    only the SMS consent is given now), else a new minimal file for the session's lieu's
-    structure, consent given online by the person."""
-    candidats = list(Beneficiaire.objects.filter(telephone=e164).order_by("pk")[:20])
-    existant = next((b for b in candidats if _pli(b.prenom) == _pli(prenom)), None) or (
-        candidats[0] if candidats else None
-    )
-    consentement = {
-        "consentement_sms": True,
-        "consentement_sms_le": now,
-        "consentement_sms_par": None,
-        "consentement_sms_mode": ModeConsentement.EN_LIGNE,
-    }
-    if existant is not None:
-        if Beneficiaire.objects.filter(pk=existant.pk, consentement_sms=False).update(
-            **consentement
-        ):
-            write_journal(
-                acteur=None,
-                action="beneficiaire.consentement",
-                objet=existant,
-                structure=existant.structure,
-                details={"consentement_sms": True, "canal": Canal.PUBLIC},
-            )
-            existant.refresh_from_db()
-        return existant
-    structure = session.lieu.structure
-    beneficiaire = Beneficiaire(
-        structure=structure,
-        cree_par=None,
-        prenom=prenom,
-        telephone=e164,
-        type_telephone=TypeTelephone.MOBILE,
-        **consentement,
-    )
-    beneficiaire.full_clean()
-    beneficiaire.save()
-    write_journal(
-        acteur=None,
-        action="beneficiaire.creation",
-        objet=beneficiaire,
-        structure=structure,
-        details={"consentement_sms": True, "canal": Canal.PUBLIC, "lieu": session.lieu_id},
-    )
-    return beneficiaire
-
-
 # register()'s refusals about the person name their other workshops: on the public site we
 # never say what a number is registered to.
 MESSAGE_PERSONNE = (
@@ -259,8 +203,15 @@ def terminer(request, *, session, data):
     now = timezone.now()
     try:
         with transaction.atomic():
-            beneficiaire = _personne(
-                session=session, prenom=data["prenom"], e164=data["e164"], now=now
+            # The number is proven by the code; the socle's rule finds or creates the file.
+            beneficiaire, _ = find_or_create_for_registration(
+                structure=session.lieu.structure,
+                prenom=data["prenom"],
+                telephone=parse_phone(data["e164"]),
+                consentement_sms=True,
+                mode=ModeConsentement.EN_LIGNE,
+                canal=Canal.PUBLIC,
+                now=now,
             )
             inscription = register(
                 session=session, beneficiaire=beneficiaire, canal=Canal.PUBLIC, now=now

@@ -1,5 +1,7 @@
 """Registering and updating beneficiaries. Every staff read of a file is journalised."""
 
+import unicodedata
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -208,3 +210,77 @@ def touch_activity(*, beneficiaire, quand=None):
     Beneficiaire.objects.filter(pk=beneficiaire.pk).update(
         derniere_activite=quand or timezone.now()
     )
+
+
+def _folded(text):
+    """First names compared without case, accents or extra spaces ("Élodie " = "elodie")."""
+    text = unicodedata.normalize("NFKD", text or "")
+    return " ".join("".join(c for c in text if not unicodedata.combining(c)).lower().split())
+
+
+@transaction.atomic
+def find_or_create_for_registration(
+    *, structure, prenom, telephone, consentement_sms, mode, canal, acteur=None, now=None
+):
+    """The person behind a workshop registration made where no file may be shown: at a kiosk
+    (a volontaire, consent given aloud) or on the public site (the person, consent online,
+    the number proven by an SMS code). Returns (beneficiaire, created).
+
+    Rule: a file with the same mobile AND the same first name (case and accents ignored) is
+    that person, reused silently: a shared family phone keeps one file per first name. SMS
+    consent given now is recorded on it; it is never withdrawn here (STOP does that).
+    Otherwise a minimal file (first name, mobile) is created for `structure`. `telephone` is
+    a services.telephones.Telephone (a mobile) or None. Opt-outs are kept per number, so a
+    new file never gets around a STOP. Nothing of an existing file is returned to show."""
+    now = now or timezone.now()
+    prenom = (prenom or "").strip()
+    if not prenom:
+        raise ValidationError({"prenom": "Indiquez le prénom."})
+    if telephone is not None and not telephone.sms_possible:
+        raise ValidationError(
+            {"telephone": "Ce numéro est un fixe. Indiquez un numéro de mobile (06 ou 07)."}
+        )
+    if consentement_sms and telephone is None:
+        raise ValidationError(
+            {"consentement_sms": "Pour recevoir des SMS, indiquez un numéro de mobile."}
+        )
+    consent = {
+        "consentement_sms": True,
+        "consentement_sms_le": now,
+        "consentement_sms_par": acteur,
+        "consentement_sms_mode": mode,
+    }
+    if telephone is not None:
+        same_phone = Beneficiaire.objects.filter(telephone=telephone.e164).order_by("pk")[:50]
+        existing = next((b for b in same_phone if _folded(b.prenom) == _folded(prenom)), None)
+        if existing is not None:
+            if consentement_sms and Beneficiaire.objects.filter(
+                pk=existing.pk, consentement_sms=False
+            ).update(**consent):
+                existing.refresh_from_db()
+                write_journal(
+                    acteur=acteur,
+                    action="beneficiaire.consentement",
+                    objet=existing,
+                    structure=existing.structure,
+                    details={"consentement_sms": True, "canal": canal},
+                )
+            return existing, False
+    beneficiaire = Beneficiaire(
+        structure=structure,
+        cree_par=acteur,
+        prenom=prenom,
+        telephone=telephone.e164 if telephone else "",
+        type_telephone=telephone.type if telephone else TypeTelephone.AUCUN,
+        **(consent if consentement_sms else {}),
+    )
+    beneficiaire.full_clean()
+    beneficiaire.save()
+    write_journal(
+        acteur=acteur,
+        action="beneficiaire.creation",
+        objet=beneficiaire,
+        structure=structure,
+        details={"consentement_sms": consentement_sms, "canal": canal},
+    )
+    return beneficiaire, True

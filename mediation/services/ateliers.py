@@ -2,7 +2,6 @@
 registering the person in front of the volunteer."""
 
 import datetime
-import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,9 +14,8 @@ from ateliers.models import Inscription, Session, Theme
 from ateliers.services import registrations
 from ateliers.services.rappels import texte as texte_rappel
 from inclusion.enums import ModeConsentement, TypeTelephone
-from inclusion.models import Beneficiaire, Quartier
-from inclusion.services.beneficiaires import touch_activity
-from inclusion.services.journal import write_journal
+from inclusion.models import Quartier
+from inclusion.services.beneficiaires import find_or_create_for_registration, touch_activity
 from inclusion.services.telephones import parse_phone
 from inclusion.sms import send_sms
 
@@ -83,23 +81,10 @@ def session_ouverte(pk, now=None):
     )
 
 
-def _pli(texte):
-    """Lower case, no accents, single spaces: to compare first names."""
-    texte = unicodedata.normalize("NFKD", texte or "")
-    return " ".join("".join(c for c in texte if not unicodedata.combining(c)).lower().split())
-
-
 def _personne(*, acteur, lieu, prenom, telephone, consentement_sms, now):
-    """The person to register: an existing file only when it is surely the same person and
-    nothing of it would change, else a new minimal file. Nothing of an existing file is ever
-    shown at the kiosk.
-
-    Reused silently: same mobile number AND same first name (case and accents ignored) AND
-    the same SMS consent as just given aloud. Otherwise a new file is created for the
-    kiosk's structure (first name, mobile, consent "à l'oral" recorded by the volunteer);
-    the structure's prescripteurs may merge duplicates later. The opt-out list is kept per
-    number, so a new file never gets around a STOP.
-    """
+    """The person to register, by the socle's one rule for registrations made where no file
+    may be shown (same mobile and first name → that file, silently; else a minimal new file
+    for the kiosk's structure, consent given aloud and recorded by the volunteer)."""
     tel = parse_phone(telephone) if telephone else None
     if tel is not None and tel.type != TypeTelephone.MOBILE:
         raise ValidationError(
@@ -108,38 +93,16 @@ def _personne(*, acteur, lieu, prenom, telephone, consentement_sms, now):
                 "ou laissez vide."
             }
         )
-    if consentement_sms and tel is None:
-        raise ValidationError(
-            {"consentement_sms": "Pour recevoir des SMS, indiquez un numéro de mobile."}
-        )
-    if tel is not None:
-        for candidat in Beneficiaire.objects.filter(
-            telephone=tel.e164, consentement_sms=consentement_sms
-        ).order_by("pk")[:20]:
-            if _pli(candidat.prenom) == _pli(prenom):
-                return candidat, False
-    beneficiaire = Beneficiaire(
+    return find_or_create_for_registration(
         structure=lieu.structure,
-        cree_par=acteur,
-        prenom=prenom.strip(),
-        telephone=tel.e164 if tel else "",
-        type_telephone=tel.type if tel else TypeTelephone.AUCUN,
-    )
-    if consentement_sms:
-        beneficiaire.consentement_sms = True
-        beneficiaire.consentement_sms_le = now
-        beneficiaire.consentement_sms_par = acteur
-        beneficiaire.consentement_sms_mode = ModeConsentement.ORAL
-    beneficiaire.full_clean()
-    beneficiaire.save()
-    write_journal(
+        prenom=prenom,
+        telephone=tel,
+        consentement_sms=consentement_sms,
+        mode=ModeConsentement.ORAL,
+        canal=Canal.KIOSQUE,
         acteur=acteur,
-        action="beneficiaire.creation",
-        objet=beneficiaire,
-        structure=lieu.structure,
-        details={"consentement_sms": consentement_sms, "canal": Canal.KIOSQUE, "lieu": lieu.pk},
+        now=now,
     )
-    return beneficiaire, True
 
 
 MESSAGE_REFUS = (
