@@ -41,3 +41,14 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgresql" in item.keywords and not is_pg:
             item.add_marker(skip_pg)
+
+
+@pytest.fixture
+def habillage_en_cache(db):
+    """Query-count tests measure the steady state: the site's look, read by every page, is
+    then served from the cache (its first read costs 2 queries)."""
+    from django.test import RequestFactory
+
+    from inclusion import registry
+
+    registry.habillage(RequestFactory().get("/"))

@@ -221,7 +221,7 @@ def test_filtre_statut_et_date(coord_client):
     assert response.status_code == 200
 
 
-def test_listes_nombre_de_requetes_constant(coord_client):
+def test_listes_nombre_de_requetes_constant(coord_client, habillage_en_cache):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

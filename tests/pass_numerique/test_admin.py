@@ -222,7 +222,7 @@ def _redeem_many(ctx, n):
         )
 
 
-def test_encaissements_nombre_de_requetes_constant(coord_client):
+def test_encaissements_nombre_de_requetes_constant(coord_client, habillage_en_cache):
     ctx = setup_pass(nb_cheques=1000)
     _redeem_many(ctx, 1)
     with CaptureQueriesContext(connection) as one:
@@ -234,7 +234,7 @@ def test_encaissements_nombre_de_requetes_constant(coord_client):
     assert len(many) == len(one)
 
 
-def test_programmes_et_enveloppes_nombre_de_requetes_constant(coord_client):
+def test_programmes_et_enveloppes_nombre_de_requetes_constant(coord_client, habillage_en_cache):
     EnveloppeFactory()
     counts = []
     for _ in range(2):

@@ -190,7 +190,7 @@ def test_pay_from_the_page(client, ctx, coord):
     assert "Marquer comme payé" not in html and "Payé le" in html
 
 
-def test_statement_list_constant_queries(client, ctx, coord):
+def test_statement_list_constant_queries(client, ctx, coord, habillage_en_cache):
     client.force_login(coord)
     url = reverse("pass_gestion:releves")
     with CaptureQueriesContext(connection) as few:
@@ -207,7 +207,7 @@ def test_statement_list_constant_queries(client, ctx, coord):
     assert len(few) == len(many)
 
 
-def test_statement_page_constant_queries(client, ctx, coord):
+def test_statement_page_constant_queries(client, ctx, coord, habillage_en_cache):
     client.force_login(coord)
     url = reverse("pass_gestion:releve", args=[ctx["releve_b"].pk])
     with CaptureQueriesContext(connection) as few:

@@ -356,7 +356,9 @@ def test_carnet_list_is_forbidden_to_volontaire(client):
     assert _login(client, member(Role.VOLONTAIRE)).get(reverse("pass:carnets")).status_code == 403
 
 
-def test_carnet_list_query_count_does_not_grow(client, django_assert_num_queries):
+def test_carnet_list_query_count_does_not_grow(
+    client, django_assert_num_queries, habillage_en_cache
+):
     from django.test.utils import CaptureQueriesContext
 
     ctx = setup_pass(nb_cheques=1000, cheques_par_carnet=2)
