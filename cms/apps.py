@@ -15,6 +15,7 @@ class CmsConfig(AppConfig):
 
         from cms import demo
         from cms.models.habillage import Habillage, fournir, invalider_cache
+        from inclusion import page_cache
         from inclusion.registry import register_demo_builder, register_habillage_provider
 
         register_habillage_provider(fournir)
@@ -23,5 +24,8 @@ class CmsConfig(AppConfig):
         for model in (Habillage, Site):
             post_save.connect(invalider_cache, sender=model, dispatch_uid=f"habillage-{model}")
             post_delete.connect(invalider_cache, sender=model, dispatch_uid=f"habillage-d-{model}")
+            # Cached pages carry the name, logo and footer links: a new look clears them too.
+            post_save.connect(page_cache.clear, sender=model, dispatch_uid=f"pages-{model}")
+            post_delete.connect(page_cache.clear, sender=model, dispatch_uid=f"pages-d-{model}")
         # After the ateliers (order 20): the site's pages point at their journeys.
         register_demo_builder("cms", demo.build, order=30)

@@ -1,14 +1,7 @@
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
-from django.shortcuts import render
 
 from inclusion import registry
-
-
-@login_not_required
-def accueil(request):
-    """Temporary public home until the CMS issue brings the Wagtail pages."""
-    return render(request, "inclusion/public/accueil.html")
 
 
 @login_not_required

@@ -172,3 +172,15 @@ def test_coordinator_edits_the_settings_in_wagtail_and_gets_french_errors(client
     response = client.post(url, donnees)
     assert response.status_code == 302
     assert registry.habillage().couleur_principale == "#0b5d6b"
+
+
+def test_a_new_look_clears_the_cached_public_pages(client, site_public):
+    reglage = reglages(Site.objects.get())
+    reglage.save()
+    assert "Ville de Montclair" in client.get("/").content.decode()
+    assert client.get("/")["X-Cache-Page"] == "hit"
+    reglage.nom = "Ville de Bellerive"
+    reglage.save()
+    response = client.get("/")
+    assert response["X-Cache-Page"] == "miss"
+    assert "Ville de Bellerive" in response.content.decode()
