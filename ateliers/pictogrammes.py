@@ -5,7 +5,8 @@ to a text label (never the icon alone).
 """
 
 from django.utils.html import format_html
-from heroicons.templatetags.heroicons import heroicon_outline
+
+from inclusion.templatetags.icones import heroicon_outline
 
 PICTOGRAMMES = [
     ("device-phone-mobile", "Téléphone portable"),

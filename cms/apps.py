@@ -27,5 +27,19 @@ class CmsConfig(AppConfig):
             # Cached pages carry the name, logo and footer links: a new look clears them too.
             post_save.connect(page_cache.clear, sender=model, dispatch_uid=f"pages-{model}")
             post_delete.connect(page_cache.clear, sender=model, dispatch_uid=f"pages-d-{model}")
+        # The workshop list's cached HTML: names, places, themes and pages change its key.
+        from ateliers.models import Session, Theme
+        from cms.journeys import fraicheur
+        from inclusion.models import Commune, Lieu, Quartier
+
+        for model in (Session, Theme, Lieu, Commune, Quartier, Habillage, Site):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    fraicheur.nouvelle_generation,
+                    sender=model,
+                    dispatch_uid=f"ateliers-liste-{signal}-{model.__name__}",
+                )
+        for signal in (page_published, page_unpublished):
+            signal.connect(fraicheur.nouvelle_generation, dispatch_uid=f"ateliers-liste-{signal}")
         # After the ateliers (order 20): the site's pages point at their journeys.
         register_demo_builder("cms", demo.build, order=30)

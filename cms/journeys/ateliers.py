@@ -12,7 +12,8 @@ Seats are read at every request (never a cached page). Each step redirects after
 
 import datetime
 
-from django.http import Http404, HttpResponseRedirect
+from django.core.cache import cache
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_protect
@@ -21,8 +22,9 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from ateliers.models import Session, Theme
 from ateliers.pictogrammes import svg
 from ateliers.views.common import for_display
-from cms.journeys import commun, inscription
+from cms.journeys import commun, fraicheur, inscription
 from cms.journeys.forms import CodeForm, FiltresAteliersForm, InscriptionForm, lire_ou
+from inclusion.page_cache import wants_big_text
 
 SEMAINES = 8  # the list shows the next 8 weeks
 MAX_SESSIONS = 60
@@ -90,10 +92,16 @@ class Routes(RoutablePageMixin):
     def liste(self, request):
         now = timezone.now()
         toutes = sessions_a_venir(now)
-        communes, quartiers = commun.communes_et_quartiers(
-            commun.lieux_publics().filter(sessions_ateliers__in=toutes)
-        )
-        themes = list(Theme.objects.filter(actif=True, sessions__in=toutes).distinct())
+        jour = commun.aujourdhui()
+
+        def calcul_choix():
+            communes, quartiers = commun.communes_et_quartiers(
+                commun.lieux_publics().filter(sessions_ateliers__in=toutes)
+            )
+            themes = list(Theme.objects.filter(actif=True, sessions__in=toutes).distinct())
+            return communes, quartiers, themes
+
+        communes, quartiers, themes = fraicheur.choix(calcul_choix, self.pk, jour)
         form = FiltresAteliersForm(
             request.GET or None, communes=communes, quartiers=quartiers, themes=themes
         )
@@ -105,28 +113,44 @@ class Routes(RoutablePageMixin):
                 sessions = commun.filtrer_ou(sessions, type_ou, pk, prefixe="lieu__")
                 if form.cleaned_data["theme"]:
                     sessions = sessions.filter(theme_id=int(form.cleaned_data["theme"]))
-                jour = form.cleaned_data["jour"]
-                if jour == "aujourdhui":
-                    sessions = sessions.filter(debut__date=commun.aujourdhui())
-                elif jour == "demain":
+                choix_jour = form.cleaned_data["jour"]
+                if choix_jour == "aujourdhui":
+                    sessions = sessions.filter(debut__date=jour)
+                elif choix_jour == "demain":
                     sessions = sessions.filter(debut__date=commun.demain())
-                elif jour in JOURS_SEMAINE:
-                    sessions = sessions.filter(debut__week_day=JOURS_SEMAINE[jour])
+                elif choix_jour in JOURS_SEMAINE:
+                    sessions = sessions.filter(debut__week_day=JOURS_SEMAINE[choix_jour])
             else:
                 erreur = True
                 sessions = sessions.none()
-        sessions = _avec_pictos(
-            list(for_display(sessions).select_related("lieu__commune")[:MAX_SESSIONS])
-        )
-        return self._render(
+        montrees = for_display(sessions).select_related("lieu__commune")
+        key = None
+        if not erreur and fraicheur.servie_depuis_le_cache(request):
+            etat = list(montrees.values_list(*fraicheur.ETAT)[:MAX_SESSIONS])
+            key = fraicheur.cle(
+                self.pk,
+                fraicheur.generation(),
+                sorted(request.GET.lists()),
+                wants_big_text(request),
+                jour,
+                etat,
+            )
+            contenu = cache.get(key)
+            if contenu is not None:
+                return commun.privee(HttpResponse(contenu))
+        response = self._render(
             request,
             "liste.html",
             status=400 if erreur else 200,
             form=form,
-            sessions=sessions,
+            sessions=_avec_pictos(list(montrees[:MAX_SESSIONS])),
             filtre_actif=form.is_bound,
             semaines=SEMAINES,
         )
+        if key is not None:
+            response.render()
+            cache.set(key, response.content, fraicheur.DUREE)
+        return response
 
     # --- One session ------------------------------------------------------------------------
 

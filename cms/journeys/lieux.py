@@ -12,12 +12,12 @@ JavaScript or without tiles, the list is complete.
 from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from heroicons.templatetags.heroicons import heroicon_outline
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 
 from cms.journeys import commun
 from cms.journeys.forms import FiltresLieuxForm, lire_ou
 from inclusion.enums import ServiceMediation
+from inclusion.templatetags.icones import heroicon_outline
 
 TEMPLATES = "cms/journeys/lieux/"
 

@@ -137,13 +137,57 @@ def test_query_count_does_not_grow_with_sessions(client, site_public, session):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from cms.journeys import fraicheur
+
     client.get(URL)  # warm Wagtail's site and page caches
+    fraicheur.nouvelle_generation()  # measure a full render, not the list's cache
     with CaptureQueriesContext(connection) as one:
+        assert client.get(URL).status_code == 200
+    with CaptureQueriesContext(connection) as one_cached:
         assert client.get(URL).status_code == 200
     for i in range(29):
         lieu = LieuFactory(quartier=QuartierFactory())
         SessionFactory(lieu=lieu, debut=_prochain(i % 7) + datetime.timedelta(weeks=i % 4))
+    fraicheur.nouvelle_generation()
     with CaptureQueriesContext(connection) as thirty:
         response = client.get(URL)
+    with CaptureQueriesContext(connection) as thirty_cached:
+        assert client.get(URL).text == response.text
     assert len(_cartes(response.text)) == 30
     assert len(thirty.captured_queries) == len(one.captured_queries)
+    assert len(thirty_cached.captured_queries) == len(one_cached.captured_queries)
+    assert len(one_cached.captured_queries) < len(one.captured_queries)
+
+
+def test_the_list_cache_follows_every_change_of_what_it_shows(client, site_public, session):
+    from ateliers.services.registrations import cancel_registration
+
+    assert "3 places libres" in client.get(URL).text
+    inscription = register(session=session, beneficiaire=BeneficiaireFactory(), canal=Canal.PUBLIC)
+    assert "2 places libres" in client.get(URL).text
+    cancel_registration(inscription=inscription, par_la_personne=True)
+    assert "3 places libres" in client.get(URL).text
+    session.theme.titre_falc = "Prendre en main son téléphone"
+    session.theme.save()
+    assert "Prendre en main son téléphone" in client.get(URL).text
+    session.lieu.nom = "Bibliothèque des Aubiers"
+    session.lieu.save()
+    assert "Bibliothèque des Aubiers" in client.get(URL).text
+
+
+def test_a_visitor_with_a_session_gets_a_page_made_for_them(client, site_public, session):
+    """Someone in the middle of a registration (session cookie) may have messages: their
+    page is rendered for them, never taken from the list's cache."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(URL)
+    with CaptureQueriesContext(connection) as hit:
+        client.get(URL)
+    client.cookies[settings.SESSION_COOKIE_NAME] = "une-session"
+    with CaptureQueriesContext(connection) as rendered:
+        assert "3 places libres" in client.get(URL).text
+    sql = " ".join(q["sql"] for q in rendered.captured_queries)
+    assert "ateliers_theme" in sql
+    assert "ateliers_theme" not in " ".join(q["sql"] for q in hit.captured_queries)

@@ -1,0 +1,59 @@
+"""The workshop list served from a cache that never shows stale seats.
+
+The list's HTML is kept under a key made of everything it shows that can change:
+- the state of the very sessions it shows (seats taken, waiting list, status, times, place,
+  theme), read live by one light query at every request — a registration, a cancellation or
+  a promotion from the waiting list changes that state, hence the key;
+- a generation number bumped when a session, a theme, a place, a commune, a quartier, the
+  site's look or a page changes (names, addresses, the filter choices);
+- the filters asked, the day (the words "aujourd'hui", "demain") and the text size.
+So a hit costs the routing and one query; nothing that a visitor could act on is ever older
+than the database."""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+
+GENERATION = "cms:ateliers:generation"
+DUREE = 600  # seconds; keys change with the data anyway, this only bounds memory
+
+# What a session card shows that the services change with UPDATE statements (no signal).
+ETAT = ("pk", "debut", "fin", "capacite", "statut", "nb_inscrits", "nb_attente", "lieu", "theme")
+
+
+def generation():
+    value = cache.get(GENERATION)
+    if value is None:
+        cache.add(GENERATION, 1, None)
+        value = cache.get(GENERATION, 1)
+    return value
+
+
+def nouvelle_generation(**kwargs):
+    try:
+        cache.incr(GENERATION)
+    except ValueError:  # not there yet (or evicted): any new value changes the keys
+        cache.set(GENERATION, 2, None)
+
+
+def servie_depuis_le_cache(request):
+    """Not for a visitor with a session or pending messages: their page may carry them."""
+    return not (
+        request.COOKIES.get(settings.SESSION_COOKIE_NAME) or request.COOKIES.get("messages")
+    )
+
+
+def cle(*parts):
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    return f"cms:ateliers:liste:{digest}"
+
+
+def choix(calcul, *parts):
+    """The filters' choices, kept for the current generation."""
+    key = cle("choix", generation(), *parts)
+    value = cache.get(key)
+    if value is None:
+        value = calcul()
+        cache.set(key, value, DUREE)
+    return value
