@@ -41,5 +41,15 @@ class CmsConfig(AppConfig):
                 )
         for signal in (page_published, page_unpublished):
             signal.connect(fraicheur.nouvelle_generation, dispatch_uid=f"ateliers-liste-{signal}")
+        # "Mon pass" keeps the places of each programme the same way.
+        from django.db.models.signals import m2m_changed
+
+        from pass_numerique.models import Programme
+
+        post_save.connect(fraicheur.nouvelle_generation, sender=Programme, dispatch_uid="gen-prog")
+        for through in (Programme.lieux.through, Programme.communes.through):
+            m2m_changed.connect(
+                fraicheur.nouvelle_generation, sender=through, dispatch_uid=f"gen-{through}"
+            )
         # After the ateliers (order 20): the site's pages point at their journeys.
         register_demo_builder("cms", demo.build, order=30)

@@ -57,3 +57,14 @@ def choix(calcul, *parts):
         value = calcul()
         cache.set(key, value, DUREE)
     return value
+
+
+def gardee(calcul, *parts):
+    """A value that only the changes counted by the generation can alter (page URLs, the
+    places of a programme), kept for the current generation."""
+    key = cle("valeur", generation(), *parts)
+    value = cache.get(key)
+    if value is None:
+        value = calcul()
+        cache.set(key, value, DUREE)
+    return value

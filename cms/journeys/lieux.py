@@ -164,8 +164,12 @@ class Routes(RoutablePageMixin):
 
 
 def ateliers_url(request):
-    """The live workshops' page URL, or "" (one query)."""
+    """The live workshops' page URL, or "" (kept until a page or the site changes)."""
+    from cms.journeys import fraicheur
     from cms.models import AteliersIndexPage
 
-    page = AteliersIndexPage.objects.live().first()
-    return page.get_url(request) if page else ""
+    def calcul():
+        page = AteliersIndexPage.objects.live().first()
+        return page.get_url(request) if page else ""
+
+    return fraicheur.gardee(calcul, "ateliers_url", request.get_host())

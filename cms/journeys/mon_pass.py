@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.utils import timezone
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 
-from cms.journeys import commun, limites
+from cms.journeys import commun, fraicheur, limites
 from cms.journeys.forms import CodePassForm
 from pass_numerique import codes
 from pass_numerique.services import mon_pass as service
@@ -30,14 +30,15 @@ def entetes(response):
     return response
 
 
-def _commune_de_la_personne(code):
-    from pass_numerique.models import Carnet
+def lieux_du_programme(programme_id):
+    """The places accepting a programme's chèques, kept until a place or a page changes
+    (qualifying a place saves it). Their opening state is computed at each request."""
+    from pass_numerique.models import Programme
 
-    return (
-        Carnet.objects.filter(code_hash=codes.digest(codes.normalize(code)))
-        .values_list("beneficiaire__commune_id", flat=True)
-        .first()
-    )
+    def calcul():
+        return list(service.lieux_acceptant(Programme.objects.get(pk=programme_id)))
+
+    return fraicheur.gardee(calcul, "lieux_du_programme", programme_id)
 
 
 def ateliers_proches(info, commune_personne):
@@ -82,19 +83,20 @@ class Routes(RoutablePageMixin):
         if pass_public.trop_d_echecs(ip):
             return self._render(request, "trop.html", status=429)
         try:
-            info = service.lookup(code)
+            info = service.lookup(code, avec_lieux=False)
         except codes.InvalidCode:
             info = None
         if info is None:
             pass_public.noter_echec(ip)
             form = CodePassForm(initial={"code": code})
             return self._render(request, "formulaire.html", status=404, form=form, inconnu=True)
+        info.lieux = lieux_du_programme(info.programme_id)
         now = timezone.now()
         for lieu in info.lieux:
             commun.etat_lieu(lieu, now=now)
         from cms.journeys.lieux import ateliers_url
 
-        sessions = ateliers_proches(info, _commune_de_la_personne(code))
+        sessions = ateliers_proches(info, info.commune_id)
         return self._render(
             request,
             "resultat.html",
@@ -110,8 +112,8 @@ def qr_code(request, code):
     one query); pass_numerique's minimal page when the site has none."""
     from cms.models import MonPassPage
 
-    page = MonPassPage.objects.live().first()
-    if page is None:
+    page = fraicheur.gardee(lambda: MonPassPage.objects.live().first() or "", "mon_pass_page")
+    if not page:
         return pass_public.mon_pass_view(request, code, ip=limites.client_ip(request))
     request.is_preview = False
     return page.resultat(request, code)

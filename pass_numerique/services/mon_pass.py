@@ -20,6 +20,8 @@ class MonPass:
     utilisable: bool
     statut_label: str
     lieux: list
+    programme_id: int = None  # to find the places again (e.g. from a cache)
+    commune_id: int = None  # the holder's commune, for "near you": never shown
 
 
 def lieux_acceptant(programme):
@@ -32,8 +34,9 @@ def lieux_acceptant(programme):
     return qs.order_by("commune__nom", "nom")
 
 
-def lookup(code):
-    """MonPass for a carnet code, or None (unknown code). Raises codes.InvalidCode on typos."""
+def lookup(code, avec_lieux=True):
+    """MonPass for a carnet code, or None (unknown code). Raises codes.InvalidCode on typos.
+    `avec_lieux=False` leaves `lieux` empty for callers that keep them per programme."""
     clean = codes.normalize(code)
     carnet = (
         Carnet.objects.select_related("programme", "beneficiaire")
@@ -51,5 +54,7 @@ def lookup(code):
         date_limite=carnet.programme.date_limite,
         utilisable=carnet.statut in CARNET_UTILISABLE and restants > 0,
         statut_label=carnet.get_statut_display(),
-        lieux=list(lieux_acceptant(carnet.programme)),
+        lieux=list(lieux_acceptant(carnet.programme)) if avec_lieux else [],
+        programme_id=carnet.programme_id,
+        commune_id=carnet.beneficiaire.commune_id if carnet.beneficiaire_id else None,
     )

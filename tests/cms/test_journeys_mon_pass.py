@@ -124,3 +124,29 @@ def test_qr_finds_the_page_with_one_query(client, site_public, ctx, carnet):
     with CaptureQueriesContext(connection) as ctxq:
         MonPassPage.objects.live().first()
     assert len(ctxq.captured_queries) == 1
+
+
+def test_cheques_left_and_places_are_never_stale(client, site_public, ctx, carnet):
+    """The places are kept per programme, the chèques are read live."""
+    import uuid
+
+    from inclusion.services.territoire import withdraw_qualification
+    from pass_numerique.services.redemption import redeem_cheque
+
+    url = f"/p/{carnet.code}"
+    assert "Il vous reste 10 chèques." in _texte(client.get(url))
+    redeem_cheque(
+        acteur=ctx["mediateur"],
+        lieu=ctx["lieu"],
+        code=carnet.cheque_codes[0][1],
+        prestation="atelier",
+        demande_id=uuid.uuid4(),
+    )
+    html = _texte(client.get(url))
+    assert "Il vous reste 9 chèques." in html and ctx["lieu"].nom in html
+    from inclusion.enums import Role
+    from tests.inclusion.factories import member
+
+    coordinateur = member(Role.COORDINATEUR, structure=ctx["lieu"].structure)
+    withdraw_qualification(acteur=coordinateur, lieu=ctx["lieu"], motif="fermeture")
+    assert ctx["lieu"].nom not in _texte(client.get(url))
