@@ -41,6 +41,17 @@ class CmsConfig(AppConfig):
                 )
         for signal in (page_published, page_unpublished):
             signal.connect(fraicheur.nouvelle_generation, dispatch_uid=f"ateliers-liste-{signal}")
+        from wagtail.models import PageViewRestriction
+
+        from inclusion.page_cache import register_fresh_responder
+
+        for signal in (post_save, post_delete):
+            signal.connect(
+                fraicheur.nouvelle_generation,
+                sender=PageViewRestriction,
+                dispatch_uid=f"gen-restriction-{signal}",
+            )
+        register_fresh_responder(fraicheur.repondre)
         # "Mon pass" keeps the places of each programme the same way.
         from django.db.models.signals import m2m_changed
 

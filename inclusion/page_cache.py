@@ -13,6 +13,17 @@ from wagtailcache.cache import cache_page, clear_cache
 TEXT_SIZE_COOKIE = "taille_texte"
 
 
+_fresh_responders = []
+
+
+def register_fresh_responder(responder):
+    """`responder(request)` returns a response it can vouch is up to date (e.g. a list keyed
+    by the live state of what it shows), or None. Asked before Wagtail's routing; from a
+    higher layer's AppConfig.ready()."""
+    if responder not in _fresh_responders:
+        _fresh_responders.append(responder)
+
+
 def wants_big_text(request):
     return request.COOKIES.get(TEXT_SIZE_COOKIE) == "grand"
 
@@ -22,6 +33,12 @@ def cached_page_view(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
+        if request.method in ("GET", "HEAD"):
+            for responder in _fresh_responders:
+                response = responder(request)
+                if response is not None:
+                    response["X-Cache-Page"] = "fresh"
+                    return response
         if wants_big_text(request):
             # Rendered for this visitor: shared caches must not keep it either.
             response = view(request, *args, **kwargs)

@@ -71,6 +71,63 @@ def sessions_a_venir(now=None):
     )
 
 
+class Liste:
+    """The sessions a request of the list asks for (filters checked), and the key of its
+    cached HTML: the same for the page's route and for the fast path (fraicheur.repondre)."""
+
+    def __init__(self, page_pk, request):
+        self.page_pk = page_pk
+        self.request = request
+        now = timezone.now()
+        toutes = sessions_a_venir(now)
+        self.jour = commun.aujourdhui()
+
+        def calcul_choix():
+            communes, quartiers = commun.communes_et_quartiers(
+                commun.lieux_publics().filter(sessions_ateliers__in=toutes)
+            )
+            themes = list(Theme.objects.filter(actif=True, sessions__in=toutes).distinct())
+            return communes, quartiers, themes
+
+        communes, quartiers, themes = fraicheur.choix(calcul_choix, page_pk, self.jour)
+        self.form = form = FiltresAteliersForm(
+            request.GET or None, communes=communes, quartiers=quartiers, themes=themes
+        )
+        sessions = toutes
+        self.erreur = False
+        if form.is_bound:
+            if form.is_valid():
+                type_ou, pk = lire_ou(form.cleaned_data["ou"])
+                sessions = commun.filtrer_ou(sessions, type_ou, pk, prefixe="lieu__")
+                if form.cleaned_data["theme"]:
+                    sessions = sessions.filter(theme_id=int(form.cleaned_data["theme"]))
+                choix_jour = form.cleaned_data["jour"]
+                if choix_jour == "aujourdhui":
+                    sessions = sessions.filter(debut__date=self.jour)
+                elif choix_jour == "demain":
+                    sessions = sessions.filter(debut__date=commun.demain())
+                elif choix_jour in JOURS_SEMAINE:
+                    sessions = sessions.filter(debut__week_day=JOURS_SEMAINE[choix_jour])
+            else:
+                self.erreur = True
+                sessions = sessions.none()
+        self.montrees = for_display(sessions).select_related("lieu__commune")
+
+    def cle(self):
+        """None when this answer must be rendered for the visitor (bad filters, a session)."""
+        if self.erreur or not fraicheur.servie_depuis_le_cache(self.request):
+            return None
+        etat = list(self.montrees.values_list(*fraicheur.ETAT)[:MAX_SESSIONS])
+        return fraicheur.cle(
+            self.page_pk,
+            fraicheur.generation(),
+            sorted(self.request.GET.lists()),
+            wants_big_text(self.request),
+            self.jour,
+            etat,
+        )
+
+
 class Routes(RoutablePageMixin):
     """Routes of the workshops' page."""
 
@@ -90,61 +147,19 @@ class Routes(RoutablePageMixin):
 
     @path("", name="liste")
     def liste(self, request):
-        now = timezone.now()
-        toutes = sessions_a_venir(now)
-        jour = commun.aujourdhui()
-
-        def calcul_choix():
-            communes, quartiers = commun.communes_et_quartiers(
-                commun.lieux_publics().filter(sessions_ateliers__in=toutes)
-            )
-            themes = list(Theme.objects.filter(actif=True, sessions__in=toutes).distinct())
-            return communes, quartiers, themes
-
-        communes, quartiers, themes = fraicheur.choix(calcul_choix, self.pk, jour)
-        form = FiltresAteliersForm(
-            request.GET or None, communes=communes, quartiers=quartiers, themes=themes
-        )
-        sessions = toutes
-        erreur = False
-        if form.is_bound:
-            if form.is_valid():
-                type_ou, pk = lire_ou(form.cleaned_data["ou"])
-                sessions = commun.filtrer_ou(sessions, type_ou, pk, prefixe="lieu__")
-                if form.cleaned_data["theme"]:
-                    sessions = sessions.filter(theme_id=int(form.cleaned_data["theme"]))
-                choix_jour = form.cleaned_data["jour"]
-                if choix_jour == "aujourdhui":
-                    sessions = sessions.filter(debut__date=jour)
-                elif choix_jour == "demain":
-                    sessions = sessions.filter(debut__date=commun.demain())
-                elif choix_jour in JOURS_SEMAINE:
-                    sessions = sessions.filter(debut__week_day=JOURS_SEMAINE[choix_jour])
-            else:
-                erreur = True
-                sessions = sessions.none()
-        montrees = for_display(sessions).select_related("lieu__commune")
-        key = None
-        if not erreur and fraicheur.servie_depuis_le_cache(request):
-            etat = list(montrees.values_list(*fraicheur.ETAT)[:MAX_SESSIONS])
-            key = fraicheur.cle(
-                self.pk,
-                fraicheur.generation(),
-                sorted(request.GET.lists()),
-                wants_big_text(request),
-                jour,
-                etat,
-            )
+        liste = Liste(self.pk, request)
+        key = liste.cle()
+        if key is not None:
             contenu = cache.get(key)
             if contenu is not None:
                 return commun.privee(HttpResponse(contenu))
         response = self._render(
             request,
             "liste.html",
-            status=400 if erreur else 200,
-            form=form,
-            sessions=_avec_pictos(list(montrees[:MAX_SESSIONS])),
-            filtre_actif=form.is_bound,
+            status=400 if liste.erreur else 200,
+            form=liste.form,
+            sessions=_avec_pictos(list(liste.montrees[:MAX_SESSIONS])),
+            filtre_actif=liste.form.is_bound,
             semaines=SEMAINES,
         )
         if key is not None:

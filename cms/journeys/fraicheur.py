@@ -68,3 +68,39 @@ def gardee(calcul, *parts):
         value = calcul()
         cache.set(key, value, DUREE)
     return value
+
+
+def page_des_ateliers(request):
+    """(pk, URL, has a view restriction) of the live workshops' page for this host, or ()."""
+
+    def calcul():
+        from cms.models import AteliersIndexPage
+
+        page = AteliersIndexPage.objects.live().first()
+        if page is None:
+            return ()
+        return (page.pk, page.get_url(request), page.get_view_restrictions().exists())
+
+    return gardee(calcul, "page_ateliers", request.get_host())
+
+
+def repondre(request):
+    """Fast path, registered with the socle's page cache: the workshop list's HTML straight
+    from the cache when its key (live state of the sessions shown) finds it, without
+    Wagtail's routing. Anything else (a miss, filters in error, a restricted page, a visitor
+    with a session) goes the normal way, which renders and stores it."""
+    if not servie_depuis_le_cache(request):
+        return None
+    page = page_des_ateliers(request)
+    if not page or page[2] or request.path != page[1]:
+        return None
+    from django.http import HttpResponse
+
+    from cms.journeys import commun
+    from cms.journeys.ateliers import Liste
+
+    key = Liste(page[0], request).cle()
+    contenu = cache.get(key) if key else None
+    if contenu is None:
+        return None
+    return commun.privee(HttpResponse(contenu))

@@ -191,3 +191,37 @@ def test_a_visitor_with_a_session_gets_a_page_made_for_them(client, site_public,
     sql = " ".join(q["sql"] for q in rendered.captured_queries)
     assert "ateliers_theme" in sql
     assert "ateliers_theme" not in " ".join(q["sql"] for q in hit.captured_queries)
+
+
+def test_fast_path_serves_the_list_without_wagtail_routing(client, site_public, session):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = client.get(URL)
+    with CaptureQueriesContext(connection) as ctx:
+        second = client.get(URL)
+    assert second["X-Cache-Page"] == "fresh"
+    assert second.content == first.content
+    assert "no-cache" in second["Cache-Control"]
+    # Only the live state of the sessions shown: no page tree, no site, no theme.
+    assert len(ctx.captured_queries) == 1
+    assert "ateliers_session" in ctx.captured_queries[0]["sql"]
+    register(session=session, beneficiaire=BeneficiaireFactory(), canal=Canal.PUBLIC)
+    third = client.get(URL)
+    assert third["X-Cache-Page"] != "fresh" and "2 places libres" in third.text
+    assert client.get(URL)["X-Cache-Page"] == "fresh"
+
+
+def test_fast_path_never_skips_a_view_restriction(client, site_public, session):
+    from wagtail.models import PageViewRestriction
+
+    from cms.models import AteliersIndexPage
+
+    client.get(URL)
+    assert client.get(URL)["X-Cache-Page"] == "fresh"
+    PageViewRestriction.objects.create(
+        page=AteliersIndexPage.objects.get(), restriction_type="password", password="secret"
+    )
+    response = client.get(URL)
+    assert response.get("X-Cache-Page") != "fresh"
+    assert "3 places libres" not in response.text
