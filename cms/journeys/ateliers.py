@@ -135,7 +135,7 @@ class Routes(RoutablePageMixin):
         return self.get_url(request) + self.reverse_subpage(nom, args=args)
 
     def _render(self, request, template, status=200, **contexte):
-        contexte.setdefault("page_url", self.get_url(request))
+        contexte.setdefault("page_url", fraicheur.url_de_page(self, request))
         response = self.render(request, template=TEMPLATES + template, context_overrides=contexte)
         response.status_code = status
         return commun.privee(response)

@@ -104,3 +104,8 @@ def repondre(request):
     if contenu is None:
         return None
     return commun.privee(HttpResponse(contenu))
+
+
+def url_de_page(page, request):
+    """A page's URL for this host, kept for the generation (a move or a new slug publishes)."""
+    return gardee(lambda: page.get_url(request), "url_de_page", page.pk, request.get_host())

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 
-from cms.journeys import commun
+from cms.journeys import commun, fraicheur
 from cms.journeys.forms import FiltresLieuxForm, lire_ou
 from inclusion.enums import ServiceMediation
 from inclusion.templatetags.icones import heroicon_outline
@@ -99,7 +99,7 @@ class Routes(RoutablePageMixin):
     """Routes of the places' page."""
 
     def _render(self, request, template, status=200, **contexte):
-        contexte.setdefault("page_url", self.get_url(request))
+        contexte.setdefault("page_url", fraicheur.url_de_page(self, request))
         response = self.render(request, template=TEMPLATES + template, context_overrides=contexte)
         response.status_code = status
         return commun.privee(response)

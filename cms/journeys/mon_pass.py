@@ -42,7 +42,9 @@ def lieux_du_programme(programme_id):
 
 
 def ateliers_proches(info, commune_personne):
-    """Up to 5 upcoming sessions in the person's commune or the communes of the places."""
+    """Up to 5 upcoming sessions in the person's commune or the communes of the places.
+    Kept under the live state of those sessions (one light query), like the workshop list:
+    seats are never stale."""
     from ateliers.models import Session
     from cms.journeys.ateliers import _avec_pictos, for_display
 
@@ -51,15 +53,22 @@ def ateliers_proches(info, commune_personne):
         communes.add(commune_personne)
     if not communes:
         return []
-    qs = Session.objects.a_venir().filter(lieu__commune_id__in=communes, lieu__actif=True)
-    return _avec_pictos(list(for_display(qs)[:MAX_ATELIERS]))
+    qs = for_display(
+        Session.objects.a_venir().filter(lieu__commune_id__in=communes, lieu__actif=True)
+    )
+    etat = list(qs.values_list(*fraicheur.ETAT)[:MAX_ATELIERS])
+    if not etat:
+        return []
+    return fraicheur.gardee(
+        lambda: _avec_pictos(list(qs[:MAX_ATELIERS])), "ateliers_proches", sorted(communes), etat
+    )
 
 
 class Routes(RoutablePageMixin):
     """Routes of the "Mon pass" page."""
 
     def _render(self, request, template, status=200, **contexte):
-        contexte.setdefault("page_url", self.get_url(request))
+        contexte.setdefault("page_url", fraicheur.url_de_page(self, request))
         response = self.render(request, template=TEMPLATES + template, context_overrides=contexte)
         response.status_code = status
         return entetes(response)

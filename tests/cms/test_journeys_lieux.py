@@ -140,6 +140,7 @@ def test_query_count_does_not_grow_with_places(client, site_public, ouvert):
         assert client.get(URL).status_code == 200
     for i in range(49):
         LieuFactory(quartier=QuartierFactory() if i % 2 else None, horaires="Mo-Fr 09:00-17:00")
+    client.get(URL)  # new places refresh the page's kept URL once (steady state after)
     with CaptureQueriesContext(connection) as fifty:
         response = client.get(URL)
     assert len(_lieux(_texte(response))) == 50
