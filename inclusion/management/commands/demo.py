@@ -436,4 +436,7 @@ class Command(BaseCommand):
         for email, prenom, _, roles in ACCOUNTS:
             labels = ", ".join(str(Role(role).label).lower() for _, role in roles)
             self.stdout.write(f"  {email:32} {prenom:8} {labels}")
-        self.stdout.write("Espace pro : http://127.0.0.1:8000/pro/  — administration : /admin/")
+        self.stdout.write(
+            "Site public : http://127.0.0.1:8000/  — espace pro : /pro/  — kiosque : /kiosque/"
+            "  — administration : /admin/"
+        )
