@@ -116,7 +116,9 @@ class PageFALC(Page):
         verbose_name_plural = "Pages FALC"
 
 
-class AteliersIndexPage(ateliers.Routes, Page):
+class ParcoursPage(Page):
+    """Base of the journeys' pages: an introduction; the routes come from cms/journeys/."""
+
     intro = RichTextField("Introduction", features=INTRO_FEATURES, blank=True)
 
     parent_page_types = ["cms.AccueilPage"]
@@ -125,31 +127,20 @@ class AteliersIndexPage(ateliers.Routes, Page):
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
 
+    class Meta:
+        abstract = True
+
+
+class AteliersIndexPage(ateliers.Routes, ParcoursPage):
     class Meta:
         verbose_name = "Liste des ateliers"
 
 
-class LieuxIndexPage(lieux.Routes, Page):
-    intro = RichTextField("Introduction", features=INTRO_FEATURES, blank=True)
-
-    parent_page_types = ["cms.AccueilPage"]
-    subpage_types = []
-    max_count = 1
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-
+class LieuxIndexPage(lieux.Routes, ParcoursPage):
     class Meta:
         verbose_name = "Liste des lieux"
 
 
-class MonPassPage(mon_pass.Routes, Page):
-    intro = RichTextField("Introduction", features=INTRO_FEATURES, blank=True)
-
-    parent_page_types = ["cms.AccueilPage"]
-    subpage_types = []
-    max_count = 1
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-
+class MonPassPage(mon_pass.Routes, ParcoursPage):
     class Meta:
         verbose_name = "Mon pass numérique"
