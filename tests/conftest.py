@@ -7,11 +7,15 @@ from inclusion.sms.backends import memory
 def _empty_cache():
     from django.core.cache import caches
 
+    from cms.journeys import fraicheur
+
     for cache in caches.all():
         cache.clear()
+    fraicheur.oublier()  # what this process kept from the emptied cache
     yield
     for cache in caches.all():
         cache.clear()
+    fraicheur.oublier()
 
 
 @pytest.fixture(autouse=True)

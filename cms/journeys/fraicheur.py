@@ -11,6 +11,7 @@ So a hit costs the routing and one query; nothing that a visitor could act on is
 than the database."""
 
 import hashlib
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -22,11 +23,26 @@ DUREE = 600  # seconds; keys change with the data anyway, this only bounds memor
 ETAT = ("pk", "debut", "fin", "capacite", "statut", "nb_inscrits", "nb_attente", "lieu", "theme")
 
 
+# Each process also keeps what it read for the current generation (no shared-cache round
+# trip, no unpickling on a hit); the generation itself is re-read at most every second, so a
+# new name or place shows everywhere within a second (at once in the process that saved it).
+# Seats never depend on this: they are in the live state read at every request.
+RELECTURE = 1.0  # seconds
+_memoire = {}
+_generation_lue = [None, 0.0]  # value, monotonic time of the read
+
+
 def generation():
+    value, lue = _generation_lue
+    if value is not None and time.monotonic() - lue < RELECTURE:
+        return value
     value = cache.get(GENERATION)
     if value is None:
         cache.add(GENERATION, 1, None)
         value = cache.get(GENERATION, 1)
+    if value != _generation_lue[0]:
+        _memoire.clear()
+    _generation_lue[:] = [value, time.monotonic()]
     return value
 
 
@@ -35,6 +51,26 @@ def nouvelle_generation(**kwargs):
         cache.incr(GENERATION)
     except ValueError:  # not there yet (or evicted): any new value changes the keys
         cache.set(GENERATION, 2, None)
+    oublier()
+
+
+def oublier():
+    """Forget what this process kept (after a change here, or when the cache is emptied)."""
+    _memoire.clear()
+    _generation_lue[:] = [None, 0.0]
+
+
+def _garde(key, calcul):
+    if key in _memoire:
+        return _memoire[key]
+    value = cache.get(key)
+    if value is None:
+        value = calcul()
+        cache.set(key, value, DUREE)
+    if len(_memoire) > 512:
+        _memoire.clear()
+    _memoire[key] = value
+    return value
 
 
 def servie_depuis_le_cache(request):
@@ -51,23 +87,13 @@ def cle(*parts):
 
 def choix(calcul, *parts):
     """The filters' choices, kept for the current generation."""
-    key = cle("choix", generation(), *parts)
-    value = cache.get(key)
-    if value is None:
-        value = calcul()
-        cache.set(key, value, DUREE)
-    return value
+    return _garde(cle("choix", generation(), *parts), calcul)
 
 
 def gardee(calcul, *parts):
     """A value that only the changes counted by the generation can alter (page URLs, the
     places of a programme), kept for the current generation."""
-    key = cle("valeur", generation(), *parts)
-    value = cache.get(key)
-    if value is None:
-        value = calcul()
-        cache.set(key, value, DUREE)
-    return value
+    return _garde(cle("valeur", generation(), *parts), calcul)
 
 
 def page_des_ateliers(request):

@@ -9,6 +9,8 @@ pass_numerique's own limit (the same as its minimal /p/ page): after too many, a
 The code is in the URL: responses are never stored, never indexed, never sent as a referrer.
 """
 
+import copy
+
 from django.contrib.auth.decorators import login_not_required
 from django.utils import timezone
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -99,7 +101,8 @@ class Routes(RoutablePageMixin):
             pass_public.noter_echec(ip)
             form = CodePassForm(initial={"code": code})
             return self._render(request, "formulaire.html", status=404, form=form, inconnu=True)
-        info.lieux = lieux_du_programme(info.programme_id)
+        # Copies: the kept places are shared, their opening state is this request's.
+        info.lieux = [copy.copy(lieu) for lieu in lieux_du_programme(info.programme_id)]
         now = timezone.now()
         for lieu in info.lieux:
             commun.etat_lieu(lieu, now=now)
