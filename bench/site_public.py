@@ -141,6 +141,12 @@ def main():
     parser.add_argument("--sessions", type=int, default=500, help="upcoming sessions to add")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--time-limit", type=float, default=120, help="seconds per endpoint")
+    parser.add_argument(
+        "--conn-max-age",
+        type=int,
+        default=60,
+        help="DATABASE_CONN_MAX_AGE: persistent connections, as in production (app default 0)",
+    )
     parser.add_argument("--db-name", default="inclusion_bench_site")
     parser.add_argument("--output", type=Path, default=RESULTS, help="where to write the JSON")
     parser.add_argument("--seed", type=int, help=argparse.SUPPRESS)
@@ -158,6 +164,7 @@ def main():
         "DJANGO_SETTINGS_MODULE": "inclusion.settings",
         "DATABASE_URL": f"postgres://postgres@{HOST}:5432/{args.db_name}",
         "REDIS_URL": f"redis://{HOST}:6379/{REDIS_DB}",
+        "DATABASE_CONN_MAX_AGE": str(args.conn_max_age),
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -260,6 +267,7 @@ def main():
                 "sessions_added": args.sessions,
                 "upcoming_sessions": seeded["upcoming_sessions"],
                 "gunicorn_workers": args.workers,
+                "conn_max_age": args.conn_max_age,
                 "cache": "Redis (pages' cache shared by the workers)",
                 "time_limit_s": args.time_limit,
             },
