@@ -13,7 +13,7 @@ Seats are read at every request (never a cached page). Each step redirects after
 import datetime
 
 from django.core.cache import cache
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_protect
@@ -150,9 +150,9 @@ class Routes(RoutablePageMixin):
         liste = Liste(self.pk, request)
         key = liste.cle()
         if key is not None:
-            contenu = cache.get(key)
-            if contenu is not None:
-                return commun.privee(HttpResponse(contenu))
+            gardee = cache.get(key)
+            if gardee is not None:
+                return fraicheur.reponse(request, gardee)
         response = self._render(
             request,
             "liste.html",
@@ -164,7 +164,7 @@ class Routes(RoutablePageMixin):
         )
         if key is not None:
             response.render()
-            cache.set(key, response.content, fraicheur.DUREE)
+            fraicheur.garder_html(key, response.content)
         return response
 
     # --- One session ------------------------------------------------------------------------

@@ -1,9 +1,9 @@
 """The workshop list served from a cache that never shows stale seats.
 
 The list's HTML is kept under a key made of everything it shows that can change:
-- the state of the very sessions it shows (seats taken, waiting list, status, times, place,
-  theme), read live by one light query at every request — a registration, a cancellation or
-  a promotion from the waiting list changes that state, hence the key;
+- the state of the very sessions it shows (which ones, seats taken, waiting list, status),
+  read live by one light query at every request — a registration, a cancellation or a
+  promotion from the waiting list changes that state, hence the key;
 - a generation number bumped when a session, a theme, a place, a commune, a quartier, the
   site's look or a page changes (names, addresses, the filter choices);
 - the filters asked, the day (the words "aujourd'hui", "demain") and the text size.
@@ -11,16 +11,23 @@ So a hit costs the routing and one query; nothing that a visitor could act on is
 than the database."""
 
 import hashlib
+import re
 import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
+from django.utils.text import compress_string
+
+ACCEPTE_GZIP = re.compile(r"\bgzip\b")
 
 GENERATION = "cms:ateliers:generation"
 DUREE = 600  # seconds; keys change with the data anyway, this only bounds memory
 
-# What a session card shows that the services change with UPDATE statements (no signal).
-ETAT = ("pk", "debut", "fin", "capacite", "statut", "nb_inscrits", "nb_attente", "lieu", "theme")
+# What a session card shows that the services change with UPDATE statements (no signal):
+# seats, waiting list, status. Times, place, theme change through save() (a new generation).
+ETAT = ("pk", "statut", "capacite", "nb_inscrits", "nb_attente")
 
 
 # Each process also keeps what it read for the current generation (no shared-cache round
@@ -120,16 +127,30 @@ def repondre(request):
     page = page_des_ateliers(request)
     if not page or page[2] or request.path != page[1]:
         return None
-    from django.http import HttpResponse
-
-    from cms.journeys import commun
     from cms.journeys.ateliers import Liste
 
     key = Liste(page[0], request).cle()
-    contenu = cache.get(key) if key else None
-    if contenu is None:
-        return None
-    return commun.privee(HttpResponse(contenu))
+    gardee = cache.get(key) if key else None
+    return reponse(request, gardee) if gardee else None
+
+
+def garder_html(key, contenu):
+    """Keep the HTML and its gzip form (public content, no secret: compressed once)."""
+    cache.set(key, (contenu, compress_string(contenu)), DUREE)
+
+
+def reponse(request, gardee):
+    from cms.journeys import commun
+
+    contenu, compresse = gardee
+    if ACCEPTE_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+        response = HttpResponse(compresse)
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(contenu)
+    response["Content-Length"] = str(len(response.content))
+    patch_vary_headers(response, ("Accept-Encoding",))
+    return commun.privee(response)
 
 
 def url_de_page(page, request):

@@ -225,3 +225,14 @@ def test_fast_path_never_skips_a_view_restriction(client, site_public, session):
     response = client.get(URL)
     assert response.get("X-Cache-Page") != "fresh"
     assert "3 places libres" not in response.text
+
+
+def test_the_kept_list_is_sent_compressed_to_browsers_that_accept_it(client, site_public, session):
+    import gzip
+
+    plain = client.get(URL).content
+    kept = client.get(URL, HTTP_ACCEPT_ENCODING="gzip, deflate")
+    assert kept["X-Cache-Page"] == "fresh" and kept["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in kept["Vary"]
+    assert gzip.decompress(kept.content) == plain
+    assert client.get(URL).content == plain  # and plain to the others
