@@ -454,7 +454,9 @@ def test_inactivity_delays_come_from_settings(client_k, settings):
 
 def test_places_nearest_first(ctx, client_k):
     far = LieuFactory(nom="Loin", latitude="45.50000", longitude="-0.58000")
-    near = LieuFactory(nom="Tout près", latitude="44.84500", longitude="-0.58000")
+    near = LieuFactory(
+        nom="Tout près", latitude="44.84500", longitude="-0.58000", telephone="+33536490099"
+    )
     text = client_k.get("/kiosque/lieux/").content.decode().replace(APOS, "'")
     assert text.index(ctx["lieu"].nom) < text.index("Tout près") < text.index("Loin")
     assert "à 560 m" in text
@@ -462,6 +464,8 @@ def test_places_nearest_first(ctx, client_k):
     assert page.status_code == 200 and "Du lundi au vendredi" in page.content.decode().replace(
         APOS, "'"
     )
+    # A place's own phone is public: shown in full (only people's numbers are masked).
+    assert "05 36 49 00 99" in page.content.decode()
     far.actif = False
     far.save()
     assert client_k.get(f"/kiosque/lieux/{far.uuid}/").status_code == 404
