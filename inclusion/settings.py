@@ -152,11 +152,11 @@ if os.environ.get("REDIS_URL"):
     _db = int(_redis.path.strip("/") or 0)
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "inclusion.redis_cache.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
         },
         "pages": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "inclusion.redis_cache.RedisCache",
             "LOCATION": os.environ.get("REDIS_PAGES_URL")
             or urlunsplit(_redis._replace(path=f"/{_db + 1}")),
             "TIMEOUT": 300,

@@ -1,7 +1,8 @@
 """Helpers shared by the espace pro views of the ateliers."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
@@ -32,11 +33,18 @@ def is_mediateur(user):
 
 
 def for_display(queryset):
-    """What a session card needs, in the same query: theme, place, waiting-list size."""
+    """What a session card needs, in the same query: theme, place, waiting-list size.
+    The waiting list is counted in a subquery, not with a join and GROUP BY: Django drops the
+    model's ordering (by start time) from GROUP BY queries, so "the next 5" would be any 5."""
+    attente = (
+        Inscription.objects.filter(session=OuterRef("pk"), statut=StatutInscription.EN_ATTENTE)
+        .order_by()
+        .values("session")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return queryset.select_related("theme", "lieu__commune", "lieu__quartier").annotate(
-        nb_attente=Count(
-            "inscriptions", filter=Q(inscriptions__statut=StatutInscription.EN_ATTENTE)
-        )
+        nb_attente=Coalesce(Subquery(attente), Value(0), output_field=IntegerField())
     )
 
 

@@ -7,22 +7,33 @@
 No personal data beyond the first name. Unknown codes are counted per client address with
 pass_numerique's own limit (the same as its minimal /p/ page): after too many, a 429 page.
 The code is in the URL: responses are never stored, never indexed, never sent as a referrer.
+What the page shows is built once per programme, commune, workshops' state and minute (no
+personal data, no code in it) and the holder's part is put in at each request.
 """
 
 import copy
+from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 
 from cms.journeys import commun, fraicheur, limites
 from cms.journeys.forms import CodePassForm
+from inclusion.page_cache import wants_big_text
 from pass_numerique import codes
 from pass_numerique.services import mon_pass as service
 from pass_numerique.views import public as pass_public
 
 TEMPLATES = "cms/journeys/mon_pass/"
 MAX_ATELIERS = 5
+# Stand-ins for what is the holder's own in the kept page (see Routes._squelette). The path's
+# marker is made of letters and "-" only, so the template's urlencode leaves it as it is.
+MARQUE_PERSONNEL = "<!--mon-pass:personnel-->"
+MARQUE_CHEMIN = "mon-pass-chemin-a7c3e9"
 
 
 def entetes(response):
@@ -34,7 +45,7 @@ def entetes(response):
 
 def lieux_du_programme(programme_id):
     """The places accepting a programme's chèques, kept until a place or a page changes
-    (qualifying a place saves it). Their opening state is computed at each request."""
+    (qualifying a place saves it). Their opening state is computed when a page is built."""
     from pass_numerique.models import Programme
 
     def calcul():
@@ -43,27 +54,18 @@ def lieux_du_programme(programme_id):
     return fraicheur.gardee(calcul, "lieux_du_programme", programme_id)
 
 
-def ateliers_proches(info, commune_personne):
-    """Up to 5 upcoming sessions in the person's commune or the communes of the places.
-    Kept under the live state of those sessions (one light query), like the workshop list:
-    seats are never stale."""
+def ateliers_proches(communes):
+    """Up to 5 upcoming sessions in these communes: (queryset, live state). The live state is
+    one light query, read at every request, so seats are never stale (as on the list)."""
     from ateliers.models import Session
-    from cms.journeys.ateliers import _avec_pictos, for_display
+    from cms.journeys.ateliers import for_display
 
-    communes = {lieu.commune_id for lieu in info.lieux}
-    if commune_personne:
-        communes.add(commune_personne)
     if not communes:
-        return []
+        return None, []
     qs = for_display(
         Session.objects.a_venir().filter(lieu__commune_id__in=communes, lieu__actif=True)
     )
-    etat = list(qs.values_list(*fraicheur.ETAT)[:MAX_ATELIERS])
-    if not etat:
-        return []
-    return fraicheur.gardee(
-        lambda: _avec_pictos(list(qs[:MAX_ATELIERS])), "ateliers_proches", sorted(communes), etat
-    )
+    return qs, list(qs.values_list(*fraicheur.ETAT)[:MAX_ATELIERS])
 
 
 class Routes(RoutablePageMixin):
@@ -101,20 +103,62 @@ class Routes(RoutablePageMixin):
             pass_public.noter_echec(ip)
             form = CodePassForm(initial={"code": code})
             return self._render(request, "formulaire.html", status=404, form=form, inconnu=True)
-        # Copies: the kept places are shared, their opening state is this request's.
-        info.lieux = [copy.copy(lieu) for lieu in lieux_du_programme(info.programme_id)]
-        now = timezone.now()
-        for lieu in info.lieux:
-            commun.etat_lieu(lieu, now=now)
+        personnel = render_to_string(TEMPLATES + "_personnel.html", {"info": info})
+        contenu = (
+            self._squelette(request, info)
+            .replace(MARQUE_PERSONNEL, personnel, 1)
+            .replace(MARQUE_CHEMIN, quote(request.get_full_path(), safe=""))
+        )
+        return entetes(HttpResponse(contenu))
+
+    def _squelette(self, request, info):
+        """The result page without what is the holder's own (first name, chèques left, the
+        code in the page's links): markers stand in their place. It is the same for every
+        carnet of a programme, a commune and a state, so it is kept under a key made of
+        everything it shows that can change: the generation (names, places, pages), the
+        live state of the workshops shown (seats), the minute (opening hours, "demain")."""
+        from cms.journeys.ateliers import _avec_pictos
         from cms.journeys.lieux import ateliers_url
 
-        sessions = ateliers_proches(info, info.commune_id)
-        return self._render(
-            request,
-            "resultat.html",
-            info=info,
-            sessions=sessions,
-            ateliers_url=ateliers_url(request),
+        lieux, communes, sessions, etat = [], [], None, []
+        if info.utilisable:
+            lieux = lieux_du_programme(info.programme_id)
+            communes = {lieu.commune_id for lieu in lieux}
+            if info.commune_id:
+                communes.add(info.commune_id)
+            communes = sorted(communes)
+            sessions, etat = ateliers_proches(communes)
+        now = timezone.now()
+
+        def calcul():
+            response = self._render(
+                request,
+                "resultat.html",
+                utilisable=info.utilisable,
+                # Copies: the kept places are shared, their opening state is this minute's.
+                lieux=[commun.etat_lieu(copy.copy(lieu), now=now) for lieu in lieux],
+                sessions=_avec_pictos(list(sessions[:MAX_ATELIERS])) if etat else [],
+                ateliers_url=ateliers_url(request),
+                personnel=mark_safe(MARQUE_PERSONNEL),  # noqa: S308  (a constant)
+                chemin_suite=MARQUE_CHEMIN,
+            )
+            response.render()
+            return response.content.decode()
+
+        if not fraicheur.servie_depuis_le_cache(request):
+            return calcul()  # the page may carry the visitor's messages
+        minute = timezone.localtime(now).strftime("%Y-%m-%d %H:%M")
+        return fraicheur.gardee(
+            calcul,
+            "mon_pass_squelette",
+            self.pk,
+            request.get_host(),
+            wants_big_text(request),
+            info.utilisable,
+            info.programme_id if info.utilisable else None,
+            communes,
+            etat,
+            minute,
         )
 
 

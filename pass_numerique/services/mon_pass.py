@@ -2,12 +2,13 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from inclusion.models import Lieu
 from pass_numerique import codes
 from pass_numerique.enums import CARNET_UTILISABLE, StatutCheque
-from pass_numerique.models import Carnet
+from pass_numerique.models import Carnet, Cheque
 
 
 @dataclass
@@ -38,14 +39,31 @@ def lookup(code, avec_lieux=True):
     """MonPass for a carnet code, or None (unknown code). Raises codes.InvalidCode on typos.
     `avec_lieux=False` leaves `lieux` empty for callers that keep them per programme."""
     clean = codes.normalize(code)
+    # One round trip: the carnet, its programme's dates, the first name and the chèques left.
+    valides = (
+        Cheque.objects.filter(carnet=OuterRef("pk"), statut=StatutCheque.VALIDE)
+        .order_by()
+        .values("carnet")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     carnet = (
         Carnet.objects.select_related("programme", "beneficiaire")
+        .only(
+            "statut",
+            "nb_cheques",
+            "programme__fin_validite",
+            "programme__tolerance_jours",
+            "beneficiaire__prenom",
+            "beneficiaire__commune_id",
+        )
+        .annotate(valides=Coalesce(Subquery(valides), Value(0), output_field=IntegerField()))
         .filter(code_hash=codes.digest(clean))
         .first()
     )
     if carnet is None:
         return None
-    restants = carnet.cheques.filter(Q(statut=StatutCheque.VALIDE)).count()
+    restants = carnet.valides
     return MonPass(
         prenom=carnet.beneficiaire.prenom if carnet.beneficiaire_id else "",
         restants=restants if carnet.statut in CARNET_UTILISABLE else 0,

@@ -236,3 +236,16 @@ def test_the_kept_list_is_sent_compressed_to_browsers_that_accept_it(client, sit
     assert "Accept-Encoding" in kept["Vary"]
     assert gzip.decompress(kept.content) == plain
     assert client.get(URL).content == plain  # and plain to the others
+
+
+def test_the_list_is_in_time_order_whatever_the_order_of_creation(client, site_public, session):
+    """Created last, shown first when it comes first (the waiting-list count must not make the
+    database forget the order)."""
+    plus_tot = SessionFactory(
+        lieu=session.lieu,
+        debut=session.debut - datetime.timedelta(days=1),
+        fin=session.debut - datetime.timedelta(days=1, hours=-2),
+        theme=ThemeFactory(titre_falc="Atelier du lundi"),
+    )
+    html = client.get(URL).text
+    assert html.index(f"atelier-{plus_tot.pk}") < html.index(f"atelier-{session.pk}")

@@ -150,3 +150,106 @@ def test_cheques_left_and_places_are_never_stale(client, site_public, ctx, carne
     coordinateur = member(Role.COORDINATEUR, structure=ctx["lieu"].structure)
     withdraw_qualification(acteur=coordinateur, lieu=ctx["lieu"], motif="fermeture")
     assert ctx["lieu"].nom not in _texte(client.get(url))
+
+
+# --- The kept page: the same for every carnet, nothing of anybody's in it ---------------------
+
+
+def test_each_holder_sees_only_their_own_part(client, site_public, ctx, carnet, habillage_en_cache):
+    """The page is built once for the programme and the commune; the first name, the chèques
+    left and the code (in the text-size link) are put in at each request, and never kept."""
+    from cms.journeys import fraicheur, mon_pass
+
+    autre_personne = BeneficiaireFactory(
+        structure=ctx["enveloppe"].structure, prenom="Bastien", commune=ctx["lieu"].commune
+    )
+    autre = issued(ctx, autre_personne)[0]
+    page_awa = _texte(client.get(f"/p/{carnet.code}"))
+    with CaptureQueriesContext(connection) as queries:
+        page_bastien = _texte(client.get(f"/p/{autre.code}"))
+    assert "Bonjour Bastien" in page_bastien and "Awa" not in page_bastien
+    assert "Bonjour Awa" in page_awa and "Bastien" not in page_awa
+    assert f"suite=%2Fp%2F{autre.code}" in page_bastien and carnet.code not in page_bastien
+    assert f"suite=%2Fp%2F{carnet.code}" in page_awa and autre.code not in page_awa
+    assert mon_pass.MARQUE_CHEMIN not in page_awa and "mon-pass:personnel" not in page_awa
+    # Bastien's page was not built again: the carnet, and the live state of the workshops.
+    assert len(queries.captured_queries) == 2
+    kept = [v for v in fraicheur._memoire.values() if isinstance(v, str) and "<html" in v]
+    assert kept, "the page is kept"
+    for page in kept:
+        for personal in ("Awa", "Bastien", carnet.code, autre.code, "Il vous reste"):
+            assert personal not in page
+
+
+def test_result_page_queries(client, site_public, ctx, carnet, habillage_en_cache):
+    """Once built: the carnet with its chèques left (one query) and the live state of the
+    workshops near the person (one query), whatever the number of places and workshops."""
+    for _ in range(3):
+        SessionFactory(lieu=ctx["lieu"])
+    client.get(f"/p/{carnet.code}")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/p/{carnet.code}")
+    assert response.status_code == 200
+    assert len(queries.captured_queries) == 2, [q["sql"] for q in queries.captured_queries]
+
+
+def test_seats_near_the_person_are_never_stale(client, site_public, ctx, carnet):
+    from ateliers.enums import Canal
+    from ateliers.services.registrations import register
+
+    session = SessionFactory(lieu=ctx["lieu"], capacite=2)
+    assert "2 places libres" in _texte(client.get(f"/p/{carnet.code}"))
+    register(session=session, beneficiaire=ctx["beneficiaire"], canal=Canal.PUBLIC)
+    assert "1 place libre" in _texte(client.get(f"/p/{carnet.code}"))
+
+
+def test_opening_state_follows_the_minute(client, site_public, ctx, carnet, monkeypatch):
+    """Kept for one minute at most: a place that opens at 9 h shows open from 9 h."""
+    import datetime
+
+    from django.utils import timezone
+
+    ctx["lieu"].horaires = "Mo-Su 09:00-18:00"
+    ctx["lieu"].save()
+    jour = timezone.localdate() + datetime.timedelta(days=400)
+    avant = timezone.make_aware(datetime.datetime.combine(jour, datetime.time(8, 59, 30)))
+    monkeypatch.setattr(timezone, "now", lambda: avant)
+    html = _texte(client.get(f"/p/{carnet.code}"))
+    assert "Fermé maintenant. Ouvre aujourd'hui à 9 h" in html
+    monkeypatch.setattr(timezone, "now", lambda: avant + datetime.timedelta(seconds=31))
+    assert "Ouvert maintenant" in _texte(client.get(f"/p/{carnet.code}"))
+
+
+def test_big_text_has_its_own_page(client, site_public, ctx, carnet):
+    client.get(f"/p/{carnet.code}")
+    client.cookies["taille_texte"] = "grand"
+    html = _texte(client.get(f"/p/{carnet.code}"))
+    assert 'class="texte-grand"' in html and "Texte normal" in html
+
+
+def test_a_pass_that_cannot_be_used(client, site_public, ctx, carnet):
+    from pass_numerique.enums import StatutCarnet
+    from pass_numerique.models import Carnet
+
+    Carnet.objects.filter(pk=carnet.carnet.pk).update(statut=StatutCarnet.ANNULE)
+    html = _texte(client.get(f"/p/{carnet.code}"))
+    assert "Votre pass ne peut plus servir." in html and "Bonjour Awa" in html
+    assert "Où utiliser vos chèques" not in html and "Il vous reste" not in html
+
+
+def test_the_next_workshops_are_the_soonest(client, site_public, ctx, carnet):
+    import datetime
+
+    from django.utils import timezone
+
+    debut = timezone.now() + datetime.timedelta(days=3)
+    tardives = [
+        SessionFactory(lieu=ctx["lieu"], debut=debut + datetime.timedelta(days=i))
+        for i in range(1, 7)
+    ]
+    proche = SessionFactory(lieu=ctx["lieu"], debut=debut)  # created last, comes first
+    html = _texte(client.get(f"/p/{carnet.code}"))
+    assert f"atelier-{proche.pk}" in html
+    assert f"atelier-{tardives[-1].pk}" not in html  # 5 at most: the latest is left out
+    positions = [html.index(f"atelier-{s.pk}") for s in [proche, *tardives[:4]]]
+    assert positions == sorted(positions)
