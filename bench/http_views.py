@@ -260,6 +260,67 @@ def export_commit(ref, dest):
     subprocess.run(["tar", "-x", "-C", str(dest)], input=archive.stdout, check=True)
 
 
+def server_env(tmp, app_dir, db_name, conn_max_age, **extra):
+    """The environment of gunicorn and of the setup commands: production settings (DEBUG
+    off) against the throwaway database, files under `tmp`."""
+    return {
+        **os.environ,
+        "BENCH_APP_DIR": str(app_dir),
+        "DJANGO_SETTINGS_MODULE": "inclusion.settings",
+        "DATABASE_URL": f"postgres://postgres@{HOST}:5432/{db_name}",
+        "DATABASE_CONN_MAX_AGE": str(conn_max_age),
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "AXES_ENABLED": "0",
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "INCLUSION_VAR_DIR": str(tmp / "var"),
+        "DJANGO_STATIC_ROOT": str(tmp / "static"),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        **extra,
+    }
+
+
+def start_gunicorn(app_dir, env, workers, log_path):
+    """gunicorn (sync workers) on a free loopback port, in its own session: (process, port)."""
+    port = free_port()
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            [GUNICORN, "inclusion.wsgi", "-b", f"{HOST}:{port}", "-w", str(workers)],
+            env=env,
+            cwd=app_dir,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    wait_for_port(port, proc)
+    return proc, port
+
+
+def stop_gunicorn(proc, log_path):
+    """Stop gunicorn (master and workers) and show the tail of its log if it had tracebacks."""
+    if proc is not None and proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)  # its own session: master and workers
+            proc.wait()
+    if log_path.exists() and "Traceback" in log_path.read_text(errors="replace"):
+        say("gunicorn log had tracebacks; tail:", err=True)
+        say(log_path.read_text(errors="replace")[-3000:], err=True)
+
+
+def machine():
+    return {
+        "platform": platform.platform(),
+        "cpu_count": os.cpu_count(),
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
+        "note": "shared machine; the load generator runs on the same cores",
+    }
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=2000, help="requests per endpoint")
@@ -293,22 +354,7 @@ def main():
         except Exception:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-    env = {
-        **os.environ,
-        "BENCH_APP_DIR": str(app_dir),
-        "DJANGO_SETTINGS_MODULE": "inclusion.settings",
-        "DATABASE_URL": f"postgres://postgres@{HOST}:5432/{args.db_name}",
-        "DATABASE_CONN_MAX_AGE": str(args.conn_max_age),
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "AXES_ENABLED": "0",
-        "DJANGO_LOG_LEVEL": "WARNING",
-        "INCLUSION_VAR_DIR": str(tmp / "var"),
-        "DJANGO_STATIC_ROOT": str(tmp / "static"),
-        "PYTHONDONTWRITEBYTECODE": "1",
-    }
+    env = server_env(tmp, app_dir, args.db_name, args.conn_max_age)
     gunicorn = None
     gunicorn_log = tmp / "gunicorn.log"
     try:
@@ -325,17 +371,7 @@ def main():
         seeded = json.loads(run([PYTHON, __file__, "--seed", str(args.rows)], env).splitlines()[-1])
         say(f"seed {args.rows} beneficiaries: {time.monotonic() - t0:.1f} s")
 
-        port = free_port()
-        with gunicorn_log.open("w") as log:
-            gunicorn = subprocess.Popen(
-                [GUNICORN, "inclusion.wsgi", "-b", f"{HOST}:{port}", "-w", str(args.workers)],
-                env=env,
-                cwd=app_dir,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        wait_for_port(port, gunicorn)
+        gunicorn, port = start_gunicorn(app_dir, env, args.workers, gunicorn_log)
         anonymous = {"Host": HOST}
         logged_in = {"Host": HOST, "Cookie": seeded["cookie"]}
 
@@ -390,12 +426,7 @@ def main():
                 "conn_max_age": args.conn_max_age,
                 "time_limit_s": args.time_limit,
             },
-            "machine": {
-                "platform": platform.platform(),
-                "cpu_count": os.cpu_count(),
-                "load_average_after": [round(x, 2) for x in os.getloadavg()],
-                "note": "shared machine; the load generator runs on the same cores",
-            },
+            "machine": machine(),
             "versions": versions(),
             "list_check": {"status": status, "rows_on_first_page": rows_on_page},
             "results": results,
@@ -409,16 +440,7 @@ def main():
         if any(r["errors"] or r["timed_out"] for r in results.values()):
             sys.exit(1)
     finally:
-        if gunicorn is not None and gunicorn.poll() is None:
-            gunicorn.send_signal(signal.SIGTERM)
-            try:
-                gunicorn.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(gunicorn.pid, signal.SIGKILL)  # its own session: master and workers
-                gunicorn.wait()
-        if gunicorn_log.exists() and "Traceback" in gunicorn_log.read_text(errors="replace"):
-            say("gunicorn log had tracebacks; tail:", err=True)
-            say(gunicorn_log.read_text(errors="replace")[-3000:], err=True)
+        stop_gunicorn(gunicorn, gunicorn_log)
         try:
             pg_admin(f'DROP DATABASE IF EXISTS "{args.db_name}" WITH (FORCE)')
         except Exception as exc:  # report, do not mask the original error

@@ -19,31 +19,28 @@ import argparse
 import datetime
 import json
 import os
-import platform
 import re
-import secrets
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 from http_views import (
-    GUNICORN,
     HOST,
     PYTHON,
     ROOT,
-    free_port,
     get,
     git,
     load,
+    machine,
     pg_admin,
     run,
     say,
+    server_env,
+    start_gunicorn,
+    stop_gunicorn,
     versions,
-    wait_for_port,
 )
 
 RESULTS = ROOT / "bench" / "results" / "site_public.json"
@@ -158,25 +155,15 @@ def main():
         raise SystemExit("--db-name: lower-case letters, digits and _ only")
 
     tmp = Path(tempfile.mkdtemp(prefix="bench_site_"))
-    env = {
-        **os.environ,
-        "BENCH_APP_DIR": str(ROOT),
-        "DJANGO_SETTINGS_MODULE": "inclusion.settings",
-        "DATABASE_URL": f"postgres://postgres@{HOST}:5432/{args.db_name}",
-        "REDIS_URL": f"redis://{HOST}:6379/{REDIS_DB}",
-        "DATABASE_CONN_MAX_AGE": str(args.conn_max_age),
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "AXES_ENABLED": "0",
-        "DJANGO_LOG_LEVEL": "WARNING",
-        "SMS_BACKEND": "inclusion.sms.backends.memory.MemoryBackend",
-        "INCLUSION_VAR_DIR": str(tmp / "var"),
-        "DJANGO_STATIC_ROOT": str(tmp / "static"),
-        "DJANGO_MEDIA_ROOT": str(tmp / "media"),
-        "PYTHONDONTWRITEBYTECODE": "1",
-    }
+    env = server_env(
+        tmp,
+        ROOT,
+        args.db_name,
+        args.conn_max_age,
+        REDIS_URL=f"redis://{HOST}:6379/{REDIS_DB}",
+        SMS_BACKEND="inclusion.sms.backends.memory.MemoryBackend",
+        DJANGO_MEDIA_ROOT=str(tmp / "media"),
+    )
     gunicorn = None
     gunicorn_log = tmp / "gunicorn.log"
     try:
@@ -198,17 +185,7 @@ def main():
         redis_flush(REDIS_DB + 1)  # start with an empty pages' cache; the warm-up fills it
         paths = seeded["paths"]
 
-        port = free_port()
-        with gunicorn_log.open("w") as log:
-            gunicorn = subprocess.Popen(
-                [GUNICORN, "inclusion.wsgi", "-b", f"{HOST}:{port}", "-w", str(args.workers)],
-                env=env,
-                cwd=ROOT,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        wait_for_port(port, gunicorn)
+        gunicorn, port = start_gunicorn(ROOT, env, args.workers, gunicorn_log)
         headers = {"Host": HOST, "Accept-Encoding": "gzip"}
 
         # Check what each page answers before measuring it.
@@ -271,12 +248,7 @@ def main():
                 "cache": "Redis (pages' cache shared by the workers)",
                 "time_limit_s": args.time_limit,
             },
-            "machine": {
-                "platform": platform.platform(),
-                "cpu_count": os.cpu_count(),
-                "load_average_after": [round(x, 2) for x in os.getloadavg()],
-                "note": "shared machine; the load generator runs on the same cores",
-            },
+            "machine": machine(),
             "versions": versions(),
             "checks": checks,
             "results": results,
@@ -287,16 +259,7 @@ def main():
         if any(r["errors"] or r["timed_out"] for r in results.values()):
             sys.exit(1)
     finally:
-        if gunicorn is not None and gunicorn.poll() is None:
-            gunicorn.send_signal(signal.SIGTERM)
-            try:
-                gunicorn.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(gunicorn.pid, signal.SIGKILL)
-                gunicorn.wait()
-        if gunicorn_log.exists() and "Traceback" in gunicorn_log.read_text(errors="replace"):
-            say("gunicorn log had tracebacks; tail:", err=True)
-            say(gunicorn_log.read_text(errors="replace")[-3000:], err=True)
+        stop_gunicorn(gunicorn, gunicorn_log)
         try:
             pg_admin(f'DROP DATABASE IF EXISTS "{args.db_name}" WITH (FORCE)')
             for db in (REDIS_DB, REDIS_DB + 1):

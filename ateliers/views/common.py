@@ -1,8 +1,7 @@
 """Helpers shared by the espace pro views of the ateliers."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
@@ -13,6 +12,7 @@ from ateliers.enums import StatutInscription
 from ateliers.models import Inscription, Session
 from inclusion.enums import Role
 from inclusion.models import Beneficiaire, Journal
+from inclusion.queries import count_of
 
 NOT_ALLOWED = "Les ateliers sont réservés aux médiateurs, prescripteurs et coordinateurs."
 
@@ -36,15 +36,11 @@ def for_display(queryset):
     """What a session card needs, in the same query: theme, place, waiting-list size.
     The waiting list is counted in a subquery, not with a join and GROUP BY: Django drops the
     model's ordering (by start time) from GROUP BY queries, so "the next 5" would be any 5."""
-    attente = (
-        Inscription.objects.filter(session=OuterRef("pk"), statut=StatutInscription.EN_ATTENTE)
-        .order_by()
-        .values("session")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     return queryset.select_related("theme", "lieu__commune", "lieu__quartier").annotate(
-        nb_attente=Coalesce(Subquery(attente), Value(0), output_field=IntegerField())
+        nb_attente=count_of(
+            Inscription.objects.filter(session=OuterRef("pk"), statut=StatutInscription.EN_ATTENTE),
+            "session",
+        )
     )
 
 

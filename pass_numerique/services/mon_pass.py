@@ -2,10 +2,10 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef
 
 from inclusion.models import Lieu
+from inclusion.queries import count_of
 from pass_numerique import codes
 from pass_numerique.enums import CARNET_UTILISABLE, StatutCheque
 from pass_numerique.models import Carnet, Cheque
@@ -40,13 +40,6 @@ def lookup(code, avec_lieux=True):
     `avec_lieux=False` leaves `lieux` empty for callers that keep them per programme."""
     clean = codes.normalize(code)
     # One round trip: the carnet, its programme's dates, the first name and the chèques left.
-    valides = (
-        Cheque.objects.filter(carnet=OuterRef("pk"), statut=StatutCheque.VALIDE)
-        .order_by()
-        .values("carnet")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     carnet = (
         Carnet.objects.select_related("programme", "beneficiaire")
         .only(
@@ -57,7 +50,11 @@ def lookup(code, avec_lieux=True):
             "beneficiaire__prenom",
             "beneficiaire__commune_id",
         )
-        .annotate(valides=Coalesce(Subquery(valides), Value(0), output_field=IntegerField()))
+        .annotate(
+            valides=count_of(
+                Cheque.objects.filter(carnet=OuterRef("pk"), statut=StatutCheque.VALIDE), "carnet"
+            )
+        )
         .filter(code_hash=codes.digest(clean))
         .first()
     )
