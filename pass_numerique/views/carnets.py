@@ -2,16 +2,17 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django_tables2 import RequestConfig
 
 from inclusion import perms as socle
+from inclusion.queries import count_of
 from pass_numerique import perms
 from pass_numerique.enums import CARNET_UTILISABLE, StatutCarnet, StatutCheque
 from pass_numerique.filters import CarnetFilter
 from pass_numerique.forms import MotifForm
-from pass_numerique.models import Carnet, Enveloppe, Programme
+from pass_numerique.models import Carnet, Cheque, Enveloppe, Programme
 from pass_numerique.services import issuance
 from pass_numerique.tables import CarnetTable
 from pass_numerique.views.common import (
@@ -38,7 +39,12 @@ def carnet_list(request):
     base = (
         Carnet.objects.for_user(user)
         .select_related("programme", "beneficiaire", "structure")
-        .annotate(restants=Count("cheques", filter=Q(cheques__statut=StatutCheque.VALIDE)))
+        .annotate(
+            # A subquery: a Count over the join would drop the newest-first order (GROUP BY).
+            restants=count_of(
+                Cheque.objects.filter(carnet=OuterRef("pk"), statut=StatutCheque.VALIDE), "carnet"
+            )
+        )
     )
     programmes = Programme.objects.filter(pk__in={e.programme_id for e in enveloppes})
     if socle.is_coordinateur(user):

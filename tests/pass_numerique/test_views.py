@@ -339,6 +339,19 @@ def test_carnet_list_with_balance_and_filters(client, ctx):
     assert "2 carnets" in html
 
 
+def test_carnet_list_shows_the_newest_first(client, ctx):
+    """The chèques-left count must not make the database forget the model's order."""
+    import datetime
+
+    carnets = [issued(ctx)[0].carnet for _ in range(3)]
+    debut = timezone.now() - datetime.timedelta(days=10)
+    for i, carnet in enumerate(carnets):  # the last issued is the newest
+        Carnet.objects.filter(pk=carnet.pk).update(emis_le=debut + datetime.timedelta(days=i))
+    html = _login(client, ctx["prescripteur"]).get(reverse("pass:carnets")).text
+    positions = [html.index(carnet.numero) for carnet in reversed(carnets)]
+    assert positions == sorted(positions)
+
+
 def test_carnet_list_bad_date(client, ctx):
     response = _login(client, ctx["prescripteur"]).get(reverse("pass:carnets"), {"emis_du": "zz"})
     assert response.status_code == 422
