@@ -13,6 +13,8 @@ from inclusion.sms.backends.base import PermanentSmsError, TransientSmsError
 logger = logging.getLogger(__name__)
 
 LEASE = datetime.timedelta(minutes=5)  # a crashed worker's claim expires after this
+# Statuses only the provider's callbacks set (ours are À envoyer, Annulé, Plus utile).
+PAR_LE_FOURNISSEUR = (StatutSms.ENVOYE, StatutSms.DELIVRE, StatutSms.ECHEC, StatutSms.NON_DELIVRE)
 
 
 def backoff(attempt):
@@ -46,7 +48,7 @@ def deliver(message_id, now=None):
     secrets = tuple(message.corps[start:end] for start, end in message.a_masquer)
     outgoing = OutgoingSms(
         to=message.telephone, body=message.corps, kind=message.kind, about=message.about,
-        secrets=secrets,
+        secrets=secrets, message_id=message.pk,
     )  # fmt: skip
     try:
         provider_id = get_backend().send(outgoing)
@@ -71,14 +73,20 @@ def deliver(message_id, now=None):
         logger.info("sms %s transient failure, retry at %s", message.pk, retry_at.isoformat())
         return StatutSms.A_ENVOYER
     outgoing.body = outgoing.masked_body()  # what stays in memory copies
-    SmsMessage.objects.filter(pk=message.pk).update(
-        statut=StatutSms.ENVOYE,
-        provider_id=provider_id,
-        envoye_le=now,
-        corps=masked(message.corps, message.a_masquer),
-        erreur="",
-        erreur_code="",
-    )
+    sent = {
+        "provider_id": provider_id,
+        "envoye_le": now,
+        "corps": masked(message.corps, message.a_masquer),
+    }
+    rows = SmsMessage.objects.filter(pk=message.pk)
+    if not rows.exclude(statut__in=PAR_LE_FOURNISSEUR).update(
+        statut=StatutSms.ENVOYE, erreur="", erreur_code="", **sent
+    ):
+        # The provider's status callback came before its answer reached us: keep its status.
+        rows.update(**sent)
+        rows.filter(statut__in=(StatutSms.ENVOYE, StatutSms.DELIVRE)).update(
+            erreur="", erreur_code=""
+        )
     return StatutSms.ENVOYE
 
 

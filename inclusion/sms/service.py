@@ -29,6 +29,7 @@ class OutgoingSms:
     about: str = ""
     created_at: object = field(default_factory=timezone.now)
     secrets: tuple = ()
+    message_id: int | None = None  # the outbox row, for status callbacks that come first
 
     def masked_body(self):
         return mask_secrets(self.body, self.secrets)

@@ -12,6 +12,7 @@ import logging
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -103,7 +104,12 @@ def statut(request):
         return HttpResponse(status=204)
     now = timezone.now()
     # Never out of a final status; ENVOYE is a no-op for a row already ENVOYE.
-    rows = SmsMessage.objects.filter(provider_id=sid).exclude(statut__in=FINAUX)
+    trouve = Q(provider_id=sid)
+    m = request.GET.get("m", "")
+    if m.isdigit():
+        # Named in the callback URL: found even before its sid was recorded.
+        trouve |= Q(pk=int(m)) & (Q(provider_id__isnull=True) | Q(provider_id=""))
+    rows = SmsMessage.objects.filter(trouve).exclude(statut__in=FINAUX)
     changes = {"statut": nouveau, "statut_le": now}
     if nouveau == StatutSms.ENVOYE:
         rows = rows.exclude(statut=StatutSms.ENVOYE)

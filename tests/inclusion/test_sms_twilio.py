@@ -38,6 +38,13 @@ def test_success_returns_the_sid_and_sends_to_body_and_callback(fake_twilio, set
     assert "MessagingServiceSid" not in request.form
 
 
+def test_the_callback_url_names_the_outbox_row(fake_twilio, settings):
+    message = OutgoingSms(to=TO, body=BODY, kind="rappel_atelier", message_id=42)
+    TwilioBackend().send(message)
+    [request] = fake_twilio.requests
+    assert request.form["StatusCallback"] == f"{settings.SITE_URL}/sms/statut/?m=42"
+
+
 def test_a_messaging_service_replaces_the_from_number(fake_twilio, settings):
     settings.TWILIO_MESSAGING_SERVICE_SID = "MG" + "1" * 32
     TwilioBackend().send(outgoing())

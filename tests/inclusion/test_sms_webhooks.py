@@ -256,3 +256,66 @@ def test_no_phone_number_or_body_in_logs(client, caplog, solde):
     post(client, "entrant", {"MessageSid": "SM9", "From": "+33698765432", "Body": "x"}, "bad")
     logs = caplog.text
     assert "98765432" not in logs and "personnel" not in logs
+
+
+# A callback that arrives before the provider's answer
+
+
+class _CallbackFirst:
+    """A backend whose provider calls back (signed, as Twilio does, on the URL named in the
+    message) before its answer with the sid reaches us."""
+
+    client = None
+    status = "failed"
+    error = "30006"
+
+    def send(self, message):
+        url = f"{reverse('sms:statut')}?m={message.message_id}"
+        data = {"MessageSid": "SMearly", "MessageStatus": self.status, "ErrorCode": self.error}
+        signature = twilio_signature(f"http://testserver{url}", data, TOKEN)
+        response = self.client.post(url, data, headers={"X-Twilio-Signature": signature})
+        assert response.status_code == 204
+        return "SMearly"
+
+
+@pytest.fixture
+def callback_first(client, settings):
+    _CallbackFirst.client = client
+    settings.SMS_BACKEND = f"{__name__}._CallbackFirst"
+    return _CallbackFirst
+
+
+def test_a_failure_callback_before_the_sid_is_not_lost(callback_first):
+    b = BeneficiaireFactory(consentant=True)
+    message = send_sms(beneficiaire=b, body="Votre atelier demain à 14 h.", kind="t").message
+    message.refresh_from_db()
+    assert message.provider_id == "SMearly"
+    assert message.statut == StatutSms.ECHEC  # not overwritten by "Envoyé"
+    assert message.erreur_code == "30006"
+    assert message.erreur == "Numéro fixe ou opérateur injoignable."
+
+
+def test_a_delivered_callback_before_the_sid_is_kept(callback_first):
+    callback_first.status, callback_first.error = "delivered", ""
+    try:
+        b = BeneficiaireFactory(consentant=True)
+        message = send_sms(beneficiaire=b, body="Votre atelier demain à 14 h.", kind="t").message
+    finally:
+        callback_first.status, callback_first.error = "failed", "30006"
+    message.refresh_from_db()
+    assert message.statut == StatutSms.DELIVRE and message.provider_id == "SMearly"
+
+
+def test_the_message_named_in_the_url_is_only_a_fallback(client, sent):
+    """A callback naming another row that already has its own sid changes nothing there."""
+    other = send_sms(
+        beneficiaire=BeneficiaireFactory(consentant=True), body="Autre texte.", kind="t"
+    ).message
+    url = f"{reverse('sms:statut')}?m={other.pk}"
+    data = {"MessageSid": sent.provider_id, "MessageStatus": "delivered"}
+    signature = twilio_signature(f"http://testserver{url}", data, TOKEN)
+    assert client.post(url, data, headers={"X-Twilio-Signature": signature}).status_code == 204
+    sent.refresh_from_db()
+    other.refresh_from_db()
+    assert sent.statut == StatutSms.DELIVRE
+    assert other.statut == StatutSms.ENVOYE

@@ -90,6 +90,13 @@ class TwilioBackend(BaseBackend):
             self.client.api.base_url = base_url.rstrip("/")
         self.status_callback = f"{settings.SITE_URL}{STATUS_CALLBACK_PATH}"
 
+    def callback_for(self, message):
+        """The status callback URL; it names the outbox row, so a callback that arrives
+        before Twilio's answer (and its sid) reached us still finds its message."""
+        if message.message_id is None:
+            return self.status_callback
+        return f"{self.status_callback}?m={message.message_id}"
+
     def send(self, message):
         sender = (
             {"messaging_service_sid": self.messaging_service_sid}
@@ -106,7 +113,7 @@ class TwilioBackend(BaseBackend):
             created = self.client.messages.create(
                 to=message.to,
                 body=message.body,
-                status_callback=self.status_callback,
+                status_callback=self.callback_for(message),
                 **sender,
             )
         except (TwilioRestException, TwilioServiceException) as error:
