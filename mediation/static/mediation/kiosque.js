@@ -81,6 +81,7 @@
     var zone = document.getElementById("kiosque-camera-zone");
     var video = document.getElementById("kiosque-camera-video");
     var stop = document.getElementById("kiosque-camera-stop");
+    var erreur = document.getElementById("kiosque-camera-erreur");
     var form = bouton.form;
     var champ = form.querySelector("input[name='code']");
     var flux = null, actif = false;
@@ -93,7 +94,13 @@
       zone.hidden = true;
       champ.focus();
     }
+    function refusee() {
+      // Refused, absent or busy camera: say so, the scanner and the keyboard still work.
+      arreter();
+      erreur.hidden = false;
+    }
     bouton.addEventListener("click", function () {
+      erreur.hidden = true;
       var detecteur = new window.BarcodeDetector({ formats: ["qr_code"] });
       navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } }).then(function (stream) {
         flux = stream;
@@ -113,7 +120,7 @@
             }
           }).catch(function () { window.setTimeout(chercher, 500); });
         })();
-      }).catch(arreter);
+      }).catch(refusee);
     });
     stop.addEventListener("click", arreter);
   }
