@@ -64,3 +64,9 @@ class CmsConfig(AppConfig):
             )
         # After the ateliers (order 20): the site's pages point at their journeys.
         register_demo_builder("cms", demo.build, order=30)
+        # Coordinators edit the site (pages, images, documents, look).
+        from django.db.models.signals import post_migrate
+
+        from cms.permissions import ensure_site_permissions
+
+        post_migrate.connect(ensure_site_permissions, dispatch_uid="cms_site_permissions")

@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "inclusion.middleware.PreviewFrameMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # django-axes must come last.
     "axes.middleware.AxesMiddleware",

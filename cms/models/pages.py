@@ -8,12 +8,12 @@ from wagtail.models import Page
 
 from cms.blocks import falc_blocks
 from cms.journeys import ateliers, lieux, mon_pass
-from cms.models.panneaux import AnalyseFALCPanel
+from cms.models.panneaux import AnalyseFALCPanel, AvecVerificationFALC
 
 INTRO_FEATURES = ["bold", "link", "ol", "ul"]
 
 
-class AccueilPage(Page):
+class AccueilPage(AvecVerificationFALC, Page):
     intro = RichTextField(
         "Introduction",
         features=INTRO_FEATURES,
@@ -87,7 +87,7 @@ class AccueilPage(Page):
         return context
 
 
-class PageFALC(Page):
+class PageFALC(AvecVerificationFALC, Page):
     corps = StreamField(
         falc_blocks(),
         blank=True,

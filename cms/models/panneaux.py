@@ -1,6 +1,31 @@
-"""Editor panel of the FALC check: the analysis of the page as last saved (never blocking)."""
+"""The FALC check in the editor (never blocking): a panel with the analysis of the page as
+last saved, and a preview mode that analyses the text being written."""
 
+from django.template.response import TemplateResponse
 from wagtail.admin.panels import Panel
+
+MODE_FALC = "falc"
+
+
+class AvecVerificationFALC:
+    """Page mixin: "Vérification FALC" among the preview modes. Wagtail's preview builds the
+    page from the edit form without saving it and refreshes as the editor types, so the
+    analysis follows the text being written."""
+
+    @property
+    def preview_modes(self):
+        return [*super().preview_modes, (MODE_FALC, "Vérification FALC")]
+
+    def serve_preview(self, request, mode_name):
+        if mode_name != MODE_FALC:
+            return super().serve_preview(request, mode_name)
+        from cms.falc import analyse_page
+
+        response = TemplateResponse(
+            request, "cms/admin/falc_apercu.html", {"page": self, "analyse": analyse_page(self)}
+        )
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
 
 
 class AnalyseFALCPanel(Panel):

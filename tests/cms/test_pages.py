@@ -189,3 +189,96 @@ def test_a_warning_after_saving_never_blocks(rf, site_public, editeur):
         assert hook(request, page) is None  # no response: the save goes on
     textes = [str(m) for m in get_messages(request)]
     assert any("Vérification FALC de « Comment ça marche ? »" in t for t in textes)
+
+
+def test_the_preview_checks_the_text_being_written(client, site_public, editeur):
+    """ "Vérification FALC" in the preview: the unsaved text of the edit form is analysed,
+    nothing is saved."""
+    from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
+
+    page = PageFALC.objects.get(slug="comment-ca-marche")
+    revisions = page.revisions.count()
+    client.force_login(editeur)
+    phrase = (
+        "La CAF verse deux aides aux personnes qui viennent à la médiathèque "
+        "chaque semaine le mardi matin."
+    )
+    donnees = nested_form_data(
+        {
+            "title": "Comment ça marche ?",
+            "slug": page.slug,
+            "relu_par": "",
+            "corps": streamfield(
+                [("idee", {"pictogramme": "clock", "texte": rich_text(f"<p>{phrase}</p>")})]
+            ),
+        }
+    )
+    url = f"/admin/pages/{page.pk}/edit/preview/"
+    answer = client.post(url, donnees)
+    assert answer.status_code == 200 and answer.json()["is_valid"] is True
+    modes = client.get(f"/admin/pages/{page.pk}/edit/").content.decode()
+    assert "Vérification FALC" in modes
+    response = client.get(url, {"mode": "falc"})
+    assert response.status_code == 200
+    assert "frame-ancestors 'self'" in response["Content-Security-Policy"]
+    html = response.content.decode()
+    assert "Vérification FALC du texte en cours" in html
+    assert "phrase(s) de plus de 12 mots" in html and "CAF" in html
+    assert "Score de lisibilité" in html
+    # The page mode still shows the page; nothing was saved.
+    assert "médiathèque" in client.get(url, {"mode": ""}).content.decode()
+    assert page.revisions.count() == revisions
+    page.refresh_from_db()
+    assert "CAF" not in str(page.corps.raw_data)
+
+
+def test_coordinators_edit_and_publish_the_site(client, site_public):
+    """The Coordinateurs group (given by the coordinator role) edits pages, images and the
+    site's look; other roles do not reach the page editor."""
+    from inclusion.enums import Role
+    from inclusion.services.territoire import sync_groups
+    from tests.inclusion.factories import member
+
+    page = PageFALC.objects.get(slug="comment-ca-marche")
+    coordinateur = member(Role.COORDINATEUR)
+    sync_groups(coordinateur)
+    client.force_login(coordinateur)
+    assert client.get(f"/admin/pages/{page.pk}/edit/").status_code == 200
+    nouvelle = f"/admin/pages/add/cms/pagefalc/{site_public.pk}/"
+    assert client.get(nouvelle).status_code == 200
+    assert client.get("/admin/images/").status_code == 200
+    assert client.get("/admin/documents/").status_code == 200
+    assert page.permissions_for_user(coordinateur).can_publish()
+    habillage = client.get("/admin/settings/cms/habillage/", follow=True)
+    assert habillage.status_code == 200 and "Habillage" in habillage.content.decode()
+    client.force_login(member(Role.PRESCRIPTEUR))
+    assert client.get(f"/admin/pages/{page.pk}/edit/").status_code in (302, 403)
+
+
+def test_site_permissions_are_given_once(db):
+    from django.contrib.auth.models import Group
+    from wagtail.models import GroupPagePermission
+
+    from cms.permissions import ensure_site_permissions
+    from inclusion.signals import COORDINATEURS_GROUP
+
+    ensure_site_permissions()
+    ensure_site_permissions()
+    group = Group.objects.get(name=COORDINATEURS_GROUP)
+    assert GroupPagePermission.objects.filter(group=group).count() == 5
+    assert group.permissions.filter(codename="change_habillage").exists()
+
+
+def test_previews_can_be_framed_by_the_editor_and_pages_cannot(client, site_public):
+    """Wagtail's preview panel is a frame of the editor: every page type's preview (built
+    through the middlewares as a request for the page's own URL) allows the same origin; the
+    public pages themselves allow no frame at all."""
+    pages = [site_public, *site_public.get_children().specific()]
+    assert len({type(page) for page in pages}) == 5
+    for page in pages:
+        response = page.make_preview_request(preview_mode=page.default_preview_mode)
+        assert response.status_code == 200, page
+        assert "frame-ancestors 'self'" in response["Content-Security-Policy"], page
+    public = client.get("/")
+    assert "frame-ancestors 'none'" in public["Content-Security-Policy"]
+    assert public["X-Frame-Options"] == "DENY"
