@@ -32,15 +32,20 @@ def is_mediateur(user):
     return socle.is_coordinateur(user) or socle.has_role(user, Role.MEDIATEUR)
 
 
+def attente():
+    """The waiting-list size of a session, as an annotation (a subquery)."""
+    return count_of(
+        Inscription.objects.filter(session=OuterRef("pk"), statut=StatutInscription.EN_ATTENTE),
+        "session",
+    )
+
+
 def for_display(queryset):
     """What a session card needs, in the same query: theme, place, waiting-list size.
     The waiting list is counted in a subquery, not with a join and GROUP BY: Django drops the
     model's ordering (by start time) from GROUP BY queries, so "the next 5" would be any 5."""
     return queryset.select_related("theme", "lieu__commune", "lieu__quartier").annotate(
-        nb_attente=count_of(
-            Inscription.objects.filter(session=OuterRef("pk"), statut=StatutInscription.EN_ATTENTE),
-            "session",
-        )
+        nb_attente=attente()
     )
 
 

@@ -11,6 +11,7 @@ Seats are read at every request (never a cached page). Each step redirects after
 """
 
 import datetime
+from functools import cached_property
 
 from django.core.cache import cache
 from django.http import Http404, HttpResponseRedirect
@@ -21,7 +22,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 
 from ateliers.models import Session, Theme
 from ateliers.pictogrammes import svg
-from ateliers.views.common import for_display
+from ateliers.views.common import attente, for_display
 from cms.journeys import commun, fraicheur, inscription
 from cms.journeys.forms import CodeForm, FiltresAteliersForm, InscriptionForm, lire_ou
 from inclusion.page_cache import wants_big_text
@@ -79,23 +80,13 @@ class Liste:
         self.page_pk = page_pk
         self.request = request
         now = timezone.now()
-        toutes = sessions_a_venir(now)
+        self.toutes = toutes = sessions_a_venir(now)
         self.jour = commun.aujourdhui()
-
-        def calcul_choix():
-            communes, quartiers = commun.communes_et_quartiers(
-                commun.lieux_publics().filter(sessions_ateliers__in=toutes)
-            )
-            themes = list(Theme.objects.filter(actif=True, sessions__in=toutes).distinct())
-            return communes, quartiers, themes
-
-        communes, quartiers, themes = fraicheur.choix(calcul_choix, page_pk, self.jour)
-        self.form = form = FiltresAteliersForm(
-            request.GET or None, communes=communes, quartiers=quartiers, themes=themes
-        )
         sessions = toutes
         self.erreur = False
-        if form.is_bound:
+        # Without filters (most visits) the form is only needed to render a miss.
+        form = self.form if request.GET else None
+        if form is not None:
             if form.is_valid():
                 type_ou, pk = lire_ou(form.cleaned_data["ou"])
                 sessions = commun.filtrer_ou(sessions, type_ou, pk, prefixe="lieu__")
@@ -111,13 +102,39 @@ class Liste:
             else:
                 self.erreur = True
                 sessions = sessions.none()
-        self.montrees = for_display(sessions).select_related("lieu__commune")
+        self.sessions = sessions
+
+    @cached_property
+    def form(self):
+        toutes = self.toutes
+
+        def calcul_choix():
+            communes, quartiers = commun.communes_et_quartiers(
+                commun.lieux_publics().filter(sessions_ateliers__in=toutes)
+            )
+            themes = list(Theme.objects.filter(actif=True, sessions__in=toutes).distinct())
+            return communes, quartiers, themes
+
+        communes, quartiers, themes = fraicheur.choix(calcul_choix, self.page_pk, self.jour)
+        return FiltresAteliersForm(
+            self.request.GET or None, communes=communes, quartiers=quartiers, themes=themes
+        )
+
+    @cached_property
+    def montrees(self):
+        # Same order as the live state's (ties at the same hour included).
+        return for_display(self.sessions).select_related("lieu__commune").order_by("debut", "pk")
 
     def cle(self):
         """None when this answer must be rendered for the visitor (bad filters, a session)."""
         if self.erreur or not fraicheur.servie_depuis_le_cache(self.request):
             return None
-        etat = list(self.montrees.values_list(*fraicheur.ETAT)[:MAX_SESSIONS])
+        # The live state alone: no joins for names, only what UPDATE statements change.
+        etat = list(
+            self.sessions.annotate(nb_attente=attente())
+            .values_list(*fraicheur.ETAT)
+            .order_by("debut", "pk")[:MAX_SESSIONS]
+        )
         return fraicheur.cle(
             self.page_pk,
             fraicheur.generation(),

@@ -64,7 +64,7 @@ def ateliers_proches(communes):
         return None, []
     qs = for_display(
         Session.objects.a_venir().filter(lieu__commune_id__in=communes, lieu__actif=True)
-    )
+    ).order_by("debut", "pk")
     return qs, list(qs.values_list(*fraicheur.ETAT)[:MAX_ATELIERS])
 
 
