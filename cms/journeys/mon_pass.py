@@ -15,7 +15,7 @@ import copy
 from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -165,11 +165,19 @@ class Routes(RoutablePageMixin):
 @login_not_required
 def qr_code(request, code):
     """/p/<code>: the carnet's QR target, shown as the site's live "Mon pass" page (found with
-    one query); pass_numerique's minimal page when the site has none."""
+    one query); pass_numerique's minimal page when the site has none. A page with a view
+    restriction is reached through Wagtail's routing instead, which asks for it."""
     from cms.models import MonPassPage
 
-    page = fraicheur.gardee(lambda: MonPassPage.objects.live().first() or "", "mon_pass_page")
-    if not page:
+    def calcul():
+        page = MonPassPage.objects.live().first()
+        return (page, page.get_view_restrictions().exists()) if page else ""
+
+    trouvee = fraicheur.gardee(calcul, "mon_pass_page")
+    if not trouvee:
         return pass_public.mon_pass_view(request, code, ip=limites.client_ip(request))
+    page, restreinte = trouvee
+    if restreinte:
+        return HttpResponseRedirect(fraicheur.url_de_page(page, request) + quote(code) + "/")
     request.is_preview = False
     return page.resultat(request, code)

@@ -253,3 +253,18 @@ def test_the_next_workshops_are_the_soonest(client, site_public, ctx, carnet):
     assert f"atelier-{tardives[-1].pk}" not in html  # 5 at most: the latest is left out
     positions = [html.index(f"atelier-{s.pk}") for s in [proche, *tardives[:4]]]
     assert positions == sorted(positions)
+
+
+def test_the_qr_target_never_skips_a_view_restriction(client, site_public, ctx, carnet):
+    from wagtail.models import PageViewRestriction
+
+    from cms.models import MonPassPage
+
+    assert client.get(f"/p/{carnet.code}").status_code == 200
+    PageViewRestriction.objects.create(
+        page=MonPassPage.objects.get(), restriction_type="password", password="secret"
+    )
+    response = client.get(f"/p/{carnet.code}")
+    assert response.status_code == 302 and response["Location"] == f"{URL}{carnet.code}/"
+    asked = client.get(response["Location"])
+    assert "Bonjour Awa" not in _texte(asked) and "Il vous reste" not in _texte(asked)
