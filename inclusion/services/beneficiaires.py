@@ -129,14 +129,21 @@ def create_beneficiaire(
     )
     if beneficiaire.annee_naissance and not champs.get("tranche_age"):
         beneficiaire.tranche_age = tranche_age_for_year(beneficiaire.annee_naissance)
+    return _enregistrer_nouvelle(
+        beneficiaire, acteur, {"consentement_sms": beneficiaire.consentement_sms}
+    )
+
+
+def _enregistrer_nouvelle(beneficiaire, acteur, details):
+    """Check, save and journal a new person (same transaction as the caller's)."""
     beneficiaire.full_clean()
     beneficiaire.save()
     write_journal(
         acteur=acteur,
         action="beneficiaire.creation",
         objet=beneficiaire,
-        structure=structure,
-        details={"consentement_sms": beneficiaire.consentement_sms},
+        structure=beneficiaire.structure,
+        details=details,
     )
     return beneficiaire
 
@@ -274,13 +281,5 @@ def find_or_create_for_registration(
         type_telephone=telephone.type if telephone else TypeTelephone.AUCUN,
         **(consent if consentement_sms else {}),
     )
-    beneficiaire.full_clean()
-    beneficiaire.save()
-    write_journal(
-        acteur=acteur,
-        action="beneficiaire.creation",
-        objet=beneficiaire,
-        structure=structure,
-        details={"consentement_sms": consentement_sms, "canal": canal},
-    )
-    return beneficiaire, True
+    details = {"consentement_sms": consentement_sms, "canal": canal}
+    return _enregistrer_nouvelle(beneficiaire, acteur, details), True
