@@ -58,7 +58,7 @@ def ateliers_proches(communes):
     """Up to 5 upcoming sessions in these communes: (queryset, live state). The live state is
     one light query, read at every request, so seats are never stale (as on the list)."""
     from ateliers.models import Session
-    from cms.journeys.ateliers import for_display
+    from ateliers.views.common import for_display
 
     if not communes:
         return None, []
