@@ -1,60 +1,17 @@
 """Rate limits of the public journeys, kept in the Django cache (shared by every process when
-the cache is Redis), and the client's address they are keyed on.
+the cache is Redis); the client's address they are keyed on comes from inclusion.client_ip.
 
 A counter is created with `cache.add` then raised with `cache.incr`: two processes never
 overwrite each other's count.
 """
 
-import ipaddress
-
-from django.conf import settings
 from django.core.cache import cache
 
+# The client's address lives in the socle (the sign-in lockout reads it too); re-exported here
+# for the journeys that call limites.client_ip.
+from inclusion.client_ip import client_ip as client_ip
+
 HEURE = 60 * 60
-
-
-def _ip(texte):
-    try:
-        return ipaddress.ip_address((texte or "").strip())
-    except ValueError:
-        return None
-
-
-def _proxies_de_confiance():
-    """settings.INCLUSION_TRUSTED_PROXIES: addresses or networks ("10.0.0.0/8") of our own
-    reverse proxies. Empty by default: X-Forwarded-For is then never read."""
-    reseaux = []
-    for item in getattr(settings, "INCLUSION_TRUSTED_PROXIES", ()) or ():
-        try:
-            reseaux.append(ipaddress.ip_network(str(item).strip(), strict=False))
-        except ValueError:
-            continue
-    return reseaux
-
-
-def _de_confiance(adresse, reseaux):
-    return adresse is not None and any(adresse in reseau for reseau in reseaux)
-
-
-def client_ip(request):
-    """The address the request comes from.
-
-    REMOTE_ADDR, unless it is one of our trusted proxies: then X-Forwarded-For is read from
-    the right (the entry our proxy added) and the first address that is not a trusted proxy
-    is the client. A client cannot forge its address by sending its own X-Forwarded-For.
-    """
-    remote = request.META.get("REMOTE_ADDR", "")
-    reseaux = _proxies_de_confiance()
-    if not reseaux or not _de_confiance(_ip(remote), reseaux):
-        return remote
-    chaine = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    for texte in reversed([p for p in chaine if p]):
-        adresse = _ip(texte)
-        if adresse is None:
-            return remote  # garbage in the header: do not trust any of it
-        if not _de_confiance(adresse, reseaux):
-            return str(adresse)
-    return remote
 
 
 class Limite:
