@@ -172,8 +172,15 @@ def inscription_annuler(request, pk):
         else:
             text = f"L'inscription de {inscription.beneficiaire.prenom} est annulée."
             for p in promues:
+                # The person promoted may be followed by another structure: named only to
+                # those who may see their name (perms.can_see_name).
+                qui = (
+                    nom_court(p.beneficiaire)
+                    if perms.can_see_name(user, session, p.beneficiaire)
+                    else "Une personne"
+                )
                 text += (
-                    f" {nom_court(p.beneficiaire)} sort de la liste d'attente "
+                    f" {qui} sort de la liste d'attente "
                     "et prend la place (prévenue par SMS si elle l'accepte)."
                 )
             messages.success(request, text)

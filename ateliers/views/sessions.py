@@ -4,6 +4,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +23,6 @@ from ateliers.templatetags.ateliers_mots import quand_en_mots
 from ateliers.views.common import (
     apply_service_errors,
     emargement_url,
-    en_attente_position,
     for_display,
     get_managed_session,
     get_session,
@@ -31,7 +31,8 @@ from ateliers.views.common import (
     require_ateliers,
     sessions_visibles,
 )
-from inclusion.models import Beneficiaire, Lieu
+from inclusion import perms as socle
+from inclusion.models import Lieu
 
 PAGE_SIZE = 25
 PORTEES = {"mes_lieux": "De mes lieux", "territoire": "De tout le territoire"}
@@ -286,23 +287,38 @@ def session_cancel(request, pk):
 def session_detail(request, pk):
     user = request.user
     session = get_session(request, pk)
+    prefetch_related_objects([session], "animateurs")
     can_manage = perms.can_manage_session(user, session)
+    actives = session.inscriptions.filter(statut__in=ACTIVE)
+    # Counts and waiting-list ranks from every registration; names only from those the user
+    # may see by name (perms.can_see_name).
+    toutes = list(actives.values_list("pk", "statut", "rang_attente"))
     inscriptions = list(
-        session.inscriptions.filter(statut__in=ACTIVE)
+        perms.inscriptions_nommees(user, session, actives)
         .select_related("beneficiaire")
         .order_by("beneficiaire__prenom", "beneficiaire__nom")
     )
-    suivis = set(
-        Beneficiaire.objects.for_user(user)
-        .filter(pk__in=[i.beneficiaire_id for i in inscriptions])
-        .values_list("pk", flat=True)
+    rangs = sorted(
+        (rang, pk) for pk, statut, rang in toutes if statut == StatutInscription.EN_ATTENTE
     )
+    positions = {pk: n for n, (_, pk) in enumerate(rangs, start=1)}
     for i in inscriptions:
-        i.nom_complet = can_manage or i.beneficiaire_id in suivis
-        i.peut_annuler = (can_manage or i.beneficiaire_id in suivis) and i.statut in (
-            StatutInscription.INSCRIT,
-            StatutInscription.EN_ATTENTE,
-        )
+        i.position = positions.get(i.pk)
+        i.peut_annuler = (
+            can_manage or socle.can_view_beneficiaire(user, i.beneficiaire)
+        ) and i.statut in (StatutInscription.INSCRIT, StatutInscription.EN_ATTENTE)
+    inscrits = [i for i in inscriptions if i.statut != StatutInscription.EN_ATTENTE]
+    attente = sorted(
+        (i for i in inscriptions if i.statut == StatutInscription.EN_ATTENTE),
+        key=lambda i: i.position,
+    )
+    compte = {
+        "inscrits": sum(1 for _, statut, _ in toutes if statut != StatutInscription.EN_ATTENTE),
+        "attente": len(rangs),
+        "presents": sum(1 for _, statut, _ in toutes if statut == StatutInscription.PRESENT),
+    }
+    compte["inscrits_caches"] = compte["inscrits"] - len(inscrits)
+    compte["attente_caches"] = compte["attente"] - len(attente)
     ouverte = session.statut == StatutSession.PLANIFIEE and session.debut > timezone.now()
     return render(
         request,
@@ -310,8 +326,10 @@ def session_detail(request, pk):
         {
             "session": session,
             "can_manage": can_manage,
-            "inscrits": [i for i in inscriptions if i.statut != StatutInscription.EN_ATTENTE],
-            "attente": en_attente_position(inscriptions),
+            "tous_les_noms": perms.can_see_all_names(user, session),
+            "inscrits": inscrits,
+            "attente": attente,
+            "compte": compte,
             "animateurs": list(session.animateurs.all()),
             "can_register": ouverte and perms.can_register_people(user),
             "modifiable": can_manage and session.statut == StatutSession.PLANIFIEE,

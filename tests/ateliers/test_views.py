@@ -386,20 +386,161 @@ def test_detail_for_the_mediateur(client, ctx):
     assert "Modifier la session" in html
 
 
-def test_detail_for_a_prescripteur_of_another_structure(client, ctx):
+def _names_setup(ctx):
+    """Fatima (followed by the lieu's structure) and a person followed by the prescripteur's
+    structure hold the 2 seats; 2 people of a third structure wait."""
     session = ctx["session"]
     registrations.register(
         session=session, beneficiaire=ctx["personne"], canal=Canal.PRO, acteur=ctx["mediateur"]
     )
-    client.force_login(ctx["prescripteur"])
-    html = (
-        client.get(reverse("ateliers:session_detail", args=[session.pk]))
-        .content.decode()
-        .replace("&#x27;", "'")
+    suivie = BeneficiaireFactory(
+        structure=ctx["prescripteur"].memberships.get().structure, prenom="Yasmina", nom="Kaci"
     )
-    assert "Fatima B." in html and "Benali" not in html
+    registrations.register(
+        session=session, beneficiaire=suivie, canal=Canal.PRO, acteur=ctx["prescripteur"]
+    )
+    ailleurs = BeneficiaireFactory().structure
+    attente = [
+        BeneficiaireFactory(structure=ailleurs, prenom=p, nom=n)
+        for p, n in (("Odile", "Quentel"), ("Wassim", "Zerrouk"))
+    ]
+    for b in attente:
+        registrations.register(session=session, beneficiaire=b, canal=Canal.PUBLIC)
+    return suivie, attente
+
+
+def _detail(client, user, session):
+    client.force_login(user)
+    response = client.get(reverse("ateliers:session_detail", args=[session.pk]))
+    assert response.status_code == 200
+    return response.content.decode().replace("&#x27;", "'")
+
+
+def _no_trace_of(html, *people):
+    """Neither the first name, nor the name, nor "Prénom N." of these people."""
+    for b in people:
+        assert b.prenom not in html
+        assert b.nom not in html
+        assert f"{b.prenom} {b.nom[0]}." not in html
+
+
+def test_detail_for_a_prescripteur_of_another_structure(client, ctx):
+    """Issue 12 changes this test: a prescripteur of another structure saw "Fatima B." of
+    everyone; now the names of the people their structure follows, and counts for the rest."""
+    session = ctx["session"]
+    suivie, attente = _names_setup(ctx)
+    html = _detail(client, ctx["prescripteur"], session)
+    assert "Yasmina Kaci" in html
+    _no_trace_of(html, ctx["personne"], *attente)
+    assert "Personnes inscrites (2)" in html
+    assert "Et 1 autre personne inscrite, suivie par d'autres structures." in html
+    assert "Liste d'attente (2)" in html
+    assert "2 personnes en attente, suivies par d'autres structures." in html
     assert "Modifier la session" not in html and "feuille" not in html
     assert "Inscrire une personne" in html
+
+
+def test_detail_for_a_mediateur_of_another_structure_shows_counts_only(client, ctx):
+    session = ctx["session"]
+    suivie, attente = _names_setup(ctx)
+    html = _detail(client, ctx["autre_mediateur"], session)
+    _no_trace_of(html, ctx["personne"], suivie, *attente)
+    assert "Personnes inscrites (2)" in html
+    assert "2 personnes inscrites, suivies par d'autres structures." in html
+    assert "Liste d'attente (2)" in html
+    assert "2 personnes en attente, suivies par d'autres structures." in html
+    assert "seulement leur nombre" in html
+    assert "Annuler<" not in html and "Retirer<" not in html
+
+
+@pytest.mark.parametrize("qui", ["mediateur", "prescripteur_du_lieu", "animateur"])
+def test_detail_names_for_the_place_and_the_animators(client, ctx, qui):
+    session = ctx["session"]
+    suivie, attente = _names_setup(ctx)
+    if qui == "prescripteur_du_lieu":
+        user = member(Role.PRESCRIPTEUR, structure=session.lieu.structure)
+    elif qui == "animateur":  # of another structure, animating this session
+        user = member(Role.MEDIATEUR)
+        session.animateurs.add(user)
+    else:
+        user = ctx["mediateur"]
+    html = _detail(client, user, session)
+    for b in (ctx["personne"], suivie, *attente):
+        assert f"{b.prenom} {b.nom}" in html
+    assert "n° 1" in html and "n° 2" in html
+    assert "suivie par d'autres structures" not in html and "seulement leur nombre" not in html
+
+
+def test_detail_waiting_rank_of_a_followed_person_counts_everyone(client, ctx):
+    """A follower sees their person's true rank, though the people before stay unnamed."""
+    session = ctx["session"]
+    _, attente = _names_setup(ctx)
+    troisieme = BeneficiaireFactory(
+        structure=ctx["autre_mediateur"].memberships.get().structure, prenom="Zoé", nom="Lamy"
+    )
+    registrations.register(session=session, beneficiaire=troisieme, canal=Canal.PUBLIC)
+    html = _detail(client, ctx["autre_mediateur"], session)
+    assert "n° 3" in html and "Zoé Lamy" in html
+    assert "Et 2 autres personnes en attente" in html
+    _no_trace_of(html, *attente)
+
+
+def test_detail_query_count_is_the_same_for_1_and_20_people(client, ctx):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    session = ctx["session"]
+    session.capacite = 40
+    session.save(update_fields=["capacite"])
+    prescripteur = ctx["prescripteur"]
+    structure = prescripteur.memberships.get().structure
+    _register(session, 1, structure=structure, mediateur=prescripteur)
+    url = reverse("ateliers:session_detail", args=[session.pk])
+    counts = {}
+    for user in (prescripteur, ctx["mediateur"]):
+        client.force_login(user)
+        client.get(url)  # warm caches
+        with CaptureQueriesContext(connection) as one:
+            assert client.get(url).status_code == 200
+        counts[user.pk] = len(one)
+    _register(session, 10, structure=structure, mediateur=prescripteur)
+    _register(session, 9, mediateur=ctx["mediateur"])
+    for user in (prescripteur, ctx["mediateur"]):
+        client.force_login(user)
+        client.get(url)
+        with CaptureQueriesContext(connection) as twenty:
+            assert client.get(url).status_code == 200
+        assert len(twenty) == counts[user.pk]
+
+
+def test_cancelling_does_not_name_a_promoted_person_of_another_structure(client, ctx):
+    session = ctx["session"]
+    suivie, attente = _names_setup(ctx)
+    inscription = Inscription.objects.get(beneficiaire=suivie)
+    client.force_login(ctx["prescripteur"])
+    url = reverse("ateliers:inscription_annuler", args=[inscription.pk])
+    html = client.post(url, follow=True).content.decode().replace("&#x27;", "'")
+    assert "L'inscription de Yasmina est annulée." in html
+    assert "Une personne sort de la liste d'attente" in html
+    _no_trace_of(html, *attente)
+    assert Inscription.objects.get(beneficiaire=attente[0]).statut == StatutInscription.INSCRIT
+    assert Inscription.objects.get(beneficiaire=attente[0]).session == session
+
+
+def test_can_see_names_predicate(ctx):
+    from ateliers import perms
+
+    session = ctx["session"]
+    suivie, attente = _names_setup(ctx)
+    volontaire = member(Role.VOLONTAIRE, structure=session.lieu.structure)
+    assert perms.can_see_all_names(ctx["mediateur"], session)
+    assert not perms.can_see_all_names(volontaire, session)
+    assert not perms.can_see_name(volontaire, session, ctx["personne"])
+    assert not perms.can_see_all_names(ctx["prescripteur"], session)
+    assert perms.can_see_name(ctx["prescripteur"], session, suivie)
+    assert not perms.can_see_name(ctx["prescripteur"], session, attente[0])
+    nommees = perms.inscriptions_nommees(ctx["prescripteur"], session, session.inscriptions.all())
+    assert [i.beneficiaire_id for i in nommees] == [suivie.pk]
 
 
 def test_detail_of_a_past_session_of_another_structure_is_404(client, ctx):
