@@ -10,9 +10,11 @@ from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from inclusion import session_scope
 from mediation import perms
 from mediation.forms import ChoixLieuForm, ConnexionKiosqueForm
 from mediation.services import bornes, etat
@@ -26,6 +28,19 @@ def appareil_de(request):
     """The registered device this browser is, from its signed cookie, or None."""
     value = request.get_signed_cookie(bornes.cookie_name(), default=None, salt=bornes.COOKIE_SALT)
     return bornes.borne_du_cookie(value) if value else None
+
+
+def _confiner(request):
+    """A session opened at the kiosk reaches the kiosk only (the PIN is a weak secret, the
+    device is shared): any other URL ends it (inclusion.session_scope)."""
+    session_scope.confiner(
+        request,
+        prefixe=reverse("kiosque:accueil"),
+        retour=reverse("kiosque:connexion"),
+        action="kiosque.session.hors_kiosque",
+        message="Le kiosque ouvre seulement les pages du kiosque. "
+        "Votre service est fermé : reconnectez-vous.",
+    )
 
 
 def _commencer(request, user, appareil, mode):
@@ -51,6 +66,8 @@ def connexion(request):
         if state is not None and not etat.service_termine(state):
             return redirect("kiosque:accueil")
         if appareil is None or perms.can_use_borne(user, appareil):
+            if appareil is not None:
+                _confiner(request)  # on a kiosk device, even a session from the espace pro
             return _commencer(request, user, appareil, mode="session_pro")
     form = ConnexionKiosqueForm(request.POST or None, avec_pin=appareil is not None)
     erreur, status = None, 200
@@ -92,6 +109,7 @@ def connexion(request):
                 )
             else:
                 login(request, compte, backend=compte.backend)
+                _confiner(request)
                 return _commencer(request, compte, appareil, mode=mode)
     elif request.method == "POST":
         status = 422

@@ -3,13 +3,14 @@
 import functools
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.utils import timezone
 
+from inclusion import session_scope
 from mediation import perms
 from mediation.services import ateliers as ateliers_services
 from mediation.services import etat
@@ -55,10 +56,24 @@ def kiosque_requis(view):
         if lieu is None:
             request.session.pop(etat.CLE, None)
             return redirect("kiosque:connexion")
-        if etat.service_termine(state):
+        now = timezone.now()
+        if etat.service_termine(state, now):
             fin_de_service(request, lieu, raison="fin_du_service")
             messages.info(request, "Votre service est terminé : reconnectez-vous pour continuer.")
             return redirect("kiosque:connexion")
+        inactif = etat.inactif_depuis(state, now)
+        if inactif >= etat.limite_session():
+            fin_de_service(request, lieu, raison="inactivite")
+            messages.info(request, "Le kiosque n'a pas servi depuis un moment : reconnectez-vous.")
+            return redirect("kiosque:connexion")
+        if inactif >= etat.limite_parcours() and state.get("parcours"):
+            # The browser's countdown did not run (closed, frozen, no JavaScript).
+            etat.recommencer(request)
+            etat.journaliser(
+                acteur=user, lieu=lieu, action="recommencer", raison="inactivite_serveur"
+            )
+            messages.info(request, "L'écran a été effacé après un moment sans activité.")
+        etat.noter_activite(request, now)
         request.kiosque = Kiosque(lieu=lieu, etat=state)
         return view(request, *args, **kwargs)
 
@@ -70,8 +85,10 @@ def contexte(request, **extra):
     return {
         "kiosque": request.kiosque,
         "lieu_kiosque": request.kiosque.lieu,
-        "inactivite": int(getattr(settings, "KIOSQUE_INACTIVITE_SECONDES", 120)),
-        "compte_a_rebours": int(getattr(settings, "KIOSQUE_COMPTE_A_REBOURS_SECONDES", 10)),
+        "inactivite": etat.delai_inactivite(),
+        "compte_a_rebours": etat.delai_compte_a_rebours(),
+        # A session opened at the kiosk reaches nothing else: no link out of it.
+        "kiosque_confine": session_scope.portee(request) is not None,
         **extra,
     }
 
