@@ -13,7 +13,6 @@ Seats are read at every request (never a cached page). Each step redirects after
 import datetime
 from functools import cached_property
 
-from django.core.cache import cache
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -167,7 +166,7 @@ class Routes(RoutablePageMixin):
         liste = Liste(self.pk, request)
         key = liste.cle()
         if key is not None:
-            gardee = cache.get(key)
+            gardee = fraicheur.html_garde(key)
             if gardee is not None:
                 return fraicheur.reponse(request, gardee)
         response = self._render(

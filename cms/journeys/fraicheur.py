@@ -5,10 +5,13 @@ The list's HTML is kept under a key made of everything it shows that can change:
   read live by one light query at every request — a registration, a cancellation or a
   promotion from the waiting list changes that state, hence the key;
 - a generation number bumped when a session, a theme, a place, a commune, a quartier, the
-  site's look or a page changes (names, addresses, the filter choices);
+  site's look or a page changes (names, addresses, the filter choices), once that change is
+  committed (bumped earlier, a request could still read the old rows and keep them under the
+  new generation);
 - the filters asked, the day (the words "aujourd'hui", "demain") and the text size.
 So a hit costs the routing and one query; nothing that a visitor could act on is ever older
-than the database."""
+than the database. The generation is a counter in the default cache; what it keys (HTML,
+choices, URLs) lives in the pages' cache, so no number of pages can evict a rate limit."""
 
 import hashlib
 import re
@@ -19,6 +22,8 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.text import compress_string
+
+from inclusion import page_cache
 
 ACCEPTE_GZIP = re.compile(r"\bgzip\b")
 
@@ -53,7 +58,12 @@ def generation():
     return value
 
 
-def nouvelle_generation(**kwargs):
+def nouvelle_generation(using=None, **kwargs):
+    """Signal receiver: a new generation once the change is committed."""
+    page_cache.on_commit(changer_de_generation, using=using)
+
+
+def changer_de_generation():
     try:
         cache.incr(GENERATION)
     except ValueError:  # not there yet (or evicted): any new value changes the keys
@@ -70,10 +80,11 @@ def oublier():
 def _garde(key, calcul):
     if key in _memoire:
         return _memoire[key]
-    value = cache.get(key)
+    pages = page_cache.pages()
+    value = pages.get(key)
     if value is None:
         value = calcul()
-        cache.set(key, value, DUREE)
+        pages.set(key, value, DUREE)
     if len(_memoire) > 512:
         _memoire.clear()
     _memoire[key] = value
@@ -130,13 +141,18 @@ def repondre(request):
     from cms.journeys.ateliers import Liste
 
     key = Liste(page[0], request).cle()
-    gardee = cache.get(key) if key else None
+    gardee = html_garde(key) if key else None
     return reponse(request, gardee) if gardee else None
+
+
+def html_garde(key):
+    """(HTML, gzip form) kept under this key, or None."""
+    return page_cache.pages().get(key)
 
 
 def garder_html(key, contenu):
     """Keep the HTML and its gzip form (public content, no secret: compressed once)."""
-    cache.set(key, (contenu, compress_string(contenu)), DUREE)
+    page_cache.pages().set(key, (contenu, compress_string(contenu)), DUREE)
 
 
 def reponse(request, gardee):

@@ -194,8 +194,9 @@ class Habillage(BaseSiteSetting):
 # --- The provider of inclusion.registry.habillage --------------------------------------------
 # Every page of every surface asks for the habillage (context processor), so it is served from
 # the Django cache: no query in steady state. Keys carry a generation number bumped whenever a
-# Habillage or a Site is saved or deleted (signals below), and expire after 5 minutes anyway
-# (per-process memory caches of other processes catch up then).
+# Habillage or a Site is saved or deleted (signals below, once the change is committed), and
+# expire after 5 minutes anyway (per-process memory caches of other processes catch up then).
+# The generation is a counter (default cache); the looks it keys live in the pages' cache.
 
 CACHE_GENERATION = "cms:habillage:generation"
 CACHE_DUREE = 300
@@ -211,7 +212,14 @@ def _generation():
     return generation
 
 
-def invalider_cache(**kwargs):
+def invalider_cache(using=None, **kwargs):
+    """Signal receiver: a new generation once the change is committed."""
+    from inclusion import page_cache
+
+    page_cache.on_commit(_nouvelle_generation, using=using)
+
+
+def _nouvelle_generation():
     from django.core.cache import cache
 
     try:
@@ -272,9 +280,11 @@ _ABSENT = "absent"
 def fournir(request=None):
     """Provider for inclusion.registry: the habillage of the request's site (default site
     without a request), None when that site has no settings (the socle's defaults apply)."""
-    from django.core.cache import cache
     from wagtail.models import Site
 
+    from inclusion import page_cache
+
+    cache = page_cache.pages()
     cle = f"cms:habillage:{_generation()}:{_cle_hote(request)}"
     valeur = cache.get(cle)
     if valeur is None:

@@ -94,16 +94,20 @@ def test_provider_builds_the_habillage_with_footer_links(site_public):
     assert resultat.version.startswith(f"{site.pk}-")
 
 
-def test_provider_is_cached_and_invalidated_on_save(site_public, rf):
+def test_provider_is_cached_and_invalidated_on_save(
+    site_public, rf, django_capture_on_commit_callbacks
+):
     habillage = reglages(Site.objects.get())
-    habillage.save()
+    with django_capture_on_commit_callbacks(execute=True):  # the cache moves on commit
+        habillage.save()
     request = rf.get("/", HTTP_HOST="localhost")
     assert fournir(request).nom == "Ville de Montclair"
     with CaptureQueriesContext(connection) as requetes:
         assert fournir(rf.get("/pro/", HTTP_HOST="localhost")).nom == "Ville de Montclair"
     assert len(requetes) == 0
     habillage.nom = "Ville de Bellerive"
-    habillage.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        habillage.save()
     assert fournir(request).nom == "Ville de Bellerive"
 
 
@@ -174,13 +178,17 @@ def test_coordinator_edits_the_settings_in_wagtail_and_gets_french_errors(client
     assert registry.habillage().couleur_principale == "#0b5d6b"
 
 
-def test_a_new_look_clears_the_cached_public_pages(client, site_public):
+def test_a_new_look_clears_the_cached_public_pages(
+    client, site_public, django_capture_on_commit_callbacks
+):
     reglage = reglages(Site.objects.get())
-    reglage.save()
+    with django_capture_on_commit_callbacks(execute=True):  # the cache moves on commit
+        reglage.save()
     assert "Ville de Montclair" in client.get("/").content.decode()
     assert client.get("/")["X-Cache-Page"] == "hit"
     reglage.nom = "Ville de Bellerive"
-    reglage.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        reglage.save()
     response = client.get("/")
     assert response["X-Cache-Page"] == "miss"
     assert "Ville de Bellerive" in response.content.decode()

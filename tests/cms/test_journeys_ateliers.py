@@ -140,7 +140,7 @@ def test_query_count_does_not_grow_with_sessions(client, site_public, session):
     from cms.journeys import fraicheur
 
     client.get(URL)  # warm Wagtail's site and page caches
-    fraicheur.nouvelle_generation()  # measure a full render, not the list's cache
+    fraicheur.changer_de_generation()  # measure a full render, not the list's cache
     with CaptureQueriesContext(connection) as one:
         assert client.get(URL).status_code == 200
     with CaptureQueriesContext(connection) as one_cached:
@@ -148,7 +148,7 @@ def test_query_count_does_not_grow_with_sessions(client, site_public, session):
     for i in range(29):
         lieu = LieuFactory(quartier=QuartierFactory())
         SessionFactory(lieu=lieu, debut=_prochain(i % 7) + datetime.timedelta(weeks=i % 4))
-    fraicheur.nouvelle_generation()
+    fraicheur.changer_de_generation()
     with CaptureQueriesContext(connection) as thirty:
         response = client.get(URL)
     with CaptureQueriesContext(connection) as thirty_cached:
@@ -159,7 +159,9 @@ def test_query_count_does_not_grow_with_sessions(client, site_public, session):
     assert len(one_cached.captured_queries) < len(one.captured_queries)
 
 
-def test_the_list_cache_follows_every_change_of_what_it_shows(client, site_public, session):
+def test_the_list_cache_follows_every_change_of_what_it_shows(
+    client, site_public, session, django_capture_on_commit_callbacks
+):
     from ateliers.services.registrations import cancel_registration
 
     assert "3 places libres" in client.get(URL).text
@@ -168,10 +170,12 @@ def test_the_list_cache_follows_every_change_of_what_it_shows(client, site_publi
     cancel_registration(inscription=inscription, par_la_personne=True)
     assert "3 places libres" in client.get(URL).text
     session.theme.titre_falc = "Prendre en main son téléphone"
-    session.theme.save()
+    with django_capture_on_commit_callbacks(execute=True):  # the generation moves on commit
+        session.theme.save()
     assert "Prendre en main son téléphone" in client.get(URL).text
     session.lieu.nom = "Bibliothèque des Aubiers"
-    session.lieu.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        session.lieu.save()
     assert "Bibliothèque des Aubiers" in client.get(URL).text
 
 
@@ -212,16 +216,19 @@ def test_fast_path_serves_the_list_without_wagtail_routing(client, site_public, 
     assert client.get(URL)["X-Cache-Page"] == "fresh"
 
 
-def test_fast_path_never_skips_a_view_restriction(client, site_public, session):
+def test_fast_path_never_skips_a_view_restriction(
+    client, site_public, session, django_capture_on_commit_callbacks
+):
     from wagtail.models import PageViewRestriction
 
     from cms.models import AteliersIndexPage
 
     client.get(URL)
     assert client.get(URL)["X-Cache-Page"] == "fresh"
-    PageViewRestriction.objects.create(
-        page=AteliersIndexPage.objects.get(), restriction_type="password", password="secret"
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the generation moves on commit
+        PageViewRestriction.objects.create(
+            page=AteliersIndexPage.objects.get(), restriction_type="password", password="secret"
+        )
     response = client.get(URL)
     assert response.get("X-Cache-Page") != "fresh"
     assert "3 places libres" not in response.text

@@ -126,7 +126,9 @@ def test_qr_finds_the_page_with_one_query(client, site_public, ctx, carnet):
     assert len(ctxq.captured_queries) == 1
 
 
-def test_cheques_left_and_places_are_never_stale(client, site_public, ctx, carnet):
+def test_cheques_left_and_places_are_never_stale(
+    client, site_public, ctx, carnet, django_capture_on_commit_callbacks
+):
     """The places are kept per programme, the chèques are read live."""
     import uuid
 
@@ -148,7 +150,8 @@ def test_cheques_left_and_places_are_never_stale(client, site_public, ctx, carne
     from tests.inclusion.factories import member
 
     coordinateur = member(Role.COORDINATEUR, structure=ctx["lieu"].structure)
-    withdraw_qualification(acteur=coordinateur, lieu=ctx["lieu"], motif="fermeture")
+    with django_capture_on_commit_callbacks(execute=True):  # the generation moves on commit
+        withdraw_qualification(acteur=coordinateur, lieu=ctx["lieu"], motif="fermeture")
     assert ctx["lieu"].nom not in _texte(client.get(url))
 
 
@@ -255,15 +258,18 @@ def test_the_next_workshops_are_the_soonest(client, site_public, ctx, carnet):
     assert positions == sorted(positions)
 
 
-def test_the_qr_target_never_skips_a_view_restriction(client, site_public, ctx, carnet):
+def test_the_qr_target_never_skips_a_view_restriction(
+    client, site_public, ctx, carnet, django_capture_on_commit_callbacks
+):
     from wagtail.models import PageViewRestriction
 
     from cms.models import MonPassPage
 
     assert client.get(f"/p/{carnet.code}").status_code == 200
-    PageViewRestriction.objects.create(
-        page=MonPassPage.objects.get(), restriction_type="password", password="secret"
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the generation moves on commit
+        PageViewRestriction.objects.create(
+            page=MonPassPage.objects.get(), restriction_type="password", password="secret"
+        )
     response = client.get(f"/p/{carnet.code}")
     assert response.status_code == 302 and response["Location"] == f"{URL}{carnet.code}/"
     asked = client.get(response["Location"])

@@ -88,12 +88,15 @@ def test_falc_page_renders_its_title_as_the_only_h1(client, site_public):
     assert "<h1>Accessibilité</h1>" in html
 
 
-def test_relu_par_shows_the_easy_to_read_badge_only_when_set(client, site_public):
+def test_relu_par_shows_the_easy_to_read_badge_only_when_set(
+    client, site_public, django_capture_on_commit_callbacks
+):
     page = PageFALC.objects.get(slug="accessibilite")
     html = client.get(page.url).content.decode()
     assert "Facile à lire et à comprendre" not in html
     page.relu_par = "Nadia et Marcel"
-    page.save_revision().publish()
+    with django_capture_on_commit_callbacks(execute=True):  # the cache is cleared on commit
+        page.save_revision().publish()
     html = client.get(page.url).content.decode()
     assert "Facile à lire et à comprendre" in html
     assert "Ce texte a été relu par Nadia et Marcel." in html

@@ -25,21 +25,25 @@ def test_second_anonymous_visit_is_served_from_the_cache(client, page, django_as
     assert second.content == first.content
 
 
-def test_a_publication_clears_the_cache(client, page):
+def test_a_publication_clears_the_cache(client, page, django_capture_on_commit_callbacks):
     client.get("/essai/")
     assert client.get("/essai/")["X-Cache-Page"] == "hit"
     page.title = "Essai modifié"
-    page.save_revision().publish()
+    with django_capture_on_commit_callbacks(execute=True):  # cleared once committed
+        page.save_revision().publish()
     response = client.get("/essai/")
     assert response["X-Cache-Page"] == "miss"
     assert "Essai modifié" in response.content.decode()
 
 
 @pytest.mark.parametrize("action", ["unpublish", "delete"])
-def test_unpublishing_or_deleting_clears_the_cache(client, page, action):
+def test_unpublishing_or_deleting_clears_the_cache(
+    client, page, action, django_capture_on_commit_callbacks
+):
     client.get("/essai/")
     assert client.get("/essai/")["X-Cache-Page"] == "hit"
-    getattr(page, action)()
+    with django_capture_on_commit_callbacks(execute=True):  # cleared once committed
+        getattr(page, action)()
     assert client.get("/essai/").status_code == 404
 
 

@@ -1,0 +1,75 @@
+"""Caches follow commits: generations and the pages' cache move only once a change is
+committed (a request during the transaction would otherwise store the old page under the new
+generation), and not at all when it rolls back."""
+
+import pytest
+from django.core.cache import cache, caches
+from django.db import transaction
+from wagtail.models import Site
+
+from cms.journeys import fraicheur
+from cms.models.habillage import CACHE_GENERATION, Habillage, _generation
+from tests.ateliers.factories import SessionFactory
+from tests.cms.conftest import build_site
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+class Annulation(Exception):
+    pass
+
+
+def _generation_ateliers():
+    fraicheur.oublier()  # read the shared value, not this process's memo
+    return fraicheur.generation()
+
+
+def test_the_workshops_generation_moves_on_commit_only():
+    session = SessionFactory()
+    avant = _generation_ateliers()
+    with transaction.atomic():
+        session.capacite = 3
+        session.save()
+        assert _generation_ateliers() == avant  # not committed: another request sees the old
+    apres = _generation_ateliers()
+    assert apres != avant
+    with pytest.raises(Annulation), transaction.atomic():
+        session.save()
+        raise Annulation
+    assert _generation_ateliers() == apres  # rolled back: nothing to forget
+
+
+def test_the_sites_look_and_the_pages_cache_move_on_commit_only():
+    build_site()
+    site = Site.objects.get(is_default_site=True)
+    pages = caches["pages"]
+    avant = _generation()
+    pages.set("page-gardee", "ancienne")
+    with transaction.atomic():
+        Habillage.objects.update_or_create(site=site, defaults={"nom": "Ma ville"})
+        assert cache.get(CACHE_GENERATION) == avant
+        assert pages.get("page-gardee") == "ancienne"
+    assert _generation() != avant
+    assert pages.get("page-gardee") is None
+
+    apres = _generation()
+    pages.set("page-gardee", "ancienne")
+    with pytest.raises(Annulation), transaction.atomic():
+        site.save()
+        raise Annulation
+    assert _generation() == apres
+    assert pages.get("page-gardee") == "ancienne"
+
+
+def test_a_publication_clears_the_pages_on_commit_only():
+    accueil = build_site()
+    pages = caches["pages"]
+    pages.set("page-gardee", "ancienne")
+    avant = _generation_ateliers()
+    with transaction.atomic():
+        accueil.title = "Bienvenue"
+        accueil.save_revision().publish()
+        assert pages.get("page-gardee") == "ancienne"
+        assert _generation_ateliers() == avant
+    assert pages.get("page-gardee") is None
+    assert _generation_ateliers() != avant
