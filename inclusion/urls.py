@@ -7,6 +7,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from inclusion.page_cache import cached_page_view
 from inclusion.views import public
+from inclusion.views import sms as sms_views
 
 
 def public_patterns(patterns, cached=False):
@@ -37,6 +38,8 @@ urlpatterns = [
     path("ateliers/", include("ateliers.urls_public")),
     path("kiosque/", include("mediation.urls_kiosque")),
     path("sms/", include("inclusion.sms.urls")),
+    # The short opt-out link printed in SMS (/s/<token>); the long /sms/stop/… still works.
+    path("s/<str:token>", sms_views.stop, name="sms_stop"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(public_patterns(list(wagtaildocs_urls.urlpatterns)))),
 ]

@@ -1,46 +1,61 @@
-"""Texts sent to a person about a workshop: each names the workshop, the date and the place."""
+"""Texts sent to a person about a workshop: each names the workshop, the date and the place.
+
+Every text is one SMS (160 GSM-7 characters), the opt-out link of the first one included:
+when the names are long, they are shortened (inclusion.sms.textes.un_segment).
+"""
 
 from django.conf import settings
 from django.utils import formats, timezone
 
 from inclusion.sms import send_sms
 from inclusion.sms.optout import lien_stop
-from inclusion.sms.textes import render
+from inclusion.sms.textes import render, un_segment
 
 TEXTS = {
-    # Words chosen inside GSM-7 (no ê, no °), and short: with a 30-character title and a
-    # 40-character place, each text stays within one 160-character segment.
-    "inscription": "Inscription confirmée : {titre} {quand}, {lieu}. Pour annuler : {aide}.",
-    "attente": "Complet : {titre} {quand}, {lieu}. Vous avez la place {rang} sur la liste "
-    "d'attente.",
+    # Words chosen inside GSM-7 (no ê, no °), and short.
+    "inscription": "Inscription confirmée : {titre} {quand}, {lieu}.",
+    "attente": "Liste d'attente, place {rang} : {titre} {quand}, {lieu}.",
     "promotion": "Vous avez une place : {titre} {quand}, {lieu}. Pour annuler : {aide}.",
     "changement": "Changement : {titre} a lieu {quand}, {lieu}. Pour annuler : {aide}.",
     "annulation_session": "Atelier annulé : {titre} {quand}, {lieu}. "
     "Pour vous réinscrire : {aide}.",
     "annulation": "Votre inscription à l'atelier {titre} {quand}, {lieu}, est annulée.",
 }
+# The first message a person gets carries a way to stop SMS without answering.
+AVEC_LIEN_STOP = ("inscription", "attente")
+LIEN_STOP = " STOP SMS : {lien}"
 
 
-def quand(session):
-    """ "le mardi 3 décembre à 14 h" (local time, French, no leading zero)."""
+def quand(session, court=False):
+    """ "le mardi 3 décembre à 14 h" (local time, French, no leading zero); `court` drops
+    the weekday ("le 3 décembre à 14 h") for texts that would not fit one SMS."""
     debut = timezone.localtime(session.debut)
-    jour = formats.date_format(debut, "l j F")
+    jour = formats.date_format(debut, "j F" if court else "l j F")
     heure = f"{debut.hour} h" + (f" {debut.minute:02d}" if debut.minute else "")
     return f"le {jour} à {heure}"
 
 
-def text_for(inscription, kind, rang=None):
-    """The coordinator's text for this kind (Textes des SMS) if any, else the one above."""
-    session = inscription.session
-    return render(
-        f"atelier_{kind}",
-        TEXTS[kind],
-        titre=session.theme.titre_falc,
-        quand=quand(session),
-        lieu=session.lieu.nom,
-        aide=settings.HELP_PHONE,
-        rang=rang or "",
-    )
+def valeurs(session, **autres):
+    """The variables of a workshop text (quand_court is the fallback of un_segment)."""
+    return {
+        "titre": session.theme.titre_falc,
+        "quand": quand(session),
+        "quand_court": quand(session, court=True),
+        "lieu": session.lieu.nom,
+        "aide": settings.HELP_PHONE,
+        **autres,
+    }
+
+
+def text_for(inscription, kind, rang=None, lien=None):
+    """The coordinator's text for this kind (Textes des SMS) if any, else the one above;
+    with the opt-out link when given; shortened to one SMS."""
+    suffixe = LIEN_STOP.format(lien=lien) if lien else ""
+
+    def rendre(v):
+        return render(f"atelier_{kind}", TEXTS[kind], **v) + suffixe
+
+    return un_segment(rendre, valeurs(inscription.session, rang=rang or ""))
 
 
 def notify(inscription, kind, acteur=None, rang=None):
@@ -49,10 +64,8 @@ def notify(inscription, kind, acteur=None, rang=None):
     Never about a workshop that has started, never twice for the same event."""
     session = inscription.session
     moment = f"{session.debut:%Y%m%d%H%M}"
-    body = text_for(inscription, kind, rang=rang)
-    if kind in ("inscription", "attente"):
-        # The first message a person gets carries a way to stop SMS without answering.
-        body += f" Ne plus recevoir de SMS : {lien_stop(inscription.beneficiaire)}"
+    lien = lien_stop(inscription.beneficiaire) if kind in AVEC_LIEN_STOP else None
+    body = text_for(inscription, kind, rang=rang, lien=lien)
     return send_sms(
         beneficiaire=inscription.beneficiaire,
         body=body,

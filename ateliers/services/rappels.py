@@ -5,12 +5,11 @@ twice. A moved session gets new keys; the old queued reminders are cancelled."""
 
 import datetime
 
-from django.conf import settings
 from django.utils import timezone
 
 from ateliers.enums import StatutInscription, StatutSession
 from ateliers.models import Inscription
-from ateliers.services.notifications import quand
+from ateliers.services.notifications import valeurs
 from inclusion.models import SmsMessage, StatutSms
 from inclusion.sms import textes
 from inclusion.sms.service import QueuedSms, queue_many
@@ -30,16 +29,9 @@ def _moment(session):
 
 
 def texte(inscription, kind="rappel_48h"):
-    """The coordinator's text for this reminder (Textes des SMS) if any, else TEXTE."""
-    session = inscription.session
-    return render(
-        kind,
-        TEXTE,
-        titre=session.theme.titre_falc,
-        quand=quand(session),
-        lieu=session.lieu.nom,
-        aide=settings.HELP_PHONE,
-    )
+    """The coordinator's text for this reminder (Textes des SMS) if any, else TEXTE; long
+    names shortened so that it stays one SMS."""
+    return textes.un_segment(lambda v: render(kind, TEXTE, **v), valeurs(inscription.session))
 
 
 def cancel_queued(inscription_ids):

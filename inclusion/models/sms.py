@@ -55,6 +55,9 @@ class SmsMessage(models.Model):
     pas_avant = models.DateTimeField("pas avant", db_index=True)
     inutile_apres = models.DateTimeField("inutile après", null=True, blank=True)
     cle = models.CharField("clé d'unicité", max_length=120, null=True, unique=True)  # noqa: DJ001
+    # Sent to a number that opted out (the STOP confirmation, AIDE): the only messages an
+    # opt-out does not cancel.
+    malgre_refus = models.BooleanField("envoyé malgré un refus de SMS", default=False)
     # Character spans of the body to mask once sent (a carnet code in a link): the spans are
     # not secret, the body is masked in place after sending.
     a_masquer = models.JSONField(default=list, blank=True, editable=False)

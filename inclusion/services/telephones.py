@@ -1,21 +1,64 @@
-"""French phone numbers: normalised to E.164, classified mobile or not (only mobiles get SMS)."""
+"""French phone numbers: normalised to E.164, classified mobile or not (only mobiles get SMS).
+
+SMS go only to mobiles of the regions in settings.INCLUSION_SMS_REGIONS (metropolitan France
+and the overseas territories by default): a number from elsewhere is kept on a file, but no
+door sends it a code or any SMS (SMS pumping to foreign premium ranges costs public money).
+"""
 
 from dataclasses import dataclass
 
 import phonenumbers
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from inclusion.enums import TypeTelephone
+
+# Why a number gets no SMS (codes), in words for the person who typed it.
+REFUS_SMS = {
+    "fixe": "Ce numéro ne reçoit pas de SMS. Donnez un numéro de portable.",
+    "hors_zone": "Nous envoyons des SMS seulement aux portables français (métropole et "
+    "outre-mer). Donnez un numéro de portable français, ou appelez-nous.",
+}
+
+
+def regions_sms():
+    """Regions (ISO codes, as phonenumbers names them) whose mobiles may receive our SMS."""
+    regions = getattr(settings, "INCLUSION_SMS_REGIONS", ("FR",))
+    if isinstance(regions, str):
+        regions = regions.split(",")
+    return {r.strip().upper() for r in regions if r.strip()}
+
+
+def _refus(numero):
+    if phonenumbers.number_type(numero) != phonenumbers.PhoneNumberType.MOBILE:
+        return "fixe"
+    if phonenumbers.region_code_for_number(numero) not in regions_sms():
+        return "hors_zone"
+    return ""
+
+
+def refus_sms(e164):
+    """ "" when we may text this number (E.164 string or PhoneNumber), else "fixe" or
+    "hors_zone". The one rule every sending door asks."""
+    texte = getattr(e164, "as_e164", None) or str(e164 or "")
+    try:
+        numero = phonenumbers.parse(texte, "FR")
+    except phonenumbers.NumberParseException:
+        return "fixe"
+    if not phonenumbers.is_valid_number(numero):
+        return "fixe"
+    return _refus(numero)
 
 
 @dataclass(frozen=True)
 class Telephone:
     e164: str
     type: str
+    refus: str = ""  # why no SMS may go to it ("fixe", "hors_zone"), "" when they may
 
     @property
     def sms_possible(self):
-        return self.type == TypeTelephone.MOBILE
+        return self.type == TypeTelephone.MOBILE and not self.refus
 
 
 def parse_phone(saisie):
@@ -40,6 +83,7 @@ def parse_phone(saisie):
     return Telephone(
         e164=phonenumbers.format_number(numero, phonenumbers.PhoneNumberFormat.E164),
         type=type_,
+        refus=_refus(numero),
     )
 
 

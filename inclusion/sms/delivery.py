@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
-from inclusion.models import SmsMessage, StatutSms
+from inclusion.models import OptOut, SmsMessage, StatutSms
 from inclusion.sms.backends.base import PermanentSmsError, TransientSmsError
 
 logger = logging.getLogger(__name__)
@@ -23,15 +23,25 @@ def backoff(attempt):
 
 
 def masked(corps, spans):
+    """The body with every secret span masked whole: nothing of a code stays."""
     chars = list(corps)
     for start, end in spans:
-        for i in range(start + 4, end):
+        for i in range(start, min(end, len(chars))):
             chars[i] = "•"
     return "".join(chars)
 
 
+def _final(message, statut, now, **fields):
+    """Move a claimed message to a final status other than sent, its secrets masked."""
+    SmsMessage.objects.filter(pk=message.pk).update(
+        statut=statut, statut_le=now, corps=masked(message.corps, message.a_masquer), **fields
+    )
+    return statut
+
+
 def deliver(message_id, now=None):
     """Send one due message once. Returns the new status, or None when not ours to send."""
+    from inclusion.sms.optout import MOTIF_REFUS, TEXTE_REFUS
     from inclusion.sms.service import OutgoingSms, get_backend
 
     now = now or timezone.now()
@@ -43,8 +53,10 @@ def deliver(message_id, now=None):
         return None
     message = SmsMessage.objects.get(pk=message_id)
     if message.inutile_apres is not None and now >= message.inutile_apres:
-        SmsMessage.objects.filter(pk=message.pk).update(statut=StatutSms.EXPIRE, statut_le=now)
-        return StatutSms.EXPIRE
+        return _final(message, StatutSms.EXPIRE, now)
+    # Last check: the number may have opted out since the message was queued.
+    if not message.malgre_refus and OptOut.objects.filter(telephone=message.telephone).exists():
+        return _final(message, StatutSms.ANNULE, now, erreur_code=MOTIF_REFUS, erreur=TEXTE_REFUS)
     secrets = tuple(message.corps[start:end] for start, end in message.a_masquer)
     outgoing = OutgoingSms(
         to=message.telephone, body=message.corps, kind=message.kind, about=message.about,
@@ -53,20 +65,16 @@ def deliver(message_id, now=None):
     try:
         provider_id = get_backend().send(outgoing)
     except PermanentSmsError as error:
-        SmsMessage.objects.filter(pk=message.pk).update(
-            statut=StatutSms.ECHEC, erreur=str(error)[:200], erreur_code=error.code, statut_le=now
-        )
         logger.warning("sms %s permanent failure code=%s", message.pk, error.code)
-        return StatutSms.ECHEC
+        return _final(
+            message, StatutSms.ECHEC, now, erreur=str(error)[:200], erreur_code=error.code
+        )
     except TransientSmsError as error:
         retry_at = now + backoff(message.tentatives)
         too_late = message.inutile_apres is not None and retry_at >= message.inutile_apres
         if message.tentatives >= settings.SMS_MAX_ATTEMPTS or too_late:
             statut = StatutSms.EXPIRE if too_late else StatutSms.ECHEC
-            SmsMessage.objects.filter(pk=message.pk).update(
-                statut=statut, erreur=str(error)[:200], erreur_code=error.code, statut_le=now
-            )
-            return statut
+            return _final(message, statut, now, erreur=str(error)[:200], erreur_code=error.code)
         SmsMessage.objects.filter(pk=message.pk).update(
             pas_avant=retry_at, erreur=str(error)[:200], erreur_code=error.code
         )

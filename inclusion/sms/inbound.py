@@ -1,11 +1,14 @@
 """Inbound SMS: the task that handles a stored SmsRecu once, and the built-in keywords.
 
-Built in: STOP / ARRET (opt-out by number, confirmed once), START (opt back in), AIDE (help
+Built in: STOP / ARRET (opt-out by number through optout.refuser_sms, which also cancels the
+queued messages; confirmed at most once a day per number), START (opt back in), AIDE (help
 text). Unknown words get the help text. Replies are outbox rows of kind "reponse_mot_cle"
 written by `send_reply`, which skips send_sms's consent check (the person wrote to us) and,
-only for the STOP confirmation and AIDE, the opt-out check. Nothing else is bypassed.
+only for the STOP confirmation and AIDE, the opt-out check. Nothing else is bypassed: replies
+go only to the mobiles SMS may reach (services.telephones.refus_sms).
 """
 
+import hashlib
 import logging
 
 import phonenumbers
@@ -16,8 +19,10 @@ from django_tasks import task
 
 from inclusion.models import Beneficiaire, OptOut, SmsMessage, SmsRecu
 from inclusion.services.journal import write_journal
+from inclusion.services.telephones import refus_sms
 from inclusion.sms import gsm
 from inclusion.sms.keywords import Inbound, help_lines, match, register_keyword
+from inclusion.sms.optout import accepter_sms, refuser_sms
 
 logger = logging.getLogger(__name__)
 
@@ -54,18 +59,19 @@ def _replies_today(telephone, now):
     ).count()
 
 
-def send_reply(inbound, body, *, despite_opt_out=False, capped=True, now=None):
+def send_reply(inbound, body, *, despite_opt_out=False, capped=True, cle=None, now=None):
     """Write the reply outbox row directly and enqueue its delivery; returns it or None.
 
     Internal to keyword replies only: consent is not required (the person wrote to us); an
     opted-out number is answered only when `despite_opt_out` (STOP confirmation, AIDE);
-    `capped` limits replies per number and day (an auto-responder could loop with us).
+    `capped` limits replies per number and day (an auto-responder could loop with us);
+    `cle` replaces the one-reply-per-inbound key (the STOP confirmation: one per day).
     """
     from inclusion.sms.tasks import deliver_sms
 
     now = now or timezone.now()
     body = gsm.normalize(body or "")
-    if not body.strip() or not inbound.telephone:
+    if not body.strip() or not inbound.telephone or refus_sms(inbound.telephone):
         return None
     if not despite_opt_out and _is_opted_out(inbound.telephone):
         return None
@@ -86,7 +92,8 @@ def send_reply(inbound, body, *, despite_opt_out=False, capped=True, now=None):
                 segments=gsm.segments(body),
                 pas_avant=now,
                 # One reply per inbound message, even if the task runs twice.
-                cle=f"reponse:{inbound.recu.provider_id}",
+                cle=cle or f"reponse:{inbound.recu.provider_id}",
+                malgre_refus=despite_opt_out,
             )
     except IntegrityError:
         return None
@@ -102,39 +109,37 @@ def send_reply(inbound, body, *, despite_opt_out=False, capped=True, now=None):
     return message
 
 
-def _journal_each(inbound, action):
-    for beneficiaire in inbound.beneficiaires:
-        write_journal(
-            acteur=None,
-            action=action,
-            objet=beneficiaire,
-            structure=beneficiaire.structure,
-            details={"canal": "sms", "sms_recu": inbound.recu.pk},
-        )
+def _details(inbound):
+    return {"sms_recu": inbound.recu.pk} if inbound.recu is not None else {}
+
+
+def cle_confirmation_stop(telephone, now):
+    """One STOP confirmation per number and day, held by the outbox's unique key (the
+    number hashed: keys are not meant to hold it)."""
+    empreinte = hashlib.sha256(telephone.encode()).hexdigest()[:24]
+    return f"confirmation-stop:{timezone.localdate(now):%Y%m%d}:{empreinte}"
 
 
 def handle_stop(inbound):
-    """Opt the number out (every person sharing it); confirm only the first time."""
-    _, created = OptOut.objects.get_or_create(
-        telephone=inbound.telephone, defaults={"canal": "sms"}
+    """Opt the number out (every person sharing it) and cancel what waits for it; confirm at
+    most once a day (a STOP, START, STOP loop does not make us text back each time)."""
+    now = timezone.now()
+    refuser_sms(telephone=inbound.telephone, canal="sms", details=_details(inbound), now=now)
+    send_reply(
+        inbound,
+        "Vous ne recevrez plus nos SMS. Pour les recevoir de nouveau, "
+        f"répondez START ou appelez le {settings.HELP_PHONE}.",
+        despite_opt_out=True,
+        capped=False,
+        cle=cle_confirmation_stop(inbound.telephone, now),
+        now=now,
     )
-    if created:
-        _journal_each(inbound, "sms.stop")
-        send_reply(
-            inbound,
-            "Vous ne recevrez plus nos SMS. Pour les recevoir de nouveau, "
-            f"répondez START ou appelez le {settings.HELP_PHONE}.",
-            despite_opt_out=True,
-            capped=False,
-        )
     return None
 
 
 def handle_start(inbound):
     """Remove the opt-out and confirm (the consent of each person is unchanged)."""
-    deleted, _ = OptOut.objects.filter(telephone=inbound.telephone).delete()
-    if deleted:
-        _journal_each(inbound, "sms.start")
+    accepter_sms(telephone=inbound.telephone, canal="sms", details=_details(inbound))
     return "Vous recevrez de nouveau nos SMS. Pour ne plus les recevoir, répondez STOP."
 
 

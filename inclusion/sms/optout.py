@@ -1,50 +1,172 @@
-"""Signed opt-out links: `lien_stop()` builds one, `beneficiaire_du_jeton()` reads it back.
+"""Opting out of SMS, in one place, and the short opt-out link.
 
-The token signs the beneficiary's uuid (salt "sms-stop", no expiry): it never holds the
-number, even encoded, and nothing is stored to make it work.
+`refuser_sms()` is the only way a number stops our SMS (the STOP keyword, the link, the espace
+pro all call it): it records the opt-out and, in the same transaction, cancels what waits in
+the outbox for that number. `accepter_sms()` undoes it (START, or the espace pro when the
+person asks). Delivery checks once more just before sending (delivery.deliver).
+
+The link is short so that a workshop SMS stays one segment: /s/<id><mac>, the beneficiary's
+id in base 62 followed by 11 base-62 characters of an HMAC (SECRET_KEY, 64 bits) of that id.
+Nothing is stored; forging a link for someone else needs the secret key, and guessing one is a
+1 in 2^64 chance per try. It never holds the number, even encoded. Links sent before (the
+signed uuid under /sms/stop/<token>/) keep working.
 """
+
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
+from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
-SALT = "sms-stop"
+from inclusion.models import Beneficiaire, OptOut, SmsMessage, StatutSms
+from inclusion.services.journal import write_journal
+
+SALT = "sms-stop"  # the old, long links (signed uuid)
+MAC_SALT = "inclusion.sms.stop-court"
+MAC_LEN = 11  # base-62 characters: 62**11 > 2**64
+ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+# Why a queued message was cancelled (SmsMessage.erreur_code / erreur).
+MOTIF_REFUS = "refus_sms"
+TEXTE_REFUS = "Non envoyé : la personne a demandé à ne plus recevoir de SMS."
 
 
-def _signer():
-    return signing.Signer(salt=SALT)
+def _e164(telephone):
+    return getattr(telephone, "as_e164", None) or str(telephone or "")
+
+
+def annuler_en_attente(telephone, *, now=None):
+    """Cancel every message still waiting for this number (secrets masked whole), except
+    those meant for an opted-out number (STOP confirmation, AIDE). Returns how many."""
+    from inclusion.sms.delivery import masked
+
+    now = now or timezone.now()
+    rows = SmsMessage.objects.filter(
+        telephone=_e164(telephone), statut=StatutSms.A_ENVOYER, malgre_refus=False
+    )
+    final = {
+        "statut": StatutSms.ANNULE,
+        "statut_le": now,
+        "erreur_code": MOTIF_REFUS,
+        "erreur": TEXTE_REFUS,
+    }
+    count = 0
+    for pk, corps, spans in rows.exclude(a_masquer=[]).values_list("pk", "corps", "a_masquer"):
+        count += rows.filter(pk=pk).update(corps=masked(corps, spans), **final)
+    return count + rows.update(**final)
+
+
+@dataclass(frozen=True)
+class Refus:
+    cree: bool  # False when the number had already opted out
+    annules: int  # queued messages cancelled
+
+
+def _journal_each(telephone, action, acteur, details):
+    for beneficiaire in Beneficiaire.objects.filter(telephone=telephone).select_related(
+        "structure"
+    ):
+        write_journal(
+            acteur=acteur,
+            action=action,
+            objet=beneficiaire,
+            structure=beneficiaire.structure,
+            details=details,
+        )
+
+
+@transaction.atomic
+def refuser_sms(*, telephone, canal, acteur=None, details=None, now=None):
+    """The number wants no more SMS: record it (once), cancel its queued messages; every
+    person sharing the number gets a journal line the first time. `canal`: "sms", "lien",
+    "pro"."""
+    e164 = _e164(telephone)
+    _, cree = OptOut.objects.get_or_create(telephone=e164, defaults={"canal": canal})
+    annules = annuler_en_attente(e164, now=now)
+    if cree:
+        _journal_each(e164, "sms.stop", acteur, {"canal": canal, **(details or {})})
+    return Refus(cree=cree, annules=annules)
+
+
+@transaction.atomic
+def accepter_sms(*, telephone, canal, acteur=None, details=None):
+    """Remove the opt-out (the person asked). Each person's own consent is unchanged.
+    Returns True when there was one."""
+    e164 = _e164(telephone)
+    deleted, _ = OptOut.objects.filter(telephone=e164).delete()
+    if deleted:
+        _journal_each(e164, "sms.start", acteur, {"canal": canal, **(details or {})})
+    return bool(deleted)
+
+
+def est_refuse(telephone):
+    return OptOut.objects.filter(telephone=_e164(telephone)).exists()
+
+
+# The link
+
+
+def _base62(n, width=0):
+    chars = ""
+    while n:
+        n, r = divmod(n, 62)
+        chars = ALPHABET[r] + chars
+    return chars.rjust(width, "0") or "0"
+
+
+def _mac(pk):
+    digest = salted_hmac(MAC_SALT, str(pk), algorithm="sha256").digest()
+    return _base62(int.from_bytes(digest[:8], "big"), MAC_LEN)
 
 
 def jeton_stop(beneficiaire):
-    return _signer().sign(beneficiaire.uuid.hex)
+    return _base62(beneficiaire.pk) + _mac(beneficiaire.pk)
 
 
 def lien_stop(telephone):
     """Absolute opt-out link for a number, or a beneficiary; None if nobody has that number.
 
     `telephone` is a Beneficiaire, or a number (E.164 string or PhoneNumber): the link is then
-    signed for the first person registered with it (the opt-out applies to the number).
+    made for the first person registered with it (the opt-out applies to the number).
     """
-    from inclusion.models import Beneficiaire
-
     if isinstance(telephone, Beneficiaire):
         beneficiaire = telephone
     else:
-        numero = getattr(telephone, "as_e164", telephone)
-        beneficiaire = Beneficiaire.objects.filter(telephone=numero).order_by("pk").first()
+        beneficiaire = Beneficiaire.objects.filter(telephone=_e164(telephone)).order_by("pk")
+        beneficiaire = beneficiaire.first()
         if beneficiaire is None:
             return None
-    return f"{settings.SITE_URL}/sms/stop/{jeton_stop(beneficiaire)}/"
+    return f"{settings.SITE_URL}/s/{jeton_stop(beneficiaire)}"
+
+
+def _pk_du_jeton(token):
+    token = token or ""
+    if len(token) <= MAC_LEN or len(token) > MAC_LEN + 12:
+        return None
+    if any(c not in ALPHABET for c in token):
+        return None
+    pk = 0
+    for c in token[:-MAC_LEN]:
+        pk = pk * 62 + ALPHABET.index(c)
+    if not constant_time_compare(_mac(pk), token[-MAC_LEN:]):
+        return None
+    return pk
 
 
 def beneficiaire_du_jeton(token):
-    """The beneficiary whose number the token stops, or None (bad signature, gone, no phone)."""
-    from inclusion.models import Beneficiaire
-
-    try:
-        value = _signer().unsign(token)
-    except signing.BadSignature:
-        return None
-    beneficiaire = Beneficiaire.objects.filter(uuid=value).first()
+    """The beneficiary whose number the token stops, or None (forged, gone, no phone).
+    Accepts the short token and the long signed one of links already sent."""
+    pk = _pk_du_jeton(token)
+    if pk is not None:
+        beneficiaire = Beneficiaire.objects.filter(pk=pk).first()
+    else:
+        try:
+            value = signing.Signer(salt=SALT).unsign(token)
+        except signing.BadSignature:
+            return None
+        beneficiaire = Beneficiaire.objects.filter(uuid=value).first()
     if beneficiaire is None or not beneficiaire.telephone:
         return None
     return beneficiaire

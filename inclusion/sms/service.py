@@ -14,6 +14,7 @@ from django.utils.module_loading import import_string
 
 from inclusion.models import OptOut, SmsMessage, StatutSms
 from inclusion.services.journal import write_journal
+from inclusion.services.telephones import REFUS_SMS, refus_sms
 from inclusion.sms import gsm, window
 
 logger = logging.getLogger(__name__)
@@ -40,10 +41,10 @@ SmsMessageData = OutgoingSms
 
 
 def mask_secrets(text, secrets):
-    """Keep the first 4 characters of each secret, mask the rest: "K7MQ••••••••"."""
+    """Mask each secret whole: "••••••" (nothing of a code stays in a kept copy)."""
     for secret in secrets:
         if secret:
-            text = text.replace(secret, secret[:4] + "•" * max(len(secret) - 4, 4))
+            text = text.replace(secret, "•" * len(secret))
     return text
 
 
@@ -54,11 +55,13 @@ class SmsResult:
     provider_id: str = ""
     message: object = None
     scheduled_for: object = None
+    code: str = ""  # why it was refused, for callers (never match `reason`'s text)
 
 
 REASONS = {
     "no_phone": "La personne n'a pas de téléphone.",
     "landline": "Ce numéro est un fixe : il ne peut pas recevoir de SMS.",
+    "hors_zone": "Nous n'envoyons des SMS qu'aux portables français (métropole et outre-mer).",
     "no_consent": "La personne n'a pas accepté de recevoir des SMS.",
     "opted_out": "La personne a demandé à ne plus recevoir de SMS.",
     "empty": "Le message est vide.",
@@ -80,6 +83,8 @@ def _refusal(beneficiaire, body, now, event_at):
         return "no_phone"
     if beneficiaire.type_telephone != "mobile":
         return "landline"
+    if refus_sms(beneficiaire.telephone) == "hors_zone":
+        return "hors_zone"
     if not beneficiaire.consentement_sms:
         return "no_consent"
     if OptOut.objects.filter(telephone=beneficiaire.telephone.as_e164).exists():
@@ -133,7 +138,7 @@ def send_sms(
     about_label = f"{about._meta.label_lower}#{about.pk}" if about is not None else ""
     if refusal:
         logger.debug("sms not sent kind=%s reason=%s", kind, refusal)
-        return SmsResult(sent=False, reason=REASONS[refusal])
+        return SmsResult(sent=False, reason=REASONS[refusal], code=refusal)
     when = max(now, not_before or now)
     if settings.SMS_SEND_WINDOW:
         when = window.next_opening(when)
@@ -214,6 +219,7 @@ def queue_many(items, *, now=None):
         if (
             not body.strip()
             or not person.peut_recevoir_sms
+            or refus_sms(person.telephone)
             or person.telephone.as_e164 in opted_out
             or (item.event_at is not None and item.event_at <= now)
             or counts.get(person.pk, 0) >= settings.SMS_DAILY_CAP
@@ -253,28 +259,43 @@ def queue_many(items, *, now=None):
 
 
 CODE_REASONS = {
-    "landline": "Ce numéro ne reçoit pas de SMS. Donnez un numéro de portable.",
+    "landline": REFUS_SMS["fixe"],
+    "hors_zone": REFUS_SMS["hors_zone"],
     "opted_out": "Ce numéro a demandé à ne plus recevoir de SMS.",
     "daily_cap": "Ce numéro a reçu trop de codes aujourd'hui. Réessayez demain.",
 }
 
 
+def raison_budget():
+    """What a person reads when this hour's code budget is spent (FALC, the help number)."""
+    return (
+        "Nous ne pouvons pas envoyer de code maintenant. "
+        f"Appelez-nous au {settings.HELP_PHONE} : nous vous inscrivons."
+    )
+
+
 def send_code_sms(*, telephone, body, secret, kind="code_confirmation", valid_for=None, now=None):
     """Text a one-time code to a number the person typed themselves, before any file exists
     (the public site's registration). The person waits for it: no send window, but the message
-    is useless (never sent) after `valid_for`. Mobile only, opt-outs honoured, and at most
-    SMS_CODE_DAILY_CAP codes a day to one number. `telephone` is a services.telephones.Telephone.
+    is useless (never sent) after `valid_for`. French mobiles only (INCLUSION_SMS_REGIONS),
+    opt-outs honoured, at most SMS_CODE_DAILY_CAP codes a day to one number and
+    SMS_CODE_HOURLY_BUDGET codes an hour in all. `telephone` is a services.telephones.Telephone.
+    Refusals carry a `code`: "landline", "hors_zone", "opted_out", "daily_cap", "budget".
     """
     from datetime import timedelta
+
+    from inclusion.sms import budget
 
     now = now or timezone.now()
     valid_for = valid_for or timedelta(minutes=10)
     body = gsm.normalize(body)
     secret = gsm.normalize(secret)
     if telephone is None or not telephone.sms_possible:
-        return SmsResult(sent=False, reason=CODE_REASONS["landline"])
+        code = "hors_zone" if telephone is not None and telephone.refus == "hors_zone" else ""
+        code = code or "landline"
+        return SmsResult(sent=False, reason=CODE_REASONS[code], code=code)
     if OptOut.objects.filter(telephone=telephone.e164).exists():
-        return SmsResult(sent=False, reason=CODE_REASONS["opted_out"])
+        return SmsResult(sent=False, reason=CODE_REASONS["opted_out"], code="opted_out")
     start_of_day = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     cap = getattr(settings, "SMS_CODE_DAILY_CAP", 5)
     if (
@@ -283,7 +304,9 @@ def send_code_sms(*, telephone, body, secret, kind="code_confirmation", valid_fo
         .count()
         >= cap
     ):
-        return SmsResult(sent=False, reason=CODE_REASONS["daily_cap"])
+        return SmsResult(sent=False, reason=CODE_REASONS["daily_cap"], code="daily_cap")
+    if not budget.prendre(now):
+        return SmsResult(sent=False, reason=raison_budget(), code="budget")
     message = SmsMessage.objects.create(
         beneficiaire=None,
         telephone=telephone.e164,

@@ -137,6 +137,48 @@ def render(kind, default, **values):
     return default.format(**values)
 
 
+def raccourcir(valeur, taille):
+    """`valeur` in at most `taille` characters: cut at a word when one ends late enough,
+    then "..." ("Maison France Services du quartier" -> "Maison France...")."""
+    if len(valeur) <= taille:
+        return valeur
+    coupe = valeur[: max(taille - 3, 1)]
+    if " " in coupe[len(coupe) // 2 :]:
+        coupe = coupe.rsplit(" ", 1)[0]
+    return coupe.rstrip(" ,;:-'") + "..."
+
+
+# When a text is too long for one SMS: first the long names are cut down to PALIERS[0]
+# characters, then the date loses its weekday ("quand_court"), then names go down to
+# PALIERS[1]. Below that the text is sent as it is (two SMS rather than a meaningless one).
+PALIERS = (20, 12)
+
+
+def un_segment(rendre, valeurs, variables=("lieu", "titre")):
+    """rendre(valeurs) -> text; returns the text once it fits one GSM-7 segment, shortening
+    the variable parts (names of the workshop and the place, then the date) as needed."""
+    valeurs = dict(valeurs)
+
+    def trop_long():
+        return gsm.segments(gsm.normalize(rendre(valeurs))) > 1
+
+    def couper(minimum):
+        while trop_long():
+            longues = [n for n in variables if len(valeurs.get(n) or "") > minimum]
+            if not longues:
+                return
+            nom = max(longues, key=lambda n: len(valeurs[n]))
+            exces = gsm.length(gsm.normalize(rendre(valeurs))) - 160
+            taille = max(minimum, len(valeurs[nom]) - max(exces, 1))
+            valeurs[nom] = raccourcir(valeurs[nom], taille)
+
+    couper(PALIERS[0])
+    if trop_long() and valeurs.get("quand_court"):
+        valeurs["quand"] = valeurs["quand_court"]
+    couper(PALIERS[1])
+    return rendre(valeurs)
+
+
 def preview(kind, corps):
     """What the text looks like with sample values, and what it costs once normalized."""
     try:

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
@@ -18,8 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from inclusion import perms
 from inclusion.models import Beneficiaire, OptOut, SmsMessage, StatutSms
-from inclusion.services.journal import write_journal
-from inclusion.sms.optout import beneficiaire_du_jeton
+from inclusion.sms.optout import accepter_sms, beneficiaire_du_jeton, refuser_sms
 
 HISTORY_SIZE = 20
 FAILURES_SIZE = 20
@@ -93,28 +91,13 @@ def _beneficiaire_modifiable(request, uuid):
     return beneficiaire
 
 
-def _journal(acteur, action, beneficiaire, canal):
-    write_journal(
-        acteur=acteur,
-        action=action,
-        objet=beneficiaire,
-        structure=beneficiaire.structure,
-        details={"canal": canal},
-    )
-
-
 @require_http_methods(["GET", "POST"])
 def refus(request, uuid):
     """Confirm, then record that the number wants no more SMS."""
     beneficiaire = _beneficiaire_modifiable(request, uuid)
     telephone = beneficiaire.telephone.as_e164
     if request.method == "POST":
-        with transaction.atomic():
-            _, created = OptOut.objects.get_or_create(
-                telephone=telephone, defaults={"canal": "pro"}
-            )
-            if created:
-                _journal(request.user, "sms.stop", beneficiaire, "pro")
+        refuser_sms(telephone=telephone, canal="pro", acteur=request.user)
         messages.success(request, "Ce numéro ne recevra plus de SMS.")
         return redirect("pro:beneficiaire_detail", uuid=beneficiaire.uuid)
     return render(request, "inclusion/pro/sms/refus.html", {"b": beneficiaire})
@@ -134,10 +117,7 @@ def reautoriser(request, uuid):
     beneficiaire = _beneficiaire_modifiable(request, uuid)
     form = ReautoriserForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            deleted, _ = OptOut.objects.filter(telephone=beneficiaire.telephone.as_e164).delete()
-            if deleted:
-                _journal(request.user, "sms.start", beneficiaire, "pro")
+        accepter_sms(telephone=beneficiaire.telephone, canal="pro", acteur=request.user)
         messages.success(request, "Ce numéro peut de nouveau recevoir des SMS.")
         return redirect("pro:beneficiaire_detail", uuid=beneficiaire.uuid)
     return render(
@@ -157,12 +137,7 @@ def stop(request, token):
         return render(request, "inclusion/public/sms_stop.html", {"invalide": True}, status=404)
     fait = False
     if request.method == "POST":
-        with transaction.atomic():
-            _, created = OptOut.objects.get_or_create(
-                telephone=beneficiaire.telephone.as_e164, defaults={"canal": "lien"}
-            )
-            if created:
-                _journal(None, "sms.stop", beneficiaire, "lien")
+        refuser_sms(telephone=beneficiaire.telephone, canal="lien")
         fait = True
     return render(request, "inclusion/public/sms_stop.html", {"fait": fait})
 

@@ -111,8 +111,13 @@ def test_keyword_annuler_frees_the_seat_for_the_waiting_list(
         )
     inbound = Inbound(telephone=first.telephone.as_e164, beneficiaires=[first])
     assert "Nous vous attendons" in handle_oui(inbound)
+    # Issue 12: ANNULER asks for a confirmation naming the workshop; OUI frees the seat.
     with django_capture_on_commit_callbacks(execute=True):
-        reply = handle_annuler(inbound)
+        question = handle_annuler(inbound)
+    assert "répondez OUI" in question and ctx["session"].theme.titre_falc in question
+    assert Inscription.objects.get(beneficiaire=second).statut == StatutInscription.EN_ATTENTE
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = handle_oui(inbound)
     assert "annulée" in reply
     assert Inscription.objects.get(beneficiaire=second).statut == StatutInscription.INSCRIT
     assert "pas d'atelier à venir" in handle_annuler(inbound)

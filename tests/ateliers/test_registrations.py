@@ -44,7 +44,7 @@ def test_register_until_full_then_waiting_list_in_order(
     assert kinds == ["atelier_inscription"] * 2 + ["atelier_attente"] * 2
     assert ctx["session"].theme.titre_falc in sms_outbox[0].body
     assert ctx["session"].lieu.nom in sms_outbox[0].body
-    assert "la place 2 sur la liste d'attente" in sms_outbox[3].body
+    assert "Liste d'attente, place 2 :" in sms_outbox[3].body  # one SMS (issue 12)
 
 
 def test_cancellation_promotes_the_first_in_line_and_tells_them(
@@ -207,7 +207,7 @@ def test_confirmation_carries_a_stop_link_that_works(
     with django_capture_on_commit_callbacks(execute=True):
         _register(ctx, person)
     link = sms_outbox[0].body.rsplit(" ", 1)[-1]
-    assert link.startswith("http") and "/sms/stop/" in link
+    assert link.startswith("http") and "/s/" in link
     path = link.split("://", 1)[1].split("/", 1)[1]
     assert client.post("/" + path).status_code in (200, 302)
     assert OptOut.objects.filter(telephone=person.telephone.as_e164).exists()

@@ -136,7 +136,8 @@ def test_signed_link_does_not_reveal_the_number(settings):
     settings.SITE_URL = "https://exemple.fr"
     b = BeneficiaireFactory(consentant=True)
     link = lien_stop(b.telephone)
-    assert link == lien_stop(b) and link.startswith("https://exemple.fr/sms/stop/")
+    # Short since issue 12: /s/<token> (was /sms/stop/<signed uuid>/).
+    assert link == lien_stop(b) and link.startswith("https://exemple.fr/s/")
     digits = b.telephone.as_e164.lstrip("+")
     assert digits not in link and digits[-8:] not in link
     assert lien_stop("+33699999999") is None
@@ -163,8 +164,14 @@ def test_bad_token_is_404_in_french(client, settings):
     settings.SITE_URL = ""
     b = BeneficiaireFactory(consentant=True)
     url = lien_stop(b)
-    tampered = url.replace(b.uuid.hex, BeneficiaireFactory(consentant=True).uuid.hex)
-    for bad in (tampered, "/sms/stop/nimportequoi/"):
+    other = BeneficiaireFactory(consentant=True)
+    # Another person's id with this MAC, this MAC with one character changed (issue 12).
+    token = url.rsplit("/", 1)[-1]
+    tampered = url.replace(token, token[:-11].replace("1", "2") + token[-11:])
+    if tampered == url:
+        tampered = url[:-1] + ("A" if url[-1] != "A" else "B")
+    forged = "/s/" + lien_stop(other).rsplit("/", 1)[-1][:-11] + token[-11:]
+    for bad in (tampered, forged, "/sms/stop/nimportequoi/", "/s/nimportequoi"):
         for method in ("get", "post"):
             response = getattr(client, method)(bad)
             assert response.status_code == 404
