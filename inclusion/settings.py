@@ -242,6 +242,17 @@ SMS_REPLY_DAILY_CAP = int(os.environ.get("SMS_REPLY_DAILY_CAP", "5"))  # keyword
 SMS_CODE_DAILY_CAP = int(os.environ.get("SMS_CODE_DAILY_CAP", "5"))  # public confirmation codes
 # Estimated price of one segment, for the coordinators' monthly SMS statistics.
 SMS_PRICE_PER_SEGMENT = Decimal(os.environ.get("INCLUSION_SMS_PRICE_PER_SEGMENT", "0.07"))
+# SMS go only to mobiles of these regions (metropolitan France and overseas); and at most
+# SMS_CODE_HOURLY_BUDGET code SMS an hour for the whole platform (then the help number is shown
+# and the coordinators get one e-mail an hour).
+INCLUSION_SMS_REGIONS = [
+    r.strip().upper()
+    for r in os.environ.get("INCLUSION_SMS_REGIONS", "FR,GP,MQ,GF,RE,YT,PM,BL,MF").split(",")
+    if r.strip()
+]
+SMS_CODE_HOURLY_BUDGET = int(os.environ.get("SMS_CODE_HOURLY_BUDGET", "60"))
+# Alerts to coordinators (SMS budget spent): printed unless a real backend is configured.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # Twilio (SMS_BACKEND = "inclusion.sms.backends.twilio.TwilioBackend" in production);
 # webhooks refuse everything while the token is empty.
 TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
