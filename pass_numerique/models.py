@@ -295,6 +295,14 @@ class Encaissement(models.Model):
         "référence", max_length=100, blank=True, help_text="Ce que le chèque a payé."
     )
     demande_id = models.UUIDField("identifiant de la demande", unique=True)
+    # One of the person's own chèques, picked by the médiateur without the paper chèque: only
+    # the médiateur's word proves the service. Set once, at creation (rows are append-only).
+    sans_cheque_papier = models.BooleanField(
+        "sans chèque papier",
+        default=False,
+        db_default=False,
+        help_text="Un chèque du pass de la personne, encaissé sans le chèque papier.",
+    )
 
     class Meta:
         ordering = ["-encaisse_le"]

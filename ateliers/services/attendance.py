@@ -22,6 +22,25 @@ def _require(acteur, session):
         raise PermissionDenied("Seuls les médiateurs de ce lieu font l'émargement.")
 
 
+def periode(session):
+    """The session as the pass layer sees the service a chèque pays: its times. Cashing
+    for a presence is allowed only within its window (pass_numerique settings), and the
+    attendance opens with it."""
+    return redemption.PeriodeService(debut=session.debut, fin=session.fin, nom="cette session")
+
+
+def _check_started(session, now):
+    """Nobody is present (or absent) at a session that has not started: attendance opens
+    when cashing does, a short margin before the start."""
+    ouverture = periode(session).ouverture
+    if now < ouverture:
+        raise ValidationError(
+            f"Cette session n'a pas encore commencé : l'émargement ouvre le "
+            f"{timezone.localtime(ouverture):%d/%m/%Y à %H:%M}.",
+            code="session_pas_commencee",
+        )
+
+
 def set_presence(*, acteur, inscription, statut, now=None):
     """Mark présent, absent or excusé. A person from the waiting list who comes anyway is
     given a seat beyond the capacity."""
@@ -35,6 +54,7 @@ def set_presence(*, acteur, inscription, statut, now=None):
             raise ValidationError("Cette session est annulée.")
         if session.statut == StatutSession.TERMINEE:
             raise ValidationError("Cette session est clôturée : l'émargement est terminé.")
+        _check_started(session, now)
         current = Inscription.objects.select_for_update().get(pk=inscription.pk)
         if current.statut == StatutInscription.ANNULE:
             raise ValidationError("Cette inscription est annulée.")
@@ -72,26 +92,32 @@ def add_walk_in(*, acteur, session, beneficiaire, now=None):
     """Someone came without registering: a seat (beyond the capacity if needed), present."""
     _require(acteur, session)
     now = now or timezone.now()
-    existing = Inscription.objects.actives().filter(session=session, beneficiaire=beneficiaire)
-    inscription = existing.first()
-    if inscription is None:
-        inscription = register(
-            session=session,
-            beneficiaire=beneficiaire,
-            canal=Canal.PRO,
-            acteur=acteur,
-            surbooking=True,
-            allow_started=True,
-            now=now,
+    # Before the seat is given: a refused presence must leave no registration behind.
+    _check_started(session, now)
+    with transaction.atomic():
+        existing = Inscription.objects.actives().filter(session=session, beneficiaire=beneficiaire)
+        inscription = existing.first()
+        if inscription is None:
+            inscription = register(
+                session=session,
+                beneficiaire=beneficiaire,
+                canal=Canal.PRO,
+                acteur=acteur,
+                surbooking=True,
+                allow_started=True,
+                now=now,
+            )
+        return set_presence(
+            acteur=acteur, inscription=inscription, statut=StatutInscription.PRESENT, now=now
         )
-    return set_presence(
-        acteur=acteur, inscription=inscription, statut=StatutInscription.PRESENT, now=now
-    )
 
 
 def redeem_for_presence(*, acteur, inscription, demande_id, code=None, now=None):
     """Redeem one chèque for a present person: the one scanned or typed, or (no code) one of
-    the person's own valid chèques. Exactly one per person and session."""
+    the person's own valid chèques. Exactly one per person and session.
+
+    Every workshop path cashes here, and always with the session's window: the pass layer
+    refuses before it opens (a short margin before the start) and after it closes."""
     session = inscription.session
     _require(acteur, session)
     if session.statut != StatutSession.PLANIFIEE:
@@ -109,6 +135,7 @@ def redeem_for_presence(*, acteur, inscription, demande_id, code=None, now=None)
         "prestation": Prestation.ATELIER,
         "demande_id": demande_id,
         "reference": reference,
+        "periode": periode(session),
         "now": now,
     }
     with transaction.atomic():

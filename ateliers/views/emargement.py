@@ -167,10 +167,15 @@ def _page(request, session, *, status=200, erreur=None, forms_cheque=None, **con
     ouverte = _ouverte(session) is None
     avec_cheque = session.theme.avec_cheque
     peut_encaisser = avec_cheque and pass_perms.can_redeem(user, session.lieu)
+    # The services refuse outside the session's window; the page says so before anyone taps.
+    periode = attendance.periode(session)
+    hors_periode = redemption.check_periode(periode, now=timezone.now())
+    pas_commencee = hors_periode is not None and hors_periode.reason == "pas_commence"
+    encaissement_ferme = hors_periode.message if hors_periode and avec_cheque else None
     forms_cheque = forms_cheque or {}
     focus = request.GET.get("cheque", "")
     valables = {}
-    if ouverte and peut_encaisser:
+    if ouverte and peut_encaisser and not hors_periode:
         valables = _cheques_valables(
             session, [i for i in places if i.statut == StatutInscription.PRESENT]
         )
@@ -181,6 +186,7 @@ def _page(request, session, *, status=200, erreur=None, forms_cheque=None, **con
         if (
             ouverte
             and peut_encaisser
+            and not hors_periode
             and i.statut == StatutInscription.PRESENT
             and not i.encaissement_id
         ):
@@ -202,6 +208,9 @@ def _page(request, session, *, status=200, erreur=None, forms_cheque=None, **con
             "fermee": _ouverte(session),
             "avec_cheque": avec_cheque,
             "peut_encaisser": peut_encaisser,
+            "pas_commencee": pas_commencee,
+            "ouverture": periode.ouverture,
+            "encaissement_ferme": encaissement_ferme,
             "choix_presence": CHOIX_PRESENCE,
             "erreur": erreur,
             "depasse": max(session.nb_inscrits - session.capacite, 0),

@@ -4,11 +4,13 @@ import contextlib
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from inclusion.models import Beneficiaire
 from inclusion.services.journal import write_journal
@@ -50,6 +52,51 @@ class RedemptionRefused(Exception):
 
 def _refuse(reason, message, **kwargs):
     return CodeCheck(ok=False, reason=reason, message=message, **kwargs)
+
+
+@dataclass(frozen=True)
+class PeriodeService:
+    """When the service a chèque pays is given (a workshop session, an appointment), as the
+    caller knows it: this layer knows only the times. A chèque for it is cashed from a short
+    margin before the start to a few days after the end (settings), never before it starts.
+    `nom` names it in the messages ("cette session")."""
+
+    debut: datetime.datetime
+    fin: datetime.datetime
+    nom: str = "ce service"
+
+    @property
+    def ouverture(self):
+        minutes = getattr(settings, "PASS_ENCAISSEMENT_AVANCE_MINUTES", 30)
+        return self.debut - datetime.timedelta(minutes=minutes)
+
+    @property
+    def fermeture(self):
+        return self.fin + datetime.timedelta(days=self.delai_jours)
+
+    @property
+    def delai_jours(self):
+        return getattr(settings, "PASS_ENCAISSEMENT_DELAI_JOURS", 3)
+
+
+def check_periode(periode, *, now):
+    """None while a chèque may be cashed for the service of `periode`, else the refusal."""
+    if now < periode.ouverture:
+        return _refuse(
+            "pas_commence",
+            f"{capfirst(periode.nom)} n'a pas encore commencé : un chèque s'encaisse seulement "
+            f"quand le service est rendu, à partir du "
+            f"{timezone.localtime(periode.ouverture):%d/%m/%Y à %H:%M}.",
+        )
+    if now > periode.fermeture:
+        jours = periode.delai_jours
+        return _refuse(
+            "hors_periode",
+            f"Le délai pour encaisser un chèque pour {periode.nom} est dépassé : c'était "
+            f"possible jusqu'au {timezone.localtime(periode.fermeture):%d/%m/%Y à %H:%M} "
+            f"({jours} jour{'s' if jours > 1 else ''} après la fin).",
+        )
+    return None
 
 
 def check_cheque(*, code, lieu=None, today=None):
@@ -166,9 +213,13 @@ def checked_by(*, user, code, lieu=None):
     return check
 
 
-def redeem_cheque(*, acteur, lieu, code, prestation, demande_id, reference="", now=None):
+def redeem_cheque(
+    *, acteur, lieu, code, prestation, demande_id, reference="", periode=None, now=None
+):
     """Redeem the chèque of `code` at `lieu` for a service. Exactly once, whatever happens.
 
+    `periode` (a PeriodeService): the service is given at a set time, and the chèque is cashed
+    only within its window; None: the service is given now, the paper chèque in hand.
     A re-submitted form (same demande_id) returns the first redemption and creates nothing.
     The Encaissement row is the record of who redeemed what, where and when (append-only,
     refused UPDATE and DELETE on PostgreSQL): no separate journal line.
@@ -182,6 +233,8 @@ def redeem_cheque(*, acteur, lieu, code, prestation, demande_id, reference="", n
     ensure_can_try(acteur, now)
     check = check_cheque(code=code, lieu=lieu, today=timezone.localdate(now))
     record_check(acteur, check, now)
+    if check.ok and periode is not None:
+        check = check_periode(periode, now=now) or check
     if not check.ok:
         previous = _same_request(demande_id, check)
         if previous is not None:
@@ -198,6 +251,7 @@ def redeem_cheque(*, acteur, lieu, code, prestation, demande_id, reference="", n
         "prestation": prestation,
         "reference": reference[:100],
         "demande_id": demande_id,
+        "sans_cheque_papier": False,
     }
     write = _write_postgresql if connection.vendor == "postgresql" else _write_orm
     try:
@@ -248,9 +302,11 @@ WITH gate AS (
     RETURNING id, carnet_id
 ), record AS (
     INSERT INTO {encaissement} (cheque_id, lieu_id, programme_id, valeur, encaisse_le,
-                                encaisse_par_id, prestation, reference, demande_id)
+                                encaisse_par_id, prestation, reference, demande_id,
+                                sans_cheque_papier)
     SELECT id, %(lieu_id)s, %(programme_id)s, %(valeur)s, %(now)s,
-           %(user_id)s, %(prestation)s, %(reference)s, %(demande_id)s
+           %(user_id)s, %(prestation)s, %(reference)s, %(demande_id)s,
+           %(sans_cheque_papier)s
     FROM gate
     RETURNING id
 ), counter AS (
@@ -295,6 +351,7 @@ def _write_postgresql(cheque, fields):
         "prestation": fields["prestation"],
         "reference": fields["reference"],
         "demande_id": fields["demande_id"],
+        "sans_cheque_papier": fields["sans_cheque_papier"],
     }
     # One statement is atomic by itself; inside a caller's transaction, a savepoint lets the
     # caller recover from a duplicate demande_id.
@@ -317,11 +374,15 @@ def _same_request(demande_id, check):
 
 
 def redeem_own_cheque(
-    *, acteur, lieu, beneficiaire, prestation, demande_id, reference="", now=None
+    *, acteur, lieu, beneficiaire, prestation, demande_id, periode, reference="", now=None
 ):
     """Redeem one of the person's own valid chèques (the médiateur picks it in front of the
     person, e.g. at attendance): the one that expires first. Same rules and same single write
-    as redeem_cheque; no code is typed, so nothing to rate-limit."""
+    as redeem_cheque; no code is typed, so nothing to rate-limit.
+
+    Without the paper chèque nothing proves the person came but the médiateur's word: the
+    service window (`periode`, required) always applies, and the row says "sans chèque
+    papier" so that the statement and the coordinators' dashboard show it."""
     if not perms.can_redeem(acteur, lieu):
         raise PermissionDenied(
             "Vous pouvez encaisser seulement dans un lieu qualifié de votre structure, "
@@ -331,6 +392,11 @@ def redeem_own_cheque(
     if previous is not None:
         return previous
     now = now or timezone.now()
+    if periode is None:
+        raise TypeError("redeem_own_cheque needs the PeriodeService of the service paid.")
+    refus = check_periode(periode, now=now)
+    if refus is not None:
+        raise RedemptionRefused(refus)
     today = timezone.localdate(now)
     candidates = (
         Cheque.objects.select_related("carnet__programme")
@@ -358,6 +424,7 @@ def redeem_own_cheque(
             "prestation": prestation,
             "reference": reference[:100],
             "demande_id": demande_id,
+            "sans_cheque_papier": True,
         }
         encaissement = write(cheque, fields)
         if encaissement is not None:

@@ -1,5 +1,13 @@
+import datetime
+import re
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import override_settings
 
 from ateliers.enums import Canal, StatutInscription
 from ateliers.models import Inscription, Session
@@ -34,7 +42,7 @@ def _ctx_with_pass(**kwargs):
         inscrit_le=ctx["session"].debut,
     )
     Session.objects.filter(pk=ctx["session"].pk).update(nb_inscrits=1)
-    ctx.update(person=person, item=item, inscription=inscription)
+    ctx.update(person=person, item=item, inscription=inscription, enveloppe=enveloppe)
     return ctx
 
 
@@ -153,3 +161,152 @@ def test_no_presence_or_cheque_after_closing():
             acteur=ctx["mediateur"], inscription=ins, demande_id=issuance.new_request_id()
         )
     assert not Encaissement.objects.exists()
+
+
+# --- Issue 12: a chèque is cashed only while the session is on ------------------------------
+
+PARIS = ZoneInfo("Europe/Paris")
+T0 = datetime.datetime(2026, 12, 2, 10, 0, tzinfo=PARIS)
+
+
+def _session_at(debut, **kwargs):
+    """A session starting at `debut` (2 hours), created at T0 with a person holding a pass."""
+    with time_machine.travel(T0, tick=False):
+        ctx = _ctx_with_pass(debut=debut, fin=debut + datetime.timedelta(hours=2), **kwargs)
+    return ctx
+
+
+def _present(ctx):
+    """The person marked present directly in the table (as rows written before the rule)."""
+    Inscription.objects.filter(pk=ctx["inscription"].pk).update(
+        statut=StatutInscription.PRESENT, presence_le=T0
+    )
+    return Inscription.objects.get(pk=ctx["inscription"].pk)
+
+
+def _cash(ctx, inscription, mode, now):
+    code = ctx["item"].cheque_codes[0][1]
+    codes_by_mode = {
+        "scan": f"https://pass.exemple.fr/c/{code}",
+        "tape": f"{code[:4].lower()} {code[4:]}",
+        "sien": None,
+    }
+    with time_machine.travel(now, tick=False):
+        return attendance.redeem_for_presence(
+            acteur=ctx["mediateur"],
+            inscription=inscription,
+            demande_id=issuance.new_request_id(),
+            code=codes_by_mode[mode],
+        )
+
+
+@pytest.mark.parametrize("mode", ["scan", "tape", "sien"])
+def test_no_cheque_is_cashed_for_a_session_that_starts_in_20_days(mode):
+    ctx = _session_at(T0 + datetime.timedelta(days=20))
+    inscription = _present(ctx)
+    with pytest.raises(RedemptionRefused) as exc:
+        _cash(ctx, inscription, mode, T0)
+    assert exc.value.check.reason == "pas_commence"
+    assert "pas encore commencé" in exc.value.check.message
+    assert "22/12/2026 à 09:30" in exc.value.check.message  # 30 minutes before the start
+    assert not Encaissement.objects.exists()
+    assert Inscription.objects.get(pk=inscription.pk).encaissement_id is None
+
+
+@pytest.mark.parametrize("mode", ["scan", "tape", "sien"])
+def test_cheque_cashed_from_the_margin_before_the_start(mode):
+    debut = T0 + datetime.timedelta(hours=2)
+    ctx = _session_at(debut)
+    inscription = _present(ctx)
+    with pytest.raises(RedemptionRefused) as exc:
+        _cash(ctx, inscription, mode, debut - datetime.timedelta(minutes=31))
+    assert exc.value.check.reason == "pas_commence"
+    enc = _cash(ctx, inscription, mode, debut - datetime.timedelta(minutes=30))
+    assert enc.encaisse_le == debut - datetime.timedelta(minutes=30)
+
+
+@pytest.mark.parametrize("mode", ["scan", "tape", "sien"])
+def test_cheque_cashed_until_a_few_days_after_the_end(mode):
+    debut = T0 - datetime.timedelta(days=5)
+    ctx = _session_at(debut)
+    inscription = _present(ctx)
+    fin = debut + datetime.timedelta(hours=2)
+    with pytest.raises(RedemptionRefused) as exc:
+        _cash(ctx, inscription, mode, fin + datetime.timedelta(days=3, minutes=1))
+    assert exc.value.check.reason == "hors_periode"
+    assert "jusqu'au" in exc.value.check.message
+    assert not Encaissement.objects.exists()
+    assert _cash(ctx, inscription, mode, fin + datetime.timedelta(days=3))
+
+
+@override_settings(PASS_ENCAISSEMENT_AVANCE_MINUTES=0, PASS_ENCAISSEMENT_DELAI_JOURS=1)
+def test_the_window_follows_the_settings():
+    debut = T0 + datetime.timedelta(hours=1)
+    ctx = _session_at(debut)
+    inscription = _present(ctx)
+    with pytest.raises(RedemptionRefused):
+        _cash(ctx, inscription, "sien", debut - datetime.timedelta(minutes=1))
+    with pytest.raises(RedemptionRefused) as exc:
+        _cash(ctx, inscription, "sien", debut + datetime.timedelta(days=1, hours=2, minutes=1))
+    assert exc.value.check.reason == "hors_periode"
+    assert _cash(ctx, inscription, "sien", debut)
+
+
+def test_presence_and_walk_ins_wait_for_the_session():
+    debut = T0 + datetime.timedelta(days=20)
+    ctx = _session_at(debut)
+    other = BeneficiaireFactory(structure=ctx["session"].lieu.structure)
+    with time_machine.travel(T0, tick=False):
+        for statut in ("present", "absent", "excuse"):
+            with pytest.raises(ValidationError) as exc:
+                attendance.set_presence(
+                    acteur=ctx["mediateur"], inscription=ctx["inscription"], statut=statut
+                )
+            assert exc.value.code == "session_pas_commencee"
+            assert "22/12/2026 à 09:30" in exc.value.messages[0]
+        with pytest.raises(ValidationError) as exc:
+            attendance.add_walk_in(
+                acteur=ctx["mediateur"], session=ctx["session"], beneficiaire=other
+            )
+        assert exc.value.code == "session_pas_commencee"
+    # Nothing written: no seat for the walk-in, the registration untouched.
+    assert not Inscription.objects.filter(beneficiaire=other).exists()
+    assert Inscription.objects.get(pk=ctx["inscription"].pk).statut == StatutInscription.INSCRIT
+    assert Session.objects.get().nb_inscrits == 1
+    with time_machine.travel(debut - datetime.timedelta(minutes=30), tick=False):
+        walk_in = attendance.add_walk_in(
+            acteur=ctx["mediateur"], session=ctx["session"], beneficiaire=other
+        )
+    assert walk_in.statut == StatutInscription.PRESENT
+
+
+def test_own_cheque_is_recorded_as_without_paper_cheque():
+    ctx = _session_at(T0 - datetime.timedelta(minutes=10))
+    inscription = _present(ctx)
+    enc = _cash(ctx, inscription, "sien", T0)
+    assert Encaissement.objects.get(pk=enc.pk).sans_cheque_papier is True
+    other = BeneficiaireFactory(structure=ctx["session"].lieu.structure)
+    with time_machine.travel(T0, tick=False):
+        walk_in = attendance.add_walk_in(
+            acteur=ctx["mediateur"], session=ctx["session"], beneficiaire=other
+        )
+        scanned = attendance.redeem_for_presence(
+            acteur=ctx["mediateur"],
+            inscription=walk_in,
+            demande_id=issuance.new_request_id(),
+            code=ctx["item"].cheque_codes[1][1],
+        )
+    assert Encaissement.objects.get(pk=scanned.pk).sans_cheque_papier is False
+
+
+def test_no_workshop_code_redeems_around_the_attendance_service():
+    """Every workshop path cashes through attendance.redeem_for_presence, which gives the
+    pass layer the session's window: no other ateliers module calls the pass redemption."""
+    root = Path(apps.get_app_config("ateliers").path)
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if path.name != "attendance.py"
+        and re.search(r"redeem_cheque|redeem_own_cheque", path.read_text())
+    ]
+    assert offenders == []

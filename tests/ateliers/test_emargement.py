@@ -1,8 +1,12 @@
 """The attendance page (émargement): presence, chèques, walk-ins, closing."""
 
+import datetime
+import html as html_lib
 import uuid
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -468,3 +472,81 @@ def test_page_queries_do_not_grow_with_registrations(client, ctx):
     thirty = _page_queries(client, other_ctx, 30)
     assert one == thirty
     assert one <= 12, one
+
+
+# Issue 12: attendance and chèques only while the session is on
+
+
+T0 = datetime.datetime(2026, 12, 2, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
+
+
+def _session_with_pass(debut):
+    """A session starting at `debut`, with Fatima registered and marked present directly in
+    the table (as a row written before the rule), holding a pass of 10 chèques."""
+    with time_machine.travel(T0, tick=False):
+        ctx = setup_atelier(debut=debut, fin=debut + datetime.timedelta(hours=2))
+        session = ctx["session"]
+        structure = session.lieu.structure
+        enveloppe = EnveloppeFactory(programme=ProgrammeFactory(), structure=structure)
+        person = BeneficiaireFactory(structure=structure, prenom="Fatima", nom="Benali")
+        issuance.issue_carnets(
+            acteur=member(Role.PRESCRIPTEUR, structure=structure),
+            enveloppe=enveloppe,
+            beneficiaire=person,
+        )
+        inscription = _inscrire(session, person)
+    Inscription.objects.filter(pk=inscription.pk).update(statut=StatutInscription.PRESENT)
+    ctx.update(
+        person=person,
+        inscription=inscription,
+        url=reverse("emargement:session", args=[session.pk]),
+    )
+    return ctx
+
+
+def test_session_in_20_days_cashes_nothing_and_says_when_it_opens(client):
+    ctx = _session_with_pass(T0 + datetime.timedelta(days=20))
+    client.force_login(ctx["mediateur"])
+    walk_in = BeneficiaireFactory(structure=ctx["session"].lieu.structure)
+    with time_machine.travel(T0, tick=False):
+        page = client.get(ctx["url"]).content.decode()
+        assert "l'émargement ouvre le 22/12/2026 à 09:30" in html_lib.unescape(page)
+        assert "aria-pressed" not in page
+        assert "Utiliser un de ses chèques" not in page
+        assert 'id="ajouter"' not in page
+        # "Utiliser un de ses chèques" posted anyway: refused, with the reason.
+        response = _cheque_post(client, ctx, mode="sien")
+        assert response.status_code == 409
+        text = html_lib.unescape(response.content.decode())
+        assert "Cette session n'a pas encore commencé" in text
+        assert "à partir du 22/12/2026 à 09:30" in text
+        response = client.post(
+            reverse("emargement:presence", args=[ctx["session"].pk, ctx["inscription"].pk]),
+            {"statut": "absent"},
+        )
+        assert response.status_code == 409
+        assert "l'émargement ouvre le" in html_lib.unescape(response.content.decode())
+        response = client.post(
+            reverse("emargement:ajouter", args=[ctx["session"].pk]),
+            {"beneficiaire": walk_in.uuid},
+        )
+        assert response.status_code == 409
+        assert "pas encore commencé" in html_lib.unescape(response.content.decode())
+    assert not Encaissement.objects.exists()
+    assert not Inscription.objects.filter(beneficiaire=walk_in).exists()
+    assert Inscription.objects.get(pk=ctx["inscription"].pk).statut == StatutInscription.PRESENT
+
+
+def test_cheques_close_a_few_days_after_the_end(client):
+    ctx = _session_with_pass(T0 - datetime.timedelta(days=4))
+    client.force_login(ctx["mediateur"])
+    with time_machine.travel(T0, tick=False):
+        page = html_lib.unescape(client.get(ctx["url"]).content.decode())
+        assert "Le délai pour encaisser un chèque pour cette session est dépassé" in page
+        assert "jusqu'au 01/12/2026 à 12:00" in page
+        assert "Encaisser ce chèque" not in page
+        assert 'aria-pressed="true"' in page  # attendance itself can still be corrected
+        response = _cheque_post(client, ctx, mode="sien")
+        assert response.status_code == 409
+        assert "est dépassé" in html_lib.unescape(response.content.decode())
+    assert not Encaissement.objects.exists()
