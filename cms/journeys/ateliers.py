@@ -12,6 +12,7 @@ Seats are read at every request (never a cached page). Each step redirects after
 
 import datetime
 from functools import cached_property
+from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -83,10 +84,14 @@ class Liste:
         self.jour = commun.aujourdhui()
         sessions = toutes
         self.erreur = False
+        # The filters asked, once checked: the cache key is made of these alone, so unknown
+        # parameters or another order never make a new entry.
+        self.filtres = ("", "", "")
         # Without filters (most visits) the form is only needed to render a miss.
         form = self.form if request.GET else None
         if form is not None:
             if form.is_valid():
+                self.filtres = tuple(form.cleaned_data[nom] for nom in ("ou", "theme", "jour"))
                 type_ou, pk = lire_ou(form.cleaned_data["ou"])
                 sessions = commun.filtrer_ou(sessions, type_ou, pk, prefixe="lieu__")
                 if form.cleaned_data["theme"]:
@@ -119,6 +124,16 @@ class Liste:
             self.request.GET or None, communes=communes, quartiers=quartiers, themes=themes
         )
 
+    @property
+    def filtre_actif(self):
+        return self.erreur or any(self.filtres)
+
+    def chemin(self):
+        """This list's path with its checked filters only, in a fixed order: what a kept page
+        may link back to (never a stranger's parameters)."""
+        filtres = [(n, v) for n, v in zip(("ou", "theme", "jour"), self.filtres, strict=True) if v]
+        return self.request.path + (f"?{urlencode(filtres)}" if filtres else "")
+
     @cached_property
     def montrees(self):
         # Same order as the live state's (ties at the same hour included).
@@ -137,7 +152,7 @@ class Liste:
         return fraicheur.cle(
             self.page_pk,
             fraicheur.generation(),
-            sorted(self.request.GET.lists()),
+            self.filtres,
             wants_big_text(self.request),
             self.jour,
             etat,
@@ -175,7 +190,9 @@ class Routes(RoutablePageMixin):
             status=400 if liste.erreur else 200,
             form=liste.form,
             sessions=_avec_pictos(list(liste.montrees[:MAX_SESSIONS])),
-            filtre_actif=liste.form.is_bound,
+            filtre_actif=liste.filtre_actif,
+            # The page is kept for every visitor asking these filters: links back carry them only.
+            **({"chemin_suite": liste.chemin()} if key is not None else {}),
             semaines=SEMAINES,
         )
         if key is not None:

@@ -256,3 +256,59 @@ def test_the_list_is_in_time_order_whatever_the_order_of_creation(client, site_p
     )
     html = client.get(URL).text
     assert html.index(f"atelier-{plus_tot.pk}") < html.index(f"atelier-{session.pk}")
+
+
+# --- Keys and caches: a stranger cannot fill the cache, nor evict the rate limits -------------
+
+
+def _cles(alias):
+    """Every key a memory cache holds (the tests' caches are LocMemCache)."""
+    from django.core.cache import caches
+
+    return set(caches[alias]._cache)
+
+
+def test_the_list_is_kept_under_its_checked_filters_only(client, site_public, session, quartier):
+    commune = f"c{quartier.commune_id}"
+    tous = client.get(URL)
+    choisis = client.get(f"{URL}?ou={commune}&jour=mardi")
+    assert choisis.status_code == 200 and "pour votre choix" in choisis.text
+    pages, compteurs = _cles("pages"), _cles("default")
+    for i in range(50):
+        inconnu = client.get(f"{URL}?utm_source=x{i}&p{i}={i}")
+        assert inconnu["X-Cache-Page"] == "fresh" and inconnu.content == tous.content
+        autre_ordre = client.get(f"{URL}?jour=mardi&x={i}&ou={commune}")
+        assert autre_ordre["X-Cache-Page"] == "fresh"
+        assert autre_ordre.content == choisis.content
+        assert client.get(f"{URL}?jour=jour{i}").status_code == 400  # unknown value: not kept
+    assert _cles("pages") == pages
+    assert _cles("default") == compteurs
+
+
+def test_a_list_with_only_unknown_parameters_is_the_plain_list(client, site_public, session):
+    avec = client.get(f"{URL}?recherche=abc").content
+    from django.core.cache import caches
+
+    from cms.journeys import fraicheur
+
+    caches["pages"].clear()
+    fraicheur.oublier()
+    assert client.get(URL).content == avec
+    assert "pour votre choix" not in avec.decode()
+
+
+def test_the_rate_limits_cache_holds_no_page(client, site_public, session, quartier):
+    import pickle
+
+    from django.core.cache import caches
+
+    for url in ("/", URL, f"{URL}?ou=c{quartier.commune_id}", "/lieux/", URL, "/"):
+        assert client.get(url).status_code == 200
+    assert _cles("pages")  # pages were kept, elsewhere
+    defaut = caches["default"]
+    for cle in _cles("default"):
+        nom = cle.split(":", 2)[2]
+        if nom.startswith("cms:"):  # ours: counters only (Wagtail keeps its site paths here)
+            assert nom.endswith(":generation") or nom.startswith("cms:limite:"), nom
+        valeur = pickle.loads(defaut._cache[cle])
+        assert "<html" not in repr(valeur)
