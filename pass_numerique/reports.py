@@ -47,6 +47,7 @@ def _lines(releve):
             "prestation": enc.get_prestation_display(),
             "reference": enc.reference,
             "valeur": enc.valeur,
+            "sans_cheque_papier": enc.sans_cheque_papier,
         }
 
 
@@ -64,7 +65,9 @@ CSV_HEADER = [
     "Service rendu",
     "Référence",
     "Valeur (€)",
+    "Sans chèque papier",
 ]
+SANS_PAPIER = "sans chèque papier"
 
 
 def _fr_decimal(value):
@@ -84,7 +87,9 @@ def statement_csv(releve):
         releve.programme.nom,
         f"{releve.mois:%m/%Y}",
     ]
+    sans_papier = 0
     for line in _lines(releve):
+        sans_papier += line["sans_cheque_papier"]
         writer.writerow(
             [
                 *common,
@@ -94,8 +99,10 @@ def statement_csv(releve):
                 line["prestation"],
                 line["reference"],
                 _fr_decimal(line["valeur"]),
+                "oui" if line["sans_cheque_papier"] else "non",
             ]
         )
+    # The amount stays the last cell of the total line.
     writer.writerow(
         [
             "Total",
@@ -107,7 +114,7 @@ def statement_csv(releve):
             "",
             releve.nb_cheques,
             "chèques",
-            "",
+            f"dont {sans_papier} {SANS_PAPIER}",
             _fr_decimal(releve.montant),
         ]
     )
@@ -130,6 +137,7 @@ def _styles():
         "n": ParagraphStyle("n", parent=base["Normal"], fontSize=10, leading=13),
         "small": ParagraphStyle("sm", parent=base["Normal"], fontSize=8.5, leading=11),
         "right": ParagraphStyle("r", parent=base["Normal"], fontSize=10, alignment=TA_RIGHT),
+        "cell": ParagraphStyle("c", parent=base["Normal"], fontSize=9.5, leading=11),
     }
 
 
@@ -216,13 +224,20 @@ def statement_pdf(releve):
     story += [head, Spacer(1, 6 * mm)]
 
     rows = [["Date", "Carnet n°", "Chèque n°", "Service rendu", "Valeur"]]
+    sans_papier = 0
     for line in _lines(releve):
+        service = line["prestation"]
+        if line["sans_cheque_papier"]:
+            sans_papier += 1
+            service = Paragraph(
+                f"{_esc(service)}<br/><font size=8>{SANS_PAPIER}</font>", st["cell"]
+            )
         rows.append(
             [
                 f"{line['date']:%d/%m/%Y}",
                 line["carnet"],
                 str(line["rang"]),
-                line["prestation"],
+                service,
                 euros(line["valeur"]),
             ]
         )
@@ -241,6 +256,7 @@ def statement_pdf(releve):
                 ("BOX", (0, 0), (-1, -1), 0.8, BLACK),
                 ("ALIGN", (2, 0), (2, -1), "CENTER"),
                 ("ALIGN", (4, 0), (4, -1), "RIGHT"),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("TOPPADDING", (0, 0), (-1, -1), 3),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
             ]
@@ -250,6 +266,7 @@ def statement_pdf(releve):
     total = Table(
         [
             ["Nombre de chèques", str(releve.nb_cheques)],
+            [f"Dont {SANS_PAPIER}", str(sans_papier)],
             ["Montant à rembourser", euros(releve.montant)],
         ],
         colWidths=[60 * mm, 40 * mm],
@@ -262,7 +279,7 @@ def statement_pdf(releve):
                 ("FONTSIZE", (0, 0), (-1, -1), 11),
                 ("ALIGN", (1, 0), (1, -1), "RIGHT"),
                 ("BOX", (0, 0), (-1, -1), 1.2, BLACK),
-                ("LINEBELOW", (0, 0), (-1, 0), 0.25, GREY),
+                ("LINEBELOW", (0, 0), (-1, 1), 0.25, GREY),
                 ("TOPPADDING", (0, 0), (-1, -1), 5),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
             ]

@@ -178,6 +178,11 @@ def _get_releve(request, pk):
     )
 
 
+def _lignes(releve):
+    lignes = list(reimbursement.statement_lines(releve))
+    return {"lignes": lignes, "sans_cheque_papier": sum(e.sans_cheque_papier for e in lignes)}
+
+
 def releve_detail(request, pk):
     releve = _get_releve(request, pk)
     is_coord = perms.can_manage_programmes(request.user)
@@ -190,9 +195,9 @@ def releve_detail(request, pk):
         {
             "releve": releve,
             "numero": reports.numero_releve(releve),
-            "lignes": reimbursement.statement_lines(releve),
             "form": form,
             "is_coordinateur": is_coord,
+            **_lignes(releve),
         },
     )
 
@@ -221,9 +226,9 @@ def payer(request, pk):
         {
             "releve": releve,
             "numero": reports.numero_releve(releve),
-            "lignes": reimbursement.statement_lines(releve),
             "form": form,
             "is_coordinateur": True,
+            **_lignes(releve),
         },
         status=422 if form.errors else 200,
     )

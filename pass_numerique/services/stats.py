@@ -52,6 +52,21 @@ class LigneLieu:
 
 
 @dataclass
+class LigneMediateur:
+    """Chèques cashed by one médiateur, and how many of them without the paper chèque (the
+    person's own chèque picked at attendance): a high share is worth a look."""
+
+    mediateur_id: int | None
+    nom: str
+    encaisses: int = 0
+    sans_papier: int = 0
+
+    @property
+    def part_sans_papier(self):
+        return round(100 * self.sans_papier / self.encaisses) if self.encaisses else 0
+
+
+@dataclass
 class Tableau:
     programme: object
     total: Chiffres
@@ -60,6 +75,8 @@ class Tableau:
     carnets: list  # [(statut value, label, count)] in the order of StatutCarnet
     montant_encaisse: object = 0
     montant_rembourse: object = 0
+    mediateurs: list = field(default_factory=list)
+    total_mediateurs: LigneMediateur | None = None
 
 
 def _carnet_counts(counts):
@@ -68,7 +85,8 @@ def _carnet_counts(counts):
 
 def programme_dashboard(*, programme):
     """Chèques allotted, issued, handed over, redeemed, reimbursed, expired and cancelled, by
-    structure and by lieu, and carnets by state. Four queries, whatever the volume.
+    structure, by lieu and by médiateur (with those cashed without the paper chèque), and
+    carnets by state. Four queries, whatever the volume.
 
     "Émis" is what the envelope consumed (cancelled carnets give their chèques back);
     "remis" counts the chèques of handed-over carnets that were not cancelled, so a blocked and
@@ -118,26 +136,7 @@ def programme_dashboard(*, programme):
         )
         row.carnets[item["statut"]] = item["n"]
         carnets_total[item["statut"]] = carnets_total.get(item["statut"], 0) + item["n"]
-    lieux = [
-        LigneLieu(
-            lieu_id=item["lieu_id"],
-            nom=item["lieu__nom"],
-            structure=item["lieu__structure__nom"],
-            encaisses=item["n"],
-            montant=item["montant"] or 0,
-            rembourses=item["rembourses"],
-            montant_rembourse=item["montant_rembourse"] or 0,
-        )
-        for item in Encaissement.objects.filter(programme=programme)
-        .values("lieu_id", "lieu__nom", "lieu__structure__nom")
-        .annotate(
-            n=Count("pk"),
-            montant=Sum("valeur"),
-            rembourses=Count("pk", filter=Q(cheque__statut=StatutCheque.REMBOURSE)),
-            montant_rembourse=Sum("valeur", filter=Q(cheque__statut=StatutCheque.REMBOURSE)),
-        )
-        .order_by("lieu__nom")
-    ]
+    lieux, mediateurs = _encaissements(programme)
     total = Chiffres()
     structures = sorted(rows.values(), key=lambda r: r.nom.lower())
     for row in structures:
@@ -151,4 +150,72 @@ def programme_dashboard(*, programme):
         carnets=_carnet_counts(carnets_total),
         montant_encaisse=sum((lieu.montant for lieu in lieux), 0),
         montant_rembourse=sum((lieu.montant_rembourse for lieu in lieux), 0),
+        mediateurs=mediateurs,
+        total_mediateurs=LigneMediateur(
+            mediateur_id=None,
+            nom="Total",
+            encaisses=sum(m.encaisses for m in mediateurs),
+            sans_papier=sum(m.sans_papier for m in mediateurs),
+        ),
     )
+
+
+def _encaissements(programme):
+    """Redemptions by lieu and by médiateur, from ONE query grouped by both (a handful of
+    rows: lieux × their médiateurs)."""
+    rows = (
+        Encaissement.objects.filter(programme=programme)
+        .values(
+            "lieu_id",
+            "lieu__nom",
+            "lieu__structure__nom",
+            "encaisse_par_id",
+            "encaisse_par__first_name",
+            "encaisse_par__last_name",
+            "encaisse_par__email",
+        )
+        .annotate(
+            n=Count("pk"),
+            montant=Sum("valeur"),
+            rembourses=Count("pk", filter=Q(cheque__statut=StatutCheque.REMBOURSE)),
+            montant_rembourse=Sum("valeur", filter=Q(cheque__statut=StatutCheque.REMBOURSE)),
+            sans_papier=Count("pk", filter=Q(sans_cheque_papier=True)),
+        )
+        .order_by("lieu__nom", "lieu_id", "encaisse_par_id")
+    )
+    lieux, mediateurs = {}, {}
+    for item in rows:
+        lieu = lieux.setdefault(
+            item["lieu_id"],
+            LigneLieu(
+                lieu_id=item["lieu_id"],
+                nom=item["lieu__nom"],
+                structure=item["lieu__structure__nom"],
+                encaisses=0,
+                montant=0,
+                rembourses=0,
+                montant_rembourse=0,
+            ),
+        )
+        lieu.encaisses += item["n"]
+        lieu.montant += item["montant"] or 0
+        lieu.rembourses += item["rembourses"]
+        lieu.montant_rembourse += item["montant_rembourse"] or 0
+        nom = " ".join(
+            part
+            for part in (item["encaisse_par__first_name"], item["encaisse_par__last_name"])
+            if part
+        )
+        mediateur = mediateurs.setdefault(
+            item["encaisse_par_id"],
+            LigneMediateur(
+                mediateur_id=item["encaisse_par_id"], nom=nom or item["encaisse_par__email"]
+            ),
+        )
+        mediateur.encaisses += item["n"]
+        mediateur.sans_papier += item["sans_papier"]
+    # The highest share without the paper chèque first: what the coordinators look for.
+    ordered = sorted(
+        mediateurs.values(), key=lambda m: (-m.part_sans_papier, -m.sans_papier, m.nom.lower())
+    )
+    return list(lieux.values()), ordered
