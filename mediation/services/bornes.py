@@ -23,6 +23,7 @@ _PIN_RE = re.compile(r"^\d{4,6}$")
 
 
 class TropDEssaisPin(Exception):
+    code = "trop_d_essais_pin"
     message = (
         "Trop de codes PIN faux. Attendez 15 minutes, ou connectez-vous avec votre mot de passe."
     )
@@ -161,29 +162,44 @@ def set_pin(*, acteur, user, structure, pin):
 
 
 def _echecs_cles(borne, email):
-    empreinte = hashlib.sha256(email.lower().encode()).hexdigest()[:16]
+    empreinte = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:16]
     return f"kiosque:pin:{borne.pk}:{empreinte}", f"kiosque:pin:{borne.pk}"
 
 
-def _echecs(cle, now):
-    return [t for t in cache.get(cle, []) if t > now - FENETRE_ECHECS_PIN]
+def _reserver(cle):
+    """One more attempt on this counter; returns the count including it.
+
+    Atomic and shared by every process (cache.add then cache.incr on the default cache,
+    Redis in production): N workers never give N times the attempts. Fixed window: the
+    counter lives FENETRE_ECHECS_PIN from its first attempt."""
+    timeout = int(FENETRE_ECHECS_PIN.total_seconds())
+    if cache.add(cle, 1, timeout=timeout):
+        return 1
+    try:
+        return cache.incr(cle)
+    except ValueError:  # expired between add and incr
+        return 1 if cache.add(cle, 1, timeout=timeout) else cache.incr(cle)
 
 
-def _noter_echec(cle, now):
-    cache.set(cle, [*_echecs(cle, now), now], timeout=int(FENETRE_ECHECS_PIN.total_seconds()))
+def _rendre(cle):
+    """Give back an attempt that was not a failure."""
+    try:
+        cache.decr(cle)
+    except ValueError:
+        pass
 
 
-def check_pin(*, email, pin, borne, now=None):
+def check_pin(*, email, pin, borne):
     """The user whose PIN for `borne`'s structure is `pin`, or None (counted as a failure).
 
     Raises TropDEssaisPin after 5 failures for this e-mail on this device, or 20 on the
-    device, within 15 minutes. Checked with the password hashers (constant time)."""
-    now = now or timezone.now()
+    device, within 15 minutes. Each attempt takes its place in the counters before the PIN
+    is checked, so concurrent attempts cannot all read "not yet 5". Checked with the password
+    hashers (constant time)."""
     cle_personne, cle_borne = _echecs_cles(borne, email or "")
-    if (
-        len(_echecs(cle_personne, now)) >= MAX_ECHECS_PIN
-        or len(_echecs(cle_borne, now)) >= MAX_ECHECS_PIN_BORNE
-    ):
+    if _reserver(cle_personne) > MAX_ECHECS_PIN:
+        raise TropDEssaisPin()
+    if _reserver(cle_borne) > MAX_ECHECS_PIN_BORNE:
         raise TropDEssaisPin()
     code = (
         CodePin.objects.select_related("user")
@@ -194,8 +210,6 @@ def check_pin(*, email, pin, borne, now=None):
     if code is None:
         make_password(pin or "")  # same time whether the account exists or not
     if not ok:
-        _noter_echec(cle_personne, now)
-        _noter_echec(cle_borne, now)
         write_journal(
             acteur=None,
             action="kiosque.pin.echec",
@@ -204,6 +218,7 @@ def check_pin(*, email, pin, borne, now=None):
         )
         return None
     cache.delete(cle_personne)
+    _rendre(cle_borne)
     return code.user
 
 

@@ -9,7 +9,8 @@ from django.test import Client
 from django.utils import timezone
 
 from inclusion.enums import Role
-from inclusion.models import Journal, Membership
+from inclusion.models import Journal
+from inclusion.services import territoire
 from inclusion.session_scope import CLE as CLE_PORTEE
 from mediation.services import bornes, etat
 from tests.inclusion.factories import BeneficiaireFactory, member
@@ -32,8 +33,9 @@ OUTSIDE = [
     "/pro/pass/verifier/",
     "/pro/ateliers/",
     "/admin/",
-    "/ateliers/",
-    "/sms/",
+    "/ateliers/calendrier/",
+    "/sms/stop/jeton/",
+    "/",
 ]
 
 
@@ -80,9 +82,12 @@ def test_a_post_elsewhere_is_refused_too(ctx):
 
 
 def test_a_coordinator_with_a_pin_never_reaches_the_admin(ctx):
-    Membership.objects.create(
+    territoire.add_membership(
         user=ctx["mediateur"], structure=ctx["structure"], role=Role.COORDINATEUR
     )
+    pro = Client()  # the same person, signed in at the espace pro, opens the admin
+    pro.force_login(ctx["mediateur"])
+    assert pro.get("/admin/").status_code == 200
     client = pin_client(ctx, ctx["mediateur"], "7391")
     response = client.get("/admin/")
     assert_signed_out_to_the_kiosk(client, response)
