@@ -119,7 +119,9 @@ class InscriptionForm(forms.Form):
         if tel is None:
             raise ValidationError("Écrivez votre numéro de téléphone portable.")
         if not tel.sms_possible:
-            raise ValidationError(CODE_REASONS["landline"])
+            # French mobiles only (the socle's rule, INCLUSION_SMS_REGIONS): codes cost money.
+            code = "hors_zone" if tel.refus == "hors_zone" else "landline"
+            raise ValidationError(CODE_REASONS[code], code=code)
         return tel
 
     def clean(self):

@@ -34,13 +34,15 @@ DELAI_RENVOI = 60  # seconds before "Renvoyer le code" works
 
 
 class Refus(Exception):
-    """A French message for the person; `status` is the HTTP status to answer with."""
+    """A French message for the person; `status` is the HTTP status to answer with; `code`
+    says why for callers and tests (e.g. "budget", "hors_zone")."""
 
-    def __init__(self, message, status=400, champ=None):
+    def __init__(self, message, status=400, champ=None, code=""):
         super().__init__(message)
         self.message = message
         self.status = status
         self.champ = champ
+        self.code = code
 
 
 def _hash(session_pk, e164, code):
@@ -79,7 +81,10 @@ def _envoyer(request, session, e164, telephone):
         valid_for=datetime.timedelta(seconds=VALIDITE),
     )
     if not resultat.sent:
-        raise Refus(resultat.reason, status=422, champ="telephone")
+        if resultat.code == "budget":
+            # Too many codes this hour on the whole platform: the help number, not the field.
+            raise Refus(resultat.reason, status=429, code="budget")
+        raise Refus(resultat.reason, status=422, champ="telephone", code=resultat.code)
     return _hash(session.pk, e164, code)
 
 

@@ -11,7 +11,7 @@ from inclusion import perms
 from inclusion.enums import TrancheAge, TypeTelephone
 from inclusion.models import Beneficiaire
 from inclusion.services.journal import write_journal
-from inclusion.services.telephones import parse_phone
+from inclusion.services.telephones import REFUS_SMS, parse_phone
 
 # Fields a professional may set; everything else is computed here.
 EDITABLE_FIELDS = (
@@ -244,9 +244,13 @@ def find_or_create_for_registration(
     if not prenom:
         raise ValidationError({"prenom": "Indiquez le prénom."})
     if telephone is not None and not telephone.sms_possible:
-        raise ValidationError(
-            {"telephone": "Ce numéro est un fixe. Indiquez un numéro de mobile (06 ou 07)."}
-        )
+        if telephone.refus == "hors_zone":
+            erreur = ValidationError(REFUS_SMS["hors_zone"], code="hors_zone")
+        else:
+            erreur = ValidationError(
+                "Ce numéro est un fixe. Indiquez un numéro de mobile (06 ou 07).", code="fixe"
+            )
+        raise ValidationError({"telephone": erreur})
     if consentement_sms and telephone is None:
         raise ValidationError(
             {"consentement_sms": "Pour recevoir des SMS, indiquez un numéro de mobile."}

@@ -305,3 +305,31 @@ def test_forms_are_csrf_protected(session):
     strict = Client(enforce_csrf_checks=True)
     response = strict.post(_url(session, "inscription"), {"prenom": "Awa", "telephone": MOBILE})
     assert response.status_code == 403
+
+
+# Issue 12: codes cost public money.
+
+
+def test_a_foreign_mobile_gets_a_clear_french_message_and_no_code(client, session, sms_delivered):
+    response = _demander(client, session, telephone="+225 07 01 23 45 67")
+    assert response.status_code == 422
+    assert "portables français (métropole et outre-mer)" in _texte(response)
+    assert sms_delivered == [] and module.CLE not in client.session
+
+
+def test_an_overseas_mobile_gets_its_code(client, session, sms_delivered):
+    assert _demander(client, session, telephone="+590 690 00 12 34").status_code == 302
+    assert len(sms_delivered) == 1
+
+
+def test_when_the_hourly_budget_is_spent_the_help_number_is_shown(
+    client, session, sms_delivered, settings, mailoutbox
+):
+    settings.SMS_CODE_HOURLY_BUDGET = 1
+    settings.HELP_PHONE = "05 55 12 34 56"
+    assert _demander(client, session).status_code == 302
+    client.session.flush()
+    response = _demander(client, session, telephone="06 98 76 54 32")
+    assert response.status_code == 429
+    assert "Appelez-nous au 05 55 12 34 56" in _texte(response)
+    assert len(sms_delivered) == 1 and module.CLE not in client.session
