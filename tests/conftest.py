@@ -56,3 +56,12 @@ def habillage_en_cache(db):
     from inclusion import registry
 
     registry.habillage(RequestFactory().get("/"))
+
+
+@pytest.fixture(scope="module")
+def matrix_world(django_db_setup, django_db_blocker):
+    """One structure's objects for the permission matrix and the form fuzzing (issue 12),
+    built once per module and rolled back after it (tests/matrix_world.py)."""
+    from tests.matrix_world import world_for_module
+
+    yield from world_for_module(django_db_blocker)

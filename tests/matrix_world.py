@@ -9,6 +9,8 @@ from here (`url_kwargs`).
 import datetime
 from urllib.parse import urlsplit
 
+import time_machine
+from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -357,3 +359,20 @@ def outcome(response, persona, client):
         422: "invalid",
         429: "limited",
     }.get(status, str(status))
+
+
+def world_for_module(django_db_blocker):
+    """The `matrix_world` fixture (tests/conftest.py): built once per module inside a
+    transaction rolled back at its end; each test runs in a savepoint of it (pytest-django's
+    `db`). Time stands still at NOW."""
+    with django_db_blocker.unblock():
+        traveller = time_machine.travel(NOW, tick=False)
+        traveller.start()
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield prepare(build_world())
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            traveller.stop()

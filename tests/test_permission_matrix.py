@@ -22,8 +22,6 @@ reaches /kiosque/ only (any other URL ends it); the admin is for coordinators.
 """
 
 import pytest
-import time_machine
-from django.db import transaction
 
 from tests import matrix_world as mw
 
@@ -222,24 +220,6 @@ for _name in mw.urls_in_scope():
         EXPECTED[_name] = _admin_row(_name)
 
 
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    """Built once for the module inside a transaction that is rolled back at its end; each
-    test runs in a savepoint of it (pytest-django's `db`)."""
-    with django_db_blocker.unblock():
-        traveller = time_machine.travel(mw.NOW, tick=False)
-        traveller.start()
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            w = mw.prepare(mw.build_world())
-            yield w
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-            traveller.stop()
-
-
 def _cells():
     for name in sorted(mw.urls_in_scope()):
         for persona in mw.PERSONAS:
@@ -249,9 +229,9 @@ def _cells():
 
 
 @pytest.mark.parametrize(("name", "persona"), list(_cells()))
-def test_cell(world, db, name, persona):
-    client = mw.client_for(persona, world)
-    url = mw.url_of(name, world)
+def test_cell(matrix_world, db, name, persona):
+    client = mw.client_for(persona, matrix_world)
+    url = mw.url_of(name, matrix_world)
     response = client.get(url)
     got = mw.outcome(response, persona, client)
     expected = EXPECTED[name][persona]
