@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A session confined to a part of the site (the kiosk's) ends on any other URL.
+    "inclusion.session_scope.SessionScopeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "inclusion.middleware.PreviewFrameMiddleware",
@@ -197,10 +199,20 @@ LOGIN_URL = "pro:connexion"
 LOGIN_REDIRECT_URL = "pro:accueil"
 LOGOUT_REDIRECT_URL = "pro:connexion"
 
-# Brute-force protection on logins (per account and address pair).
+# Brute-force protection on logins (inclusion/verrouillage.py), at every door that signs in
+# with a password (espace pro, admin, kiosk). The account is the e-mail in lower case; the
+# address is read behind INCLUSION_TRUSTED_PROXIES as the public site does.
+# - 5 failures for one account from one address: that pair waits 15 minutes;
+# - 20 failures for one account from all addresses together: the account waits until no
+#   address has failed for 5 minutes (a stranger cannot lock a colleague out for long).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+INCLUSION_CONNEXION_LIMITE_COMPTE = int(os.environ.get("INCLUSION_CONNEXION_LIMITE_COMPTE", "20"))
+INCLUSION_CONNEXION_FENETRE_COMPTE = 5 * 60  # seconds
+AXES_HANDLER = "inclusion.verrouillage.VerrouillageHandler"
+AXES_USERNAME_CALLABLE = "inclusion.verrouillage.nom_de_compte"
+AXES_CLIENT_IP_CALLABLE = "inclusion.client_ip.client_ip"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "inclusion/pro/verrouillage.html"
 AXES_RESET_ON_SUCCESS = True
