@@ -10,6 +10,7 @@ class InclusionConfig(AppConfig):
     verbose_name = "Socle"
 
     def ready(self):
+        import inclusion.checks  # noqa: F401  (registers the deploy checks)
         import inclusion.sms.inbound  # noqa: F401  (registers STOP/ARRET, START, AIDE)
         from inclusion import perms
         from inclusion.registry import ProEntry, register_pro_entry

@@ -146,10 +146,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: rate limits live here. Redis when REDIS_URL is set (shared by every process), else
-# memory (per process: fine for the demo and one-process deployments).
-# Public pages served from the cache live in their own cache ("pages"): a publication clears
-# it whole, which must not wipe rate limits. With Redis it is the next database number.
+# Cache: rate limits and generation counters live here. Redis when REDIS_URL is set (shared
+# by every process), else memory (per process: for the demo and development only; production
+# without a shared cache fails `check --deploy`, inclusion/checks.py).
+# Pages and page fragments live in their own cache ("pages"): a publication clears it whole,
+# which must not wipe rate limits, and no number of pages may evict a counter. With Redis it
+# is the next database number (REDIS_PAGES_URL may point at another Redis server).
 if os.environ.get("REDIS_URL"):
     _redis = urlsplit(os.environ["REDIS_URL"])
     _db = int(_redis.path.strip("/") or 0)
@@ -329,8 +331,14 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day
-# Sessions read from the cache, written through to the database: one query less per page.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database, so that signing out ends them in every process. They are
+# read through the cache (one query less per page) only when that cache is shared by every
+# process (Redis): a per-process memory cache would keep a signed-out session alive elsewhere.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if os.environ.get("REDIS_URL")
+    else "django.contrib.sessions.backends.db"
+)
 CSRF_COOKIE_HTTPONLY = True
 
 if not DEBUG:
