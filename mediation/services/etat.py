@@ -92,8 +92,11 @@ def service_termine(etat_, now=None):
 
 
 def inactif_depuis(etat_, now=None):
-    """Time since the last kiosk request of this shift."""
-    vu = etat_.get("vu") or etat_["debut"]
+    """Time since the last kiosk request of this shift (none known yet: zero, so that a shift
+    started before "vu" existed is not ended at once)."""
+    vu = etat_.get("vu")
+    if not vu:
+        return datetime.timedelta(0)
     return (now or timezone.now()) - datetime.datetime.fromisoformat(vu)
 
 

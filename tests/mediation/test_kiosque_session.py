@@ -218,3 +218,15 @@ def test_the_session_limit_comes_from_settings(ctx, settings):
         traveller.shift(datetime.timedelta(seconds=61))
         assert client.get("/kiosque/pass/")["Location"] == "/kiosque/connexion/"
     assert timezone.now() > DEBUT
+
+
+def test_a_shift_started_before_the_server_watched_goes_on(ctx):
+    """A session from before this rule has no "vu": it is not ended at once."""
+    with time_machine.travel(DEBUT, tick=False) as traveller:
+        client = pin_client(ctx, ctx["volontaire"], PIN)
+        session = client.session
+        del session[etat.CLE]["vu"]
+        session.save()
+        traveller.shift(datetime.timedelta(hours=1))
+        assert client.get("/kiosque/").status_code == 200
+        assert client.session[etat.CLE]["vu"] == timezone.now().isoformat()
