@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from inclusion.enums import Role
@@ -102,8 +103,11 @@ def verifier(request):
     lieu, must_choose = _lieu_courant(request)
     if must_choose:
         return redirect(f"{reverse('pass:choisir_lieu')}?{urlencode({'suite': 'verifier'})}")
+    # A code is checked on POST only: a GET (a link or an image on a foreign page) must not
+    # spend the user's failed attempts, and codes stay out of query strings (proxy logs,
+    # browser history). A GET "?code=" is ignored.
     data = request.POST if request.method == "POST" else request.GET
-    if "code" not in data:
+    if request.method != "POST" or "code" not in data:
         encaissement = None
         if data.get("encaisse", "").isdigit():
             encaissement = (
@@ -196,6 +200,27 @@ def encaisser(request):
     return redirect(f"{reverse('pass:verifier')}?{query}")
 
 
+@never_cache
 def cheque_court(request, code):
-    """/c/<code>, the QR code of a chèque: signed-in staff land on the checked result."""
-    return redirect(f"{reverse('pass:verifier')}?{urlencode({'code': code})}")
+    """/c/<code>, the QR code of a chèque: a confirmation page whose button posts the code
+    (hidden field, CSRF) to "Vérifier un chèque". Nothing is checked here, so a foreign page
+    cannot spend the user's attempts; the page is not cached and, being at /c/<code>, never
+    sends its path as a referrer."""
+    require(can_verify(request.user), RESERVED)
+    try:
+        clean = codes.normalize(code)
+    except codes.InvalidCode:
+        clean, affiche = code, ""  # the POST explains what is wrong with it
+    else:
+        affiche = codes.format_code(clean)
+    response = render(
+        request,
+        "pass_numerique/pro/cheque_court.html",
+        {"code": clean, "code_affiche": affiche},
+    )
+    # The code is in this page's path: no request from it names the path in a Referer.
+    # Not "no-referrer": browsers then send "Origin: null" with the form's POST, which the
+    # CSRF check refuses; "strict-origin" sends the origin only, and a valid Origin.
+    response["Referrer-Policy"] = "strict-origin"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

@@ -116,6 +116,29 @@ def test_scan_and_redeem_a_cheque(page, log_in, ctx, live_server):
     shot(page, "verifier-refuse")
 
 
+def test_qr_link_asks_before_checking(page, log_in, ctx):
+    """Issue 12: a phone's camera opens /c/<code>; the check is the button's POST, and no
+    URL of the journey carries the code in a query string."""
+    item = issued(ctx, ctx["beneficiaire"])[0]
+    code = item.cheque_codes[0][1]
+    log_in(ctx["mediateur"])
+    page.set_viewport_size(PHONE)
+    requests = []
+    page.on("request", lambda request: requests.append(request))
+    page.goto(f"/c/{code}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vérifier ce chèque")
+    assert_no_horizontal_overflow(page)
+    check(page, "cheque-court")
+    page.get_by_role("button", name="Vérifier ce chèque").click()
+    expect(page.get_by_role("heading", name="Chèque valable")).to_be_visible()
+    expect(page.get_by_role("button", name="Encaisser 10,00 €")).to_be_visible()
+    urls = [request.url for request in requests]
+    assert not [url for url in urls if "?" in url and code in url.split("?", 1)[1]]
+    # The code is in the page's path only: no request names it in a Referer.
+    assert not [r.url for r in requests if code in (r.headers.get("referer") or "")]
+    assert any(r.method == "POST" and r.url.endswith("/pro/pass/verifier/") for r in requests)
+
+
 def test_mon_pass_public_page(page, ctx):
     item = issued(ctx, ctx["beneficiaire"])[0]
     page.set_viewport_size(PHONE)

@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, include, path, re
 from django.utils import timezone
 
 from inclusion.enums import Role
+from inclusion.models import Journal
 from pass_numerique import codes
 from pass_numerique.enums import StatutCarnet, StatutCheque
 from pass_numerique.models import Carnet, Cheque, Encaissement
@@ -694,14 +695,59 @@ def test_several_lieux_are_chosen_and_remembered(client, ctx, carnet):
 # --- Short URLs -----------------------------------------------------------------------------
 
 
-def test_cheque_short_url_goes_to_the_checked_result(client, ctx, carnet):
+def test_cheque_short_url_confirms_then_checks_on_post(client, ctx, carnet):
+    """Issue 12: /c/<code> no longer redirects with the code in a query string; it asks
+    "Vérifier ce chèque" and the check happens on the form's POST (code in a hidden field)."""
     code = carnet.cheque_codes[0][1]
+    client = Client(enforce_csrf_checks=True)
     _login(client, ctx["mediateur"])
     response = client.get(f"/c/{code}")
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("pass:verifier") + "?code=")
-    html = client.get(response["Location"]).text
-    assert "Chèque valable" in html and "Encaisser" in html
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Vérifier ce chèque" in html and codes.format_code(code) in html
+    assert "Chèque valable" not in html  # nothing checked yet
+    verifier = reverse("pass:verifier")
+    form = re.search(rf'<form method="post" action="({verifier})">(.*?)</form>', html, re.S)
+    assert re.search(rf'<input type="hidden" name="code" value="{code}">', form.group(2))
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.group(2)).group(1)
+    # Not cached, no path in referrers, nothing loaded from another origin.
+    assert "no-store" in response["Cache-Control"]
+    assert response["Referrer-Policy"] == "strict-origin"  # the origin, never the path
+    assert not re.findall(r'(?:src|href)="(?:https?:)?//', html)
+    checked = client.post(
+        form.group(1), {"code": code, "csrfmiddlewaretoken": token}
+    ).content.decode()
+    assert "Chèque valable" in checked and "Encaisser" in checked
+    # Without the token (a foreign page posting): refused, nothing checked.
+    assert client.post(form.group(1), {"code": code}).status_code == 403
+
+
+def test_checking_a_code_is_a_post_only(client, ctx, carnet):
+    """Issue 12: GET requests (links or images on a foreign page) check nothing and cannot
+    spend the médiateur's 10 failed attempts."""
+    _login(client, ctx["mediateur"])
+    for _ in range(12):
+        response = client.get(reverse("pass:verifier"), {"code": codes.generate()})
+        assert response.status_code == 200
+        assert "Chèque refusé" not in response.text
+    assert not Journal.objects.filter(action="code.echec").exists()
+    valid = client.get(reverse("pass:verifier"), {"code": carnet.cheque_codes[0][1]})
+    assert "Chèque valable" not in valid.text
+    response = client.post(reverse("pass:verifier"), {"code": carnet.cheque_codes[0][1]})
+    assert response.status_code == 200
+    assert "Chèque valable" in response.text
+
+
+def test_cheque_short_url_is_for_professionals(client, carnet):
+    response = _login(client, member(Role.VOLONTAIRE)).get(f"/c/{carnet.cheque_codes[0][1]}")
+    assert response.status_code == 403
+
+
+def test_cheque_short_url_with_a_bad_code_still_confirms(client, ctx):
+    response = _login(client, ctx["mediateur"]).get("/c/K7MQ-3ZP9")
+    assert response.status_code == 200
+    assert "Vérifier ce chèque" in response.text
+    assert 'name="code" value="K7MQ-3ZP9"' in response.text
 
 
 def test_cheque_short_url_anonymous_goes_to_login(client, carnet):
