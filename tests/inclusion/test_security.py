@@ -59,3 +59,29 @@ def test_kiosk_base_template_renders_accessible_skeleton(rf):
     assert '<html lang="fr"' in html
     assert 'class="skip-link"' in html
     assert "<script" not in html and "style=" not in html
+
+
+def test_the_admin_has_a_content_security_policy_of_its_own(client):
+    """Wagtail's screens still need inline code (tests/browser/test_admin_csp.py): the admin
+    gets its own policy, nothing from another origin, and the rest of the site keeps its own."""
+    from inclusion.services.territoire import sync_groups
+
+    coordinateur = member(Role.COORDINATEUR)
+    sync_groups(coordinateur)
+    client.force_login(coordinateur)
+    for url in ("/admin/", "/admin/lieux/"):
+        response = client.get(url)
+        assert response.status_code == 200
+        policy = dict(
+            directive.strip().split(" ", 1)
+            for directive in response["Content-Security-Policy"].split(";")
+        )
+        assert policy["default-src"] == "'self'"
+        assert policy["script-src"] == "'self' 'unsafe-inline'"
+        assert policy["script-src-attr"].startswith("'unsafe-hashes' 'sha256-")
+        assert policy["img-src"] == "'self' data: blob:"
+        assert policy["connect-src"] == "'self'" and policy["object-src"] == "'none'"
+        assert policy["frame-ancestors"] == "'self'" and policy["form-action"] == "'self'"
+        assert "gravatar" not in response.content.decode()
+    pro = client.get(reverse("pro:accueil"))["Content-Security-Policy"]
+    assert "unsafe-inline" not in pro and "frame-ancestors 'none'" in pro
