@@ -1,6 +1,5 @@
 """Reimbursement statements as PDF (ReportLab, black and white) and CSV (French spreadsheets)."""
 
-import csv
 import io
 from decimal import Decimal
 
@@ -13,6 +12,7 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from inclusion.exports import csv_writer, nombre
 from pass_numerique.services.reimbursement import statement_lines
 
 NBSP = "\u00a0"
@@ -70,15 +70,12 @@ CSV_HEADER = [
 SANS_PAPIER = "sans chèque papier"
 
 
-def _fr_decimal(value):
-    return f"{Decimal(value).quantize(Decimal('0.01'))}".replace(".", ",")
-
-
 def statement_csv(releve):
-    """UTF-8 with BOM and `;` so that French spreadsheets open it as is; a total line last."""
+    """UTF-8 with BOM and `;` so that French spreadsheets open it as is; a total line last.
+    Text typed by people (references, names) cannot become a formula (inclusion.exports)."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer = csv_writer(buffer)
     writer.writerow(CSV_HEADER)
     common = [
         numero_releve(releve),
@@ -98,7 +95,7 @@ def statement_csv(releve):
                 line["rang"],
                 line["prestation"],
                 line["reference"],
-                _fr_decimal(line["valeur"]),
+                nombre(line["valeur"]),
                 "oui" if line["sans_cheque_papier"] else "non",
             ]
         )
@@ -115,7 +112,7 @@ def statement_csv(releve):
             releve.nb_cheques,
             "chèques",
             f"dont {sans_papier} {SANS_PAPIER}",
-            _fr_decimal(releve.montant),
+            nombre(releve.montant),
         ]
     )
     return buffer.getvalue().encode("utf-8")

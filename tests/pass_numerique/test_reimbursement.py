@@ -166,3 +166,33 @@ def test_pdf_text(ctx, coord):
 def test_next_month():
     assert next_month(datetime.date(2026, 12, 1)) == datetime.date(2027, 1, 1)
     assert next_month(datetime.date(2026, 1, 1)) == datetime.date(2026, 2, 1)
+
+
+def test_csv_neutralises_formulas_typed_by_people(coord):
+    """Issue 12: a reference typed as =HYPERLINK(…), or a lieu named "@…" by an editor,
+    reaches the spreadsheet as text; the amounts stay numbers."""
+    ctx = setup_pass()
+    ctx["lieu"].nom = "@Lieu piégé"
+    ctx["lieu"].save()
+    [item] = issued(ctx)
+    typed = '=HYPERLINK("https://exemple.fr/?v=1","Remboursement")'
+    redeem_cheque(
+        acteur=ctx["mediateur"],
+        lieu=ctx["lieu"],
+        code=item.cheque_codes[0][1],
+        prestation="atelier",
+        reference=typed,
+        demande_id=issuance.new_request_id(),
+        now=START + datetime.timedelta(days=1),
+    )
+    [result] = build_statements(acteur=coord, mois=MOIS)
+    data = reports.statement_csv(result.releve).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(data), delimiter=";"))
+    line = dict(zip(rows[0], rows[1], strict=True))
+    assert line["Référence"] == "'" + typed
+    assert line["Lieu"] == "'@Lieu piégé"
+    assert line["Valeur (€)"] == "10,00"
+    assert rows[-1][-1] == "10,00"
+    for row in rows:
+        for cell in row:
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
