@@ -24,6 +24,7 @@ from inclusion.enums import ModeConsentement
 from inclusion.services.beneficiaires import find_or_create_for_registration
 from inclusion.services.telephones import parse_phone
 from inclusion.sms import send_code_sms
+from inclusion.sms.textes import raccourcir
 
 CLE = "inscription_publique"
 CLE_FIN = "inscription_publique_fin"
@@ -50,8 +51,10 @@ def _hash(session_pk, e164, code):
 
 
 def _texte_sms(session, code):
+    """One SMS whatever the title (up to 80 characters): a long one is shortened."""
+    titre = raccourcir(session.theme.titre_falc, 60)
     return (
-        f"Votre code pour l'atelier {session.theme.titre_falc} : {code}. "
+        f"Votre code pour l'atelier {titre} : {code}. "
         "Tapez ce code sur le site. Il marche 10 minutes."
     )
 

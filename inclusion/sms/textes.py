@@ -109,6 +109,9 @@ _local = threading.local()
 @contextlib.contextmanager
 def cached():
     """Read each kind's text once for a whole sweep (thousands of reminders)."""
+    if getattr(_local, "cache", None) is not None:
+        yield  # already inside a sweep's cache
+        return
     _local.cache = {}
     try:
         yield
@@ -138,20 +141,21 @@ def render(kind, default, **values):
 
 
 def raccourcir(valeur, taille):
-    """`valeur` in at most `taille` characters: cut at a word when one ends late enough,
-    then "..." ("Maison France Services du quartier" -> "Maison France...")."""
+    """`valeur` in at most `taille` characters, ending with "...": cut after a whole word
+    when that loses only a few letters ("Maison France Services du quartier" -> "Maison
+    France Services...")."""
     if len(valeur) <= taille:
         return valeur
     coupe = valeur[: max(taille - 3, 1)]
-    if " " in coupe[len(coupe) // 2 :]:
+    if valeur[len(coupe)] != " " and " " in coupe[-8:]:
         coupe = coupe.rsplit(" ", 1)[0]
     return coupe.rstrip(" ,;:-'") + "..."
 
 
-# When a text is too long for one SMS: first the long names are cut down to PALIERS[0]
-# characters, then the date loses its weekday ("quand_court"), then names go down to
-# PALIERS[1]. Below that the text is sent as it is (two SMS rather than a meaningless one).
-PALIERS = (20, 12)
+# When a text is too long for one SMS, the long names are cut down to PALIERS[0] characters,
+# then the date loses its weekday ("quand_court"), then names go down to each next step. Below
+# the last one the text is sent as it is (two SMS rather than a meaningless one).
+PALIERS = (30, 20, 12)
 
 
 def un_segment(rendre, valeurs, variables=("lieu", "titre")):
@@ -168,15 +172,20 @@ def un_segment(rendre, valeurs, variables=("lieu", "titre")):
             if not longues:
                 return
             nom = max(longues, key=lambda n: len(valeurs[n]))
+            # The longest name first, no shorter than the other one: both keep their start.
+            autre = max((len(valeurs.get(n) or "") for n in variables if n != nom), default=0)
             exces = gsm.length(gsm.normalize(rendre(valeurs))) - 160
             taille = max(minimum, len(valeurs[nom]) - max(exces, 1))
+            if autre < len(valeurs[nom]):
+                taille = max(taille, autre)
             valeurs[nom] = raccourcir(valeurs[nom], taille)
 
-    couper(PALIERS[0])
-    if trop_long() and valeurs.get("quand_court"):
-        valeurs["quand"] = valeurs["quand_court"]
-    couper(PALIERS[1])
-    return rendre(valeurs)
+    with cached():  # the coordinator's text is read once, not at each try
+        for n, minimum in enumerate(PALIERS):
+            couper(minimum)
+            if n == 0 and trop_long() and valeurs.get("quand_court"):
+                valeurs["quand"] = valeurs["quand_court"]
+        return rendre(valeurs)
 
 
 def preview(kind, corps):
