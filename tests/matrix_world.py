@@ -20,6 +20,13 @@ from inclusion.enums import Role
 # The project's own apps: every URL whose view lives there is in the matrix.
 OUR_APPS = ("inclusion", "pass_numerique", "ateliers", "mediation", "cms")
 
+# Namespaces mounted by our apps' urls.py: all theirs, whatever module the view comes from
+# (the sign-out view is Django's).
+OUR_NAMESPACES = (
+    "pro", "pass", "pass_gestion", "emargement", "ateliers", "ateliers_public", "kiosque",
+    "sms", "cms",
+)  # fmt: skip
+
 # Wagtail's own URLs stand for the hundreds of internal admin screens.
 WAGTAIL_CHOSEN = {
     "wagtailadmin_home",
@@ -101,7 +108,8 @@ def urls_in_scope():
     for name, _route, app in walk():
         if name is None:
             continue  # unnamed: Wagtail's internal test404
-        if (app in OUR_APPS and not name.startswith("wagtail")) or name in WAGTAIL_CHOSEN:
+        ours = app in OUR_APPS or name.split(":", 1)[0] in OUR_NAMESPACES
+        if (ours and not name.startswith("wagtail")) or name in WAGTAIL_CHOSEN:
             names.add(name)
     names.update(n for n, _, _ in routable_routes())
     return names

@@ -89,6 +89,8 @@ EXPECTED = {
     "pro:beneficiaire_detail": row("login", "kiosk-only", "ok", "absent", "ok"),
     "pro:beneficiaire_list": row("login", "kiosk-only", "ok", "ok", "ok"),
     "pro:beneficiaire_update": row("login", "kiosk-only", "ok", "absent", "ok"),
+    # Signing out is a POST (Django's LogoutView); a GET is refused.
+    "pro:deconnexion": row("login", "kiosk-only", "method", "method", "method"),
     "pro:connexion": row("ok", "kiosk-only", "redirect", "redirect", "redirect"),
     "pro:sms_reautoriser": row("login", "kiosk-only", "ok", "absent", "ok"),
     "pro:sms_refus": row("login", "kiosk-only", "ok", "absent", "ok"),
