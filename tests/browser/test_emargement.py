@@ -140,3 +140,25 @@ def test_take_attendance_on_a_tablet(page, log_in, ctx):
     check(page, "emargement-cloture")
     page.set_viewport_size(PHONE)
     assert_no_horizontal_overflow(page)
+
+
+def test_a_session_that_has_not_started_only_says_when_attendance_opens(page, log_in):
+    """Issue 12: no presence, walk-in or chèque before the session (a short margin before)."""
+    ctx = setup_atelier()  # in 3 days
+    session = ctx["session"]
+    person = BeneficiaireFactory(structure=session.lieu.structure, prenom="Fatima")
+    Inscription.objects.create(
+        session=session,
+        beneficiaire=person,
+        statut=StatutInscription.INSCRIT,
+        canal=Canal.PRO,
+        inscrit_le=session.debut,
+    )
+    page.set_viewport_size(TABLET)
+    log_in(ctx["mediateur"])
+    page.goto(f"/pro/ateliers/emargement/session/{session.pk}/")
+    expect(page.get_by_text(re.compile("l'émargement ouvre le"))).to_be_visible()
+    expect(page.get_by_text("Fatima")).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile("Présent"))).to_have_count(0)
+    expect(page.get_by_role("heading", name=re.compile("venue sans inscription"))).to_have_count(0)
+    check(page, "emargement-pas-commencee")
