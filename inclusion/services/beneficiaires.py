@@ -12,6 +12,7 @@ from inclusion.enums import TrancheAge, TypeTelephone
 from inclusion.models import Beneficiaire
 from inclusion.services.journal import write_journal
 from inclusion.services.telephones import REFUS_SMS, parse_phone
+from inclusion.sms.optout import MOTIF_CONSENTEMENT, MOTIF_NUMERO, annuler_en_attente
 
 # Fields a professional may set; everything else is computed here.
 EDITABLE_FIELDS = (
@@ -190,6 +191,11 @@ def update_beneficiaire(
     )
     if consentement_change:
         changes.append("consentement_sms")
+    # What waits in the outbox for this person no longer goes (same transaction).
+    if not beneficiaire.consentement_sms:
+        annuler_en_attente(beneficiaire=beneficiaire, motif=MOTIF_CONSENTEMENT)
+    elif "telephone" in changes:
+        annuler_en_attente(beneficiaire=beneficiaire, motif=MOTIF_NUMERO)
     write_journal(
         acteur=acteur,
         action="beneficiaire.modification",

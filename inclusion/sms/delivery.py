@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
-from inclusion.models import OptOut, SmsMessage, StatutSms
+from inclusion.models import Beneficiaire, OptOut, SmsMessage, StatutSms
 from inclusion.sms.backends.base import PermanentSmsError, TransientSmsError
 
 logger = logging.getLogger(__name__)
@@ -39,9 +39,33 @@ def _final(message, statut, now, **fields):
     return statut
 
 
+def _motif_d_annulation(message):
+    """Why a queued message must not go any more ("" when it may)."""
+    from inclusion.sms.inbound import KIND_REPLY
+    from inclusion.sms.optout import MOTIF_CONSENTEMENT, MOTIF_NUMERO, MOTIF_REFUS
+
+    if OptOut.objects.filter(telephone=message.telephone).exists():
+        return MOTIF_REFUS
+    if message.beneficiaire_id is None or message.kind == KIND_REPLY:
+        return ""  # codes and replies: the person typed the number or wrote to us
+    personne = (
+        Beneficiaire.objects.filter(pk=message.beneficiaire_id)
+        .values_list("telephone", "consentement_sms")
+        .first()
+    )
+    if personne is None:
+        return ""
+    telephone, consentement = personne
+    if not consentement:
+        return MOTIF_CONSENTEMENT
+    if (getattr(telephone, "as_e164", None) or str(telephone or "")) != message.telephone:
+        return MOTIF_NUMERO
+    return ""
+
+
 def deliver(message_id, now=None):
     """Send one due message once. Returns the new status, or None when not ours to send."""
-    from inclusion.sms.optout import MOTIF_REFUS, TEXTE_REFUS
+    from inclusion.sms.optout import MOTIFS
     from inclusion.sms.service import OutgoingSms, get_backend
 
     now = now or timezone.now()
@@ -54,9 +78,11 @@ def deliver(message_id, now=None):
     message = SmsMessage.objects.get(pk=message_id)
     if message.inutile_apres is not None and now >= message.inutile_apres:
         return _final(message, StatutSms.EXPIRE, now)
-    # Last check: the number may have opted out since the message was queued.
-    if not message.malgre_refus and OptOut.objects.filter(telephone=message.telephone).exists():
-        return _final(message, StatutSms.ANNULE, now, erreur_code=MOTIF_REFUS, erreur=TEXTE_REFUS)
+    # Last check: the number may have opted out, or the person withdrawn consent or changed
+    # number, since the message was queued.
+    motif = "" if message.malgre_refus else _motif_d_annulation(message)
+    if motif:
+        return _final(message, StatutSms.ANNULE, now, erreur_code=motif, erreur=MOTIFS[motif])
     secrets = tuple(message.corps[start:end] for start, end in message.a_masquer)
     outgoing = OutgoingSms(
         to=message.telephone, body=message.corps, kind=message.kind, about=message.about,

@@ -30,27 +30,37 @@ ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 # Why a queued message was cancelled (SmsMessage.erreur_code / erreur).
 MOTIF_REFUS = "refus_sms"
-TEXTE_REFUS = "Non envoyé : la personne a demandé à ne plus recevoir de SMS."
+MOTIF_CONSENTEMENT = "sans_consentement"
+MOTIF_NUMERO = "numero_change"
+MOTIFS = {
+    MOTIF_REFUS: "Non envoyé : la personne a demandé à ne plus recevoir de SMS.",
+    MOTIF_CONSENTEMENT: "Non envoyé : la personne n'accepte plus les SMS.",
+    MOTIF_NUMERO: "Non envoyé : le numéro de la personne a changé.",
+}
+TEXTE_REFUS = MOTIFS[MOTIF_REFUS]
 
 
 def _e164(telephone):
     return getattr(telephone, "as_e164", None) or str(telephone or "")
 
 
-def annuler_en_attente(telephone, *, now=None):
-    """Cancel every message still waiting for this number (secrets masked whole), except
-    those meant for an opted-out number (STOP confirmation, AIDE). Returns how many."""
+def annuler_en_attente(telephone=None, *, beneficiaire=None, motif=MOTIF_REFUS, now=None):
+    """Cancel every message still waiting for this number (or this person), secrets masked
+    whole, except those meant for an opted-out number (STOP confirmation, AIDE). Returns how
+    many. Called in the transaction of the change that makes them unwanted."""
     from inclusion.sms.delivery import masked
 
     now = now or timezone.now()
-    rows = SmsMessage.objects.filter(
-        telephone=_e164(telephone), statut=StatutSms.A_ENVOYER, malgre_refus=False
-    )
+    rows = SmsMessage.objects.filter(statut=StatutSms.A_ENVOYER, malgre_refus=False)
+    if beneficiaire is not None:
+        rows = rows.filter(beneficiaire=beneficiaire)
+    else:
+        rows = rows.filter(telephone=_e164(telephone))
     final = {
         "statut": StatutSms.ANNULE,
         "statut_le": now,
-        "erreur_code": MOTIF_REFUS,
-        "erreur": TEXTE_REFUS,
+        "erreur_code": motif,
+        "erreur": MOTIFS[motif],
     }
     count = 0
     for pk, corps, spans in rows.exclude(a_masquer=[]).values_list("pk", "corps", "a_masquer"):

@@ -262,3 +262,52 @@ def test_masked_whole_when_cancelled(par):
     message.refresh_from_db()
     assert message.statut == StatutSms.ANNULE
     _assert_masked(message)
+
+
+# Consent withdrawn or number changed in the espace pro: the person's queued messages stop.
+
+
+def _modifier(b, acteur, **changes):
+    from inclusion.services.beneficiaires import update_beneficiaire
+
+    champs = {
+        "telephone": b.telephone.as_e164,
+        "consentement_sms": b.consentement_sms,
+        "consentement_sms_mode": b.consentement_sms_mode,
+        "prenom": b.prenom,
+    }
+    champs.update(changes)
+    return update_beneficiaire(acteur=acteur, beneficiaire=b, **champs)
+
+
+def test_withdrawing_consent_cancels_the_persons_queued_messages(sms_delivered):
+    b = BeneficiaireFactory(consentant=True)
+    rappel = rappel_en_attente(b, at(2027, 3, 15, 19, 30), at(2027, 3, 16, 9, 0))
+    _modifier(b, member(Role.MEDIATEUR, structure=b.structure), consentement_sms=False)
+    rappel.refresh_from_db()
+    assert rappel.statut == StatutSms.ANNULE and rappel.erreur_code == "sans_consentement"
+    assert send_due(now=at(2027, 3, 16, 9, 0)) == {} and sms_delivered == []
+
+
+def test_a_new_number_cancels_what_was_queued_for_the_old_one(sms_delivered):
+    b = BeneficiaireFactory(consentant=True)
+    rappel = rappel_en_attente(b, at(2027, 3, 15, 19, 30), at(2027, 3, 16, 9, 0))
+    _modifier(b, member(Role.MEDIATEUR, structure=b.structure), telephone="06 98 76 54 32")
+    rappel.refresh_from_db()
+    assert rappel.statut == StatutSms.ANNULE and rappel.erreur_code == "numero_change"
+    assert sms_delivered == []
+
+
+@pytest.mark.parametrize("change", ["consentement", "numero"])
+def test_delivery_checks_consent_and_number_again(change, sms_delivered):
+    from inclusion.models import Beneficiaire
+
+    b = BeneficiaireFactory(consentant=True)
+    rappel = rappel_en_attente(b, at(2027, 3, 15, 19, 30), at(2027, 3, 16, 9, 0))
+    # Changed without the service (a data fix, an import): delivery still checks.
+    if change == "consentement":
+        Beneficiaire.objects.filter(pk=b.pk).update(consentement_sms=False)
+    else:
+        Beneficiaire.objects.filter(pk=b.pk).update(telephone="+33698765432")
+    assert deliver(rappel.pk, now=at(2027, 3, 16, 9, 0)) == StatutSms.ANNULE
+    assert sms_delivered == []
