@@ -10,7 +10,7 @@ from django.urls import reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 
@@ -147,9 +147,10 @@ class EncaissementViewSet(PassViewSet):
         Column("rang", label="Chèque n°", accessor="cheque.rang"),
         "prestation",
         Column("valeur", label="Valeur (€)", sort_key="valeur"),
+        BooleanColumn("sans_cheque_papier", label="Sans chèque papier"),
         Column("statut", label="Remboursement", accessor=admin_views.etat_remboursement),
     ]
-    list_filter = ["programme", "lieu", "prestation", "encaisse_le"]
+    list_filter = ["programme", "lieu", "prestation", "sans_cheque_papier", "encaisse_le"]
     form_fields = ["reference"]  # never rendered: the policy refuses add and change
 
     def get_index_view_kwargs(self, **kwargs):

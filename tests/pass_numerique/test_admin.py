@@ -231,7 +231,10 @@ def test_encaissements_nombre_de_requetes_constant(coord_client, habillage_en_ca
     with CaptureQueriesContext(connection) as many:
         html = coord_client.get("/admin/encaissements/").content.decode()
     assert "Pas encore sur un relevé" in html
+    assert "Sans chèque papier" in html  # issue 12: the column, and its filter
     assert len(many) == len(one)
+    filtered = coord_client.get("/admin/encaissements/", {"sans_cheque_papier": "true"})
+    assert filtered.status_code == 200
 
 
 def test_programmes_et_enveloppes_nombre_de_requetes_constant(coord_client, habillage_en_cache):
