@@ -255,8 +255,6 @@ SMS_DAILY_CAP = int(os.environ.get("SMS_DAILY_CAP", "4"))
 SMS_MAX_ATTEMPTS = int(os.environ.get("SMS_MAX_ATTEMPTS", "6"))
 SMS_REPLY_DAILY_CAP = int(os.environ.get("SMS_REPLY_DAILY_CAP", "5"))  # keyword replies
 SMS_CODE_DAILY_CAP = int(os.environ.get("SMS_CODE_DAILY_CAP", "5"))  # public confirmation codes
-# Estimated price of one segment, for the coordinators' monthly SMS statistics.
-SMS_PRICE_PER_SEGMENT = Decimal(os.environ.get("INCLUSION_SMS_PRICE_PER_SEGMENT", "0.07"))
 # SMS go only to mobiles of these regions (metropolitan France and overseas); and at most
 # SMS_CODE_HOURLY_BUDGET code SMS an hour for the whole platform (then the help number is shown
 # and the coordinators get one e-mail an hour).
@@ -268,6 +266,8 @@ INCLUSION_SMS_REGIONS = [
 SMS_CODE_HOURLY_BUDGET = int(os.environ.get("SMS_CODE_HOURLY_BUDGET", "60"))
 # Alerts to coordinators (SMS budget spent): printed unless a real backend is configured.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Estimated price of one segment, for the coordinators' monthly SMS statistics.
+SMS_PRICE_PER_SEGMENT = Decimal(os.environ.get("INCLUSION_SMS_PRICE_PER_SEGMENT", "0.07"))
 # Twilio (SMS_BACKEND = "inclusion.sms.backends.twilio.TwilioBackend" in production);
 # webhooks refuse everything while the token is empty.
 TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
@@ -281,6 +281,10 @@ HELP_PHONE = os.environ.get("INCLUSION_HELP_PHONE", "05 00 00 00 00")
 PLATFORM_NAME = os.environ.get("INCLUSION_PLATFORM_NAME", "Inclusion numérique")
 # Public address printed in QR codes and SMS links (no trailing slash).
 SITE_URL = os.environ.get("INCLUSION_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Pass numérique: a chèque paying a service given at a set time (a workshop session) is cashed
+# from this many minutes before its start to this many days after its end, never earlier.
+PASS_ENCAISSEMENT_AVANCE_MINUTES = int(os.environ.get("PASS_ENCAISSEMENT_AVANCE_MINUTES", "30"))
+PASS_ENCAISSEMENT_DELAI_JOURS = int(os.environ.get("PASS_ENCAISSEMENT_DELAI_JOURS", "3"))
 
 # Wagtail
 WAGTAIL_SITE_NAME = PLATFORM_NAME
