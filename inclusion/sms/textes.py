@@ -164,7 +164,9 @@ def un_segment(rendre, valeurs, variables=("lieu", "titre")):
     valeurs = dict(valeurs)
 
     def trop_long():
-        return gsm.segments(gsm.normalize(rendre(valeurs))) > 1
+        texte = gsm.normalize(rendre(valeurs))
+        # A reworded text outside GSM-7 (an emoji) is long anyway: names are left whole.
+        return gsm.encoding(texte) == gsm.GSM7 and gsm.segments(texte) > 1
 
     def couper(minimum):
         while trop_long():

@@ -125,3 +125,15 @@ def test_oui_i_am_coming_is_one_sms(ctx):
     inbound = Inbound(telephone=ctx["person"].telephone.as_e164, beneficiaires=[ctx["person"]])
     with time_machine.travel(AVANT, tick=False):
         un_sms(ateliers_sms.handle_oui(inbound))
+
+
+def test_a_coordinators_longer_text_is_fitted_too(ctx):
+    from inclusion.models import TexteSms
+
+    TexteSms.objects.create(
+        cle="atelier_promotion",
+        corps="Bonne nouvelle : une place s'est libérée pour vous à l'atelier {titre} {quand}, "
+        "{lieu}. Pour annuler, appelez le {aide}.",
+    )
+    texte = un_sms(notifications.text_for(ctx["inscription"], "promotion"))
+    assert texte.startswith("Bonne nouvelle") and "05 55 12 34 56" in texte
