@@ -25,8 +25,6 @@ import pytest
 
 from tests import matrix_world as mw
 
-ANON, KIOSK, PRESC, MED_B, COORD = mw.PERSONAS
-
 
 def row(anonyme, kiosque, prescripteur, mediateur_b, coordinateur):
     return dict(
@@ -35,13 +33,9 @@ def row(anonyme, kiosque, prescripteur, mediateur_b, coordinateur):
 
 
 # Outcomes that depend on a colleague's part of issue 12 not yet merged: (name, persona) →
-# reason. Strict: once the part lands the cell passes and the mark must go.
-B_CONFIRMATION = "issue 12: /c/<code> shows a confirmation page, checks on POST only (part B)"
-PENDING = {
-    ("pass_cheque_court", PRESC): B_CONFIRMATION,
-    ("pass_cheque_court", MED_B): B_CONFIRMATION,
-    ("pass_cheque_court", COORD): B_CONFIRMATION,
-}
+# reason, run as strict xfails (the mark must go once the part lands). Empty: parts A (kiosk
+# sessions) and B (/c/<code> confirmation page) are in.
+PENDING = {}
 
 # fmt: off
 EXPECTED = {
