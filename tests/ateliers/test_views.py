@@ -453,7 +453,7 @@ def test_detail_for_a_mediateur_of_another_structure_shows_counts_only(client, c
     assert "Annuler<" not in html and "Retirer<" not in html
 
 
-@pytest.mark.parametrize("qui", ["mediateur", "prescripteur_du_lieu", "animateur"])
+@pytest.mark.parametrize("qui", ["mediateur", "prescripteur_du_lieu", "animateur", "coordinateur"])
 def test_detail_names_for_the_place_and_the_animators(client, ctx, qui):
     session = ctx["session"]
     suivie, attente = _names_setup(ctx)
@@ -462,6 +462,8 @@ def test_detail_names_for_the_place_and_the_animators(client, ctx, qui):
     elif qui == "animateur":  # of another structure, animating this session
         user = member(Role.MEDIATEUR)
         session.animateurs.add(user)
+    elif qui == "coordinateur":
+        user = member(Role.COORDINATEUR)
     else:
         user = ctx["mediateur"]
     html = _detail(client, user, session)
