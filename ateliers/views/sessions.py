@@ -290,14 +290,18 @@ def session_detail(request, pk):
     prefetch_related_objects([session], "animateurs")
     can_manage = perms.can_manage_session(user, session)
     actives = session.inscriptions.filter(statut__in=ACTIVE)
-    # Counts and waiting-list ranks from every registration; names only from those the user
-    # may see by name (perms.can_see_name).
-    toutes = list(actives.values_list("pk", "statut", "rang_attente"))
+    # Names only of those the user may see by name (perms.can_see_name); counts and
+    # waiting-list ranks from every registration (read apart only when some are hidden).
+    tous_les_noms = perms.can_see_all_names(user, session)
     inscriptions = list(
         perms.inscriptions_nommees(user, session, actives)
         .select_related("beneficiaire")
         .order_by("beneficiaire__prenom", "beneficiaire__nom")
     )
+    if tous_les_noms:
+        toutes = [(i.pk, i.statut, i.rang_attente) for i in inscriptions]
+    else:
+        toutes = list(actives.values_list("pk", "statut", "rang_attente"))
     rangs = sorted(
         (rang, pk) for pk, statut, rang in toutes if statut == StatutInscription.EN_ATTENTE
     )
@@ -326,7 +330,7 @@ def session_detail(request, pk):
         {
             "session": session,
             "can_manage": can_manage,
-            "tous_les_noms": perms.can_see_all_names(user, session),
+            "tous_les_noms": tous_les_noms,
             "inscrits": inscrits,
             "attente": attente,
             "compte": compte,
