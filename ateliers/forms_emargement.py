@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from ateliers.services.attendance import PRESENCE
 from inclusion.enums import ModeConsentement
-from inclusion.services.telephones import parse_phone
+from inclusion.services.telephones import parse_phone, refus_consentement
 
 INCOMPLET = "Le formulaire est incomplet : rechargez la page et recommencez."
 
@@ -134,12 +134,8 @@ class PersonneRapideForm(forms.Form):
                     "Pour recevoir des SMS, il faut un numéro de mobile : "
                     "indiquez-le ou décochez cette case.",
                 )
-            elif not parse_phone(telephone).sms_possible:
-                self.add_error(
-                    "consentement_sms",
-                    "Ce numéro est un fixe : il ne peut pas recevoir de SMS. "
-                    "Décochez cette case ou indiquez un mobile.",
-                )
+            elif refus_consentement(telephone):
+                self.add_error("consentement_sms", refus_consentement(telephone))
         return data
 
     def service_kwargs(self):

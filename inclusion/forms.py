@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from inclusion import enums
 from inclusion.models import Commune, Quartier
-from inclusion.services.telephones import parse_phone
+from inclusion.services.telephones import parse_phone, refus_consentement
 
 
 class ConnexionForm(AuthenticationForm):
@@ -138,12 +138,8 @@ class BeneficiaireForm(forms.Form):
                 "Indiquez un numéro de téléphone, ou cochez « La personne n'a pas de téléphone ».",
             )
         if data.get("consentement_sms"):
-            if telephone and not parse_phone(telephone).sms_possible:
-                self.add_error(
-                    "consentement_sms",
-                    "Ce numéro est un fixe : il ne peut pas recevoir de SMS. "
-                    "Décochez cette case ou indiquez un mobile.",
-                )
+            if telephone and refus_consentement(telephone):
+                self.add_error("consentement_sms", refus_consentement(telephone))
             elif not telephone and "telephone" not in self.errors:
                 self.add_error(
                     "consentement_sms", "Pour recevoir des SMS, il faut un numéro de mobile."

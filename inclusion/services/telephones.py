@@ -29,6 +29,23 @@ def regions_sms():
     return {r.strip().upper() for r in regions if r.strip()}
 
 
+# The same refusals for a professional who ticks "consent to SMS" for someone else.
+REFUS_CONSENTEMENT = {
+    "fixe": "Ce numéro est un fixe : il ne peut pas recevoir de SMS. "
+    "Décochez cette case ou indiquez un mobile.",
+    "hors_zone": "Nous envoyons des SMS seulement aux portables français (métropole et "
+    "outre-mer). Décochez cette case ou indiquez un portable français.",
+}
+
+
+def refus_consentement(saisie):
+    """The French message why SMS consent cannot go with this (valid) number, or ""."""
+    telephone = parse_phone(saisie)
+    if telephone is None or telephone.sms_possible:
+        return ""
+    return REFUS_CONSENTEMENT[telephone.refus or "fixe"]
+
+
 def _refus(numero):
     if phonenumbers.number_type(numero) != phonenumbers.PhoneNumberType.MOBILE:
         return "fixe"

@@ -389,6 +389,10 @@ def test_quick_create_without_phone(mediateur_client, ctx):
             {"prenom": "Paul", "telephone": "01 42 00 00 00", "consentement_sms": "on"},
             "Ce numéro est un fixe",
         ),
+        (
+            {"prenom": "Paul", "telephone": "+225 07 01 23 45 67", "consentement_sms": "on"},
+            "portables français",
+        ),
     ],
 )
 def test_quick_create_bad_input(mediateur_client, ctx, data, message):

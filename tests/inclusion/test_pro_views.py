@@ -181,6 +181,8 @@ def test_create_beneficiaire_happy_path(client):
         ({"telephone": "06 12"}, "telephone", "numéro de téléphone n'est pas valide"),
         ({"telephone": "", "consentement_sms": None}, "telephone", "cochez « La personne"),
         ({"telephone": "05 36 49 00 12"}, "consentement_sms", "fixe"),
+        # A mobile abroad is valid on a file, but gets no SMS (issue 12: SMS pumping).
+        ({"telephone": "+225 07 01 23 45 67"}, "consentement_sms", "portables français"),
         ({"consentement_sms_mode": ""}, "consentement_sms_mode", "comment la personne"),
         ({"annee_naissance": "1850"}, "annee_naissance", "comprise entre 1900"),
         ({"prenom": "  "}, "prenom", "indiquez le prénom"),
