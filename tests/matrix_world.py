@@ -160,6 +160,11 @@ def build_world():
     w["personne"] = BeneficiaireFactory(structure=a, prenom="Fatima", nom="Benali", consentant=True)
     w["session"] = SessionFactory(lieu=lieu, debut=timezone.now() + datetime.timedelta(days=3))
     w["session"].animateurs.add(w["mediateur_a"])
+    # Structure B's own person and session: ids that A's forms must refuse.
+    w["personne_b"] = BeneficiaireFactory(structure=b, prenom="Odile", nom="Quentel")
+    w["session_b"] = SessionFactory(
+        lieu=w["lieu_b"], debut=timezone.now() + datetime.timedelta(days=4)
+    )
     w["inscription"] = register(
         session=w["session"],
         beneficiaire=w["personne"],

@@ -30,6 +30,7 @@ FUZZ = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     derandomize=True,  # the same examples on every run: a failure is reproducible in CI
+    database=None,
 )
 
 
@@ -134,6 +135,9 @@ def hostile(w):
     other = [
         str(w["lieu_b"].pk),
         str(w["lieu_b"].uuid),
+        str(w["personne_b"].uuid),
+        str(w["personne_b"].pk),
+        str(w["session_b"].pk),
         str(uuid.uuid4()),
         "999999999",
         "-1",
