@@ -13,7 +13,7 @@ from django.utils.http import urlencode
 from django_tables2 import RequestConfig
 
 from ateliers import feuille, perms
-from ateliers.enums import ACTIVE, StatutInscription, StatutSession
+from ateliers.enums import StatutInscription, StatutSession
 from ateliers.filters import SessionFilter
 from ateliers.forms import AnnulationSessionForm, SessionForm, lieux_for_mediateur
 from ateliers.models import Session
@@ -27,11 +27,11 @@ from ateliers.views.common import (
     get_managed_session,
     get_session,
     is_mediateur,
+    listes_de_session,
     require,
     require_ateliers,
     sessions_visibles,
 )
-from inclusion import perms as socle
 from inclusion.models import Lieu
 
 PAGE_SIZE = 25
@@ -289,40 +289,7 @@ def session_detail(request, pk):
     session = get_session(request, pk)
     prefetch_related_objects([session], "animateurs")
     can_manage = perms.can_manage_session(user, session)
-    actives = session.inscriptions.filter(statut__in=ACTIVE)
-    # Names only of those the user may see by name (perms.can_see_name); counts and
-    # waiting-list ranks from every registration (read apart only when some are hidden).
-    tous_les_noms = perms.can_see_all_names(user, session)
-    inscriptions = list(
-        perms.inscriptions_nommees(user, session, actives)
-        .select_related("beneficiaire")
-        .order_by("beneficiaire__prenom", "beneficiaire__nom")
-    )
-    if tous_les_noms:
-        toutes = [(i.pk, i.statut, i.rang_attente) for i in inscriptions]
-    else:
-        toutes = list(actives.values_list("pk", "statut", "rang_attente"))
-    rangs = sorted(
-        (rang, pk) for pk, statut, rang in toutes if statut == StatutInscription.EN_ATTENTE
-    )
-    positions = {pk: n for n, (_, pk) in enumerate(rangs, start=1)}
-    for i in inscriptions:
-        i.position = positions.get(i.pk)
-        i.peut_annuler = (
-            can_manage or socle.can_view_beneficiaire(user, i.beneficiaire)
-        ) and i.statut in (StatutInscription.INSCRIT, StatutInscription.EN_ATTENTE)
-    inscrits = [i for i in inscriptions if i.statut != StatutInscription.EN_ATTENTE]
-    attente = sorted(
-        (i for i in inscriptions if i.statut == StatutInscription.EN_ATTENTE),
-        key=lambda i: i.position,
-    )
-    compte = {
-        "inscrits": sum(1 for _, statut, _ in toutes if statut != StatutInscription.EN_ATTENTE),
-        "attente": len(rangs),
-        "presents": sum(1 for _, statut, _ in toutes if statut == StatutInscription.PRESENT),
-    }
-    compte["inscrits_caches"] = compte["inscrits"] - len(inscrits)
-    compte["attente_caches"] = compte["attente"] - len(attente)
+    listes = listes_de_session(user, session, can_manage=can_manage)
     ouverte = session.statut == StatutSession.PLANIFIEE and session.debut > timezone.now()
     return render(
         request,
@@ -330,16 +297,16 @@ def session_detail(request, pk):
         {
             "session": session,
             "can_manage": can_manage,
-            "tous_les_noms": tous_les_noms,
-            "inscrits": inscrits,
-            "attente": attente,
-            "compte": compte,
+            "tous_les_noms": listes.tous_les_noms,
+            "inscrits": listes.inscrits,
+            "attente": listes.attente,
+            "compte": listes.compte,
             "animateurs": list(session.animateurs.all()),
             "can_register": ouverte and perms.can_register_people(user),
             "modifiable": can_manage and session.statut == StatutSession.PLANIFIEE,
             "emargement_url": emargement_url(session) if can_manage else None,
             "feuille_url": reverse("ateliers:feuille", args=[session.pk]) if can_manage else None,
-            "sms": _sms_of(session, inscriptions) if can_manage else None,
+            "sms": _sms_of(session, listes.inscriptions) if can_manage else None,
         },
     )
 
