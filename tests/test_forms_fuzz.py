@@ -280,13 +280,8 @@ TARGETS = [
 ]
 
 
-# Findings of this test in a colleague's part of issue 12, marked until fixed (strict: the
-# mark must go once the fix lands).
-FINDINGS = {
-    "emargement:creer": "issue 12 finding (part B, ateliers/views/emargement.py): the quick "
-    "creation saves the person, then add_walk_in refuses (session not started, 409): the "
-    "person stays, half-written",
-}
+# Defects the fuzzing found and not fixed yet: name -> reason (strict xfail until fixed).
+FINDINGS: dict[str, str] = {}
 
 # Pages of our apps with no POST form (GET only, or forms that GET: search and filters).
 # With TARGETS, every URL of the permission matrix outside the admin is accounted for.

@@ -9,7 +9,7 @@ from ateliers import perms
 from ateliers.enums import OCCUPE_UNE_PLACE, Canal, StatutInscription, StatutSession
 from ateliers.models import Inscription, Session
 from ateliers.services.registrations import lock_session, register
-from inclusion.services.beneficiaires import touch_activity
+from inclusion.services.beneficiaires import create_beneficiaire, touch_activity
 from inclusion.services.journal import write_journal
 from pass_numerique.enums import Prestation
 from pass_numerique.services import redemption
@@ -110,6 +110,17 @@ def add_walk_in(*, acteur, session, beneficiaire, now=None):
         return set_presence(
             acteur=acteur, inscription=inscription, statut=StatutInscription.PRESENT, now=now
         )
+
+
+def add_new_walk_in(*, acteur, session, structure, now=None, **personne):
+    """Someone not known yet came: their file is created and they are marked present
+    together, or neither (a refused presence leaves no file behind)."""
+    _require(acteur, session)
+    now = now or timezone.now()
+    _check_started(session, now)
+    with transaction.atomic():
+        beneficiaire = create_beneficiaire(acteur=acteur, structure=structure, **personne)
+        return add_walk_in(acteur=acteur, session=session, beneficiaire=beneficiaire, now=now)
 
 
 def redeem_for_presence(*, acteur, inscription, demande_id, code=None, now=None):

@@ -29,7 +29,6 @@ from ateliers.services import attendance
 from inclusion import perms as socle_perms
 from inclusion.filters import BeneficiaireFilter
 from inclusion.models import Beneficiaire
-from inclusion.services import beneficiaires as beneficiaires_services
 from inclusion.services.telephones import mask_phone
 from pass_numerique import perms as pass_perms
 from pass_numerique.enums import CARNET_UTILISABLE, StatutCheque
@@ -326,17 +325,19 @@ def ajouter(request, pk):
     return _add(request, session, beneficiaire)
 
 
-def _add(request, session, beneficiaire, rapide_form=None):
+def _add(request, session, beneficiaire):
     try:
         inscription = attendance.add_walk_in(
             acteur=request.user, session=session, beneficiaire=beneficiaire
         )
     except (ValidationError, PermissionDenied) as error:
-        context = {"erreur_ajout": _message(error)}
-        if rapide_form is not None:
-            context["rapide_form"] = rapide_form
-        return _page(request, session, status=409, **context)
-    messages.success(request, f"{beneficiaire.nom_affiche} est noté(e) présent(e).")
+        return _page(request, session, status=409, erreur_ajout=_message(error))
+    return _present(request, session, inscription)
+
+
+def _present(request, session, inscription):
+    """Noted present: back to the list, on the person's chèque form when one is due."""
+    messages.success(request, f"{inscription.beneficiaire.nom_affiche} est noté(e) présent(e).")
     return redirect(
         _url(
             session,
@@ -370,18 +371,20 @@ def creer(request, pk):
         form.add_error(None, "Vous ne pouvez pas inscrire de personne.")
         return _page(request, session, status=403, rapide_form=form)
     try:
-        beneficiaire = beneficiaires_services.create_beneficiaire(
-            acteur=request.user, structure=structure, **form.service_kwargs()
+        inscription = attendance.add_new_walk_in(
+            acteur=request.user, session=session, structure=structure, **form.service_kwargs()
         )
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errs in error.error_dict.items():
-                for e in errs:
-                    form.add_error(field if field in form.fields else None, e)
-        else:
-            form.add_error(None, error)
+    except (ValidationError, PermissionDenied) as error:
+        if not hasattr(error, "error_dict"):
+            # The presence was refused (session not started…): nothing was written.
+            return _page(
+                request, session, status=409, erreur_ajout=_message(error), rapide_form=form
+            )
+        for field, errs in error.error_dict.items():
+            for e in errs:
+                form.add_error(field if field in form.fields else None, e)
         return _page(request, session, status=422, rapide_form=form)
-    return _add(request, session, beneficiaire)
+    return _present(request, session, inscription)
 
 
 def cloturer(request, pk):

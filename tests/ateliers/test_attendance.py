@@ -13,6 +13,7 @@ from ateliers.enums import Canal, StatutInscription
 from ateliers.models import Inscription, Session
 from ateliers.services import attendance, registrations
 from inclusion.enums import Role
+from inclusion.models import Beneficiaire
 from pass_numerique.models import Encaissement
 from pass_numerique.services import issuance
 from pass_numerique.services.redemption import RedemptionRefused
@@ -278,6 +279,26 @@ def test_presence_and_walk_ins_wait_for_the_session():
             acteur=ctx["mediateur"], session=ctx["session"], beneficiaire=other
         )
     assert walk_in.statut == StatutInscription.PRESENT
+
+
+def test_a_new_person_is_created_and_present_together_or_not_at_all():
+    debut = T0 + datetime.timedelta(days=3)
+    ctx = _session_at(debut)
+    personne = {"prenom": "Awa", "telephone": "06 12 34 56 78", "consentement_sms": False}
+    structure = ctx["session"].lieu.structure
+    with time_machine.travel(T0, tick=False), pytest.raises(ValidationError) as exc:
+        attendance.add_new_walk_in(
+            acteur=ctx["mediateur"], session=ctx["session"], structure=structure, **personne
+        )
+    assert exc.value.code == "session_pas_commencee"
+    # Found by tests/test_forms_fuzz.py: the file was created, then the presence refused.
+    assert not Beneficiaire.objects.filter(prenom="Awa").exists()
+    with time_machine.travel(debut, tick=False):
+        walk_in = attendance.add_new_walk_in(
+            acteur=ctx["mediateur"], session=ctx["session"], structure=structure, **personne
+        )
+    assert walk_in.statut == StatutInscription.PRESENT
+    assert walk_in.beneficiaire.prenom == "Awa" and walk_in.beneficiaire.structure == structure
 
 
 def test_own_cheque_is_recorded_as_without_paper_cheque():
