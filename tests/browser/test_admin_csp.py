@@ -26,15 +26,21 @@ document.addEventListener('securitypolicyviolation', (e) => {
 @pytest.fixture
 def monde(db):
     from wagtail.images.tests.utils import get_test_image_file
-    from wagtail.models import Site
+    from wagtail.models import Collection, Site
 
     from cms.models import Habillage
+    from cms.permissions import ensure_site_permissions
     from inclusion.enums import Role
     from inclusion.services.territoire import sync_groups
     from tests.cms.conftest import build_site
     from tests.inclusion.factories import LieuFactory, member
 
     accueil = build_site()
+    # A transactional test before this one may have flushed what migrations made (the root
+    # collection, the admin's access permission): make them again, and the group's rights.
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    ensure_site_permissions()
     coordinateur = member(Role.COORDINATEUR)
     sync_groups(coordinateur)
     from wagtail.documents.models import Document
