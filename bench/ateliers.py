@@ -110,12 +110,11 @@ def registrations_per_second(ctx, pairs, workers):
 
 
 def attendance_page(ctx, session):
+    import time_machine
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
-
-    import time_machine
 
     client = Client()
     client.force_login(ctx["mediateur"])
