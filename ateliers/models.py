@@ -105,9 +105,11 @@ class SessionQuerySet(models.QuerySet):
         return self if ids is None else self.filter(lieu__structure_id__in=ids)
 
     def a_venir(self, now=None):
+        """Planned sessions that have not started: the ones a person can still register to
+        (the registration service refuses a session whose start is now or past)."""
         from django.utils import timezone
 
-        return self.filter(statut=StatutSession.PLANIFIEE, debut__gte=now or timezone.now())
+        return self.filter(statut=StatutSession.PLANIFIEE, debut__gt=now or timezone.now())
 
 
 class Session(models.Model):

@@ -28,20 +28,38 @@ def lock_session(session):
     )
 
 
+# Refusals about the session itself (anyone may be told them), as opposed to refusals about
+# the person (already registered, another workshop at the same time), which the public site
+# and the kiosk must not reveal about a number someone typed.
+REFUS_SESSION = ("session_annulee", "session_commencee")
+
+
+def refus_de_la_session(error):
+    """True when a ValidationError of register() is about the session, not the person."""
+    return any(e.code in REFUS_SESSION for e in getattr(error, "error_list", [error]))
+
+
 def _check_open(session, now, allow_started=False):
     if session.statut == StatutSession.ANNULEE:
-        raise ValidationError("Cette session est annulée.")
+        raise ValidationError("Cette session est annulée.", code="session_annulee")
     if session.statut == StatutSession.TERMINEE or (session.debut <= now and not allow_started):
-        raise ValidationError("Cette session a déjà commencé : on ne peut plus s'y inscrire.")
+        raise ValidationError(
+            "Cette session a déjà commencé : on ne peut plus s'y inscrire.",
+            code="session_commencee",
+        )
 
 
 def _check_person(session, beneficiaire):
     existing = Inscription.objects.actives().filter(session=session, beneficiaire=beneficiaire)
     current = existing.values_list("statut", flat=True).first()
     if current == StatutInscription.EN_ATTENTE:
-        raise ValidationError(f"{beneficiaire.prenom} est déjà sur la liste d'attente.")
+        raise ValidationError(
+            f"{beneficiaire.prenom} est déjà sur la liste d'attente.", code="deja_en_attente"
+        )
     if current is not None:
-        raise ValidationError(f"{beneficiaire.prenom} est déjà inscrit(e) à cette session.")
+        raise ValidationError(
+            f"{beneficiaire.prenom} est déjà inscrit(e) à cette session.", code="deja_inscrit"
+        )
     overlap = (
         Inscription.objects.filter(
             beneficiaire=beneficiaire,
@@ -58,7 +76,8 @@ def _check_person(session, beneficiaire):
         autre = overlap.session
         raise ValidationError(
             f"{beneficiaire.prenom} est déjà inscrit(e) à « {autre.theme.titre} » "
-            f"à la même heure ({timezone.localtime(autre.debut):%d/%m à %H:%M})."
+            f"à la même heure ({timezone.localtime(autre.debut):%d/%m à %H:%M}).",
+            code="meme_heure",
         )
 
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from ateliers.enums import Canal, StatutInscription
-from ateliers.services.registrations import position, register
+from ateliers.services.registrations import position, refus_de_la_session, register
 from cms.journeys import limites
 from inclusion.enums import ModeConsentement
 from inclusion.services.beneficiaires import find_or_create_for_registration
@@ -225,8 +225,9 @@ def terminer(request, *, session, data):
                 session=session, beneficiaire=beneficiaire, canal=Canal.PUBLIC, now=now
             )
     except ValidationError as erreur:
+        # What concerns the session may be said; what concerns a person's file may not.
         message = " ".join(erreur.messages)
-        if not message.startswith("Cette session"):
+        if not refus_de_la_session(erreur):
             message = MESSAGE_PERSONNE
         raise Refus(message, status=409) from None
     request.session[CLE_FIN] = {"session": session.pk, "inscription": inscription.pk}

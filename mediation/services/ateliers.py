@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from ateliers.enums import Canal, StatutInscription, StatutSession
+from ateliers.enums import Canal, StatutInscription
 from ateliers.models import Inscription, Session, Theme
 from ateliers.services import registrations
 from ateliers.services.rappels import texte as texte_rappel
@@ -27,12 +27,7 @@ def horizon():
 def sessions_ouvertes(now=None):
     """Planned sessions not started yet, within the horizon (public information)."""
     now = now or timezone.now()
-    return Session.objects.filter(
-        statut=StatutSession.PLANIFIEE,
-        debut__gt=now,
-        debut__lt=now + horizon(),
-        lieu__actif=True,
-    )
+    return Session.objects.a_venir(now).filter(debut__lt=now + horizon(), lieu__actif=True)
 
 
 def sessions_a_venir(*, jour=None, theme=None, quartier=None, now=None, limite=30):
@@ -139,8 +134,7 @@ def inscrire(*, acteur, lieu, session, prenom, telephone="", consentement_sms=Fa
                 now=now,
             )
         except ValidationError as error:
-            texte = " ".join(error.messages)
-            if texte.startswith("Cette session"):
+            if registrations.refus_de_la_session(error):
                 raise
             raise ValidationError(MESSAGE_REFUS) from error
     return inscription, cree

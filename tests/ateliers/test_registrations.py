@@ -227,3 +227,37 @@ def test_session_page_lists_its_sms_for_the_mediateur(
     assert "SMS envoyés pour cette session" in html
     assert "Inscription à un atelier" in html and "Envoyé" in html
     assert person.telephone.as_e164 not in html
+
+
+# Issue 13: refusals carry codes; callers tell "about the session" from "about the person" by
+# code, never by the start of the French message.
+
+
+def test_refusals_carry_codes_and_say_whether_they_concern_the_session():
+    ctx = setup_atelier()
+    person = _person(ctx)
+    _register(ctx, person)
+    with pytest.raises(ValidationError) as deja:
+        _register(ctx, person)
+    assert deja.value.code == "deja_inscrit"
+    assert not registrations.refus_de_la_session(deja.value)
+    with pytest.raises(ValidationError) as commencee:
+        _register(ctx, _person(ctx), now=ctx["session"].debut + datetime.timedelta(minutes=1))
+    assert commencee.value.code == "session_commencee"
+    assert registrations.refus_de_la_session(commencee.value)
+    # The code decides, whatever the wording says.
+    reformulee = ValidationError("Désolé, c'est fini pour cet atelier.", code="session_annulee")
+    assert registrations.refus_de_la_session(reformulee)
+    assert not registrations.refus_de_la_session(ValidationError("Cette session, non."))
+
+
+def test_upcoming_sessions_are_those_one_can_still_register_to():
+    ctx = setup_atelier()
+    session = ctx["session"]
+    # Starting exactly now: already started for the registration service, so not upcoming.
+    assert not Session.objects.a_venir(session.debut).filter(pk=session.pk).exists()
+    with pytest.raises(ValidationError) as exc:
+        _register(ctx, _person(ctx), now=session.debut)
+    assert exc.value.code == "session_commencee"
+    un_peu_avant = session.debut - datetime.timedelta(seconds=1)
+    assert Session.objects.a_venir(un_peu_avant).filter(pk=session.pk).exists()
