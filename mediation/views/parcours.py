@@ -15,16 +15,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ateliers.models import Theme
-from inclusion.enums import Role
 from inclusion.horaires import horaires_en_clair
 from inclusion.models import Lieu, Quartier
-from inclusion.perms import roles_of
 from inclusion.services.telephones import mask_phone
 from mediation.forms import CodeForm, InscriptionForm
 from mediation.services import ateliers as ateliers_services
 from mediation.services import etat, verification
 from mediation.services import lieux as lieux_services
 from mediation.views.common import contexte, inscription_du_parcours, journal, kiosque_requis
+from pass_numerique import perms as pass_perms
 
 
 @never_cache
@@ -51,10 +50,9 @@ def recommencer(request):
 
 
 def _peut_encaisser_ailleurs(request):
-    """A médiateur signed in at a qualified lieu of their structure may redeem in the espace
+    """Whoever may redeem at the kiosk's lieu (pass_numerique's rule) may do it in the espace
     pro (never here)."""
-    lieu = request.kiosque.lieu
-    return lieu.qualifie_pass and (lieu.structure_id, Role.MEDIATEUR) in roles_of(request.user)
+    return pass_perms.can_redeem(request.user, request.kiosque.lieu)
 
 
 @never_cache

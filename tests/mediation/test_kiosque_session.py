@@ -143,6 +143,40 @@ def test_no_link_out_of_a_confined_kiosk(ctx):
     )
 
 
+def test_no_redemption_at_the_kiosk_of_a_place_that_is_not_actif(ctx):
+    """The kiosk asks pass_numerique's own rule (can_redeem): a closed place (actif=False)
+    redeems nothing, even qualified, even for a médiateur of its structure."""
+    from django.test import RequestFactory
+
+    from mediation.views.common import Kiosque
+    from mediation.views.parcours import _peut_encaisser_ailleurs
+
+    with time_machine.travel(DEBUT, tick=False):
+        lieu = ctx["lieu"]
+        lieu.qualifie_pass = True
+        lieu.qualifie_le = timezone.localdate()
+        lieu.save()
+        _, cheques, _ = pass_codes()
+        free = Client()
+        free.force_login(ctx["mediateur"])
+        free.get("/kiosque/connexion/")
+        assert (
+            "/pro/pass/verifier/"
+            in free.post("/kiosque/pass/", {"code": cheques[0]}).content.decode()
+        )
+        lieu.actif = False
+        lieu.save(update_fields=["actif"])
+        response = free.post("/kiosque/pass/", {"code": cheques[1]})
+        assert "/pro/pass/verifier/" not in response.content.decode()
+        # The same check at the view's depth, with the closed place as the kiosk's lieu.
+        request = RequestFactory().post("/kiosque/pass/")
+        request.user = ctx["mediateur"]
+        request.kiosque = Kiosque(lieu=lieu, etat={})
+        assert _peut_encaisser_ailleurs(request) is False
+        lieu.actif = True
+        assert _peut_encaisser_ailleurs(request) is True
+
+
 def test_a_pro_session_that_opens_the_kiosk_on_its_own_computer_stays_free(ctx):
     client = Client()
     client.force_login(ctx["mediateur"])

@@ -117,6 +117,22 @@ def test_cancelled_and_closed():
     assert check_cheque(code=item2.cheque_codes[0][1]).reason == "programme_inactif"
 
 
+def test_a_qualified_place_that_is_not_actif_cannot_redeem():
+    """can_redeem: qualified, actif, and a médiateur of its structure; the service asks it."""
+    from pass_numerique import perms
+
+    ctx = setup_pass()
+    [item] = issued(ctx)
+    assert perms.can_redeem(ctx["mediateur"], ctx["lieu"])
+    ctx["lieu"].actif = False
+    ctx["lieu"].save(update_fields=["actif"])
+    assert not perms.can_redeem(ctx["mediateur"], ctx["lieu"])
+    with pytest.raises(PermissionDenied):
+        _redeem(ctx, item.cheque_codes[0][1])
+    assert not Encaissement.objects.exists()
+    assert Cheque.objects.filter(statut=StatutCheque.ENCAISSE).count() == 0
+
+
 def test_mediateur_of_unqualified_lieu_cannot_redeem():
     ctx = setup_pass()
     [item] = issued(ctx)
