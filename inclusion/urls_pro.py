@@ -21,7 +21,7 @@ urlpatterns = [
     path("beneficiaires/<uuid:uuid>/sms/refus/", sms_views.refus, name="sms_refus"),
     path(
         "beneficiaires/<uuid:uuid>/sms/reautoriser/",
-        sms_views.reautoriser,
+        sms_views.allow_sms_again,
         name="sms_reautoriser",
     ),
     path("sms/statistiques/", sms_views.statistiques, name="sms_statistiques"),

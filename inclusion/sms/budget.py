@@ -26,7 +26,7 @@ def _heure(now):
     return timezone.localtime(now).strftime("%Y%m%d%H")
 
 
-def prendre(now=None):
+def take_code(now=None):
     """Take one code SMS from this hour's budget. False when it is spent (then alerts)."""
     now = now or timezone.now()
     budget = getattr(settings, "SMS_CODE_HOURLY_BUDGET", 60)
@@ -39,7 +39,7 @@ def prendre(now=None):
         compte = 1
     if compte <= budget:
         return True
-    _alerter(now, budget)
+    _alert_coordinateurs(now, budget)
     return False
 
 
@@ -60,7 +60,7 @@ def coordinateurs_emails():
     )
 
 
-def _alerter(now, budget):
+def _alert_coordinateurs(now, budget):
     """Once per hour (the first process to add the key): a journal line and an e-mail."""
     if not cache.add(f"sms:budget_codes:alerte:{_heure(now)}", 1, timeout=2 * HEURE):
         return
@@ -85,10 +85,10 @@ def _alerter(now, budget):
         "« sms.budget_codes_atteint ».\n"
     )
 
-    def envoyer():
+    def send():
         try:
             send_mail(sujet, texte, None, destinataires)
         except Exception:  # an alert never breaks the person's page
             logger.exception("sms code budget alert e-mail not sent")
 
-    transaction.on_commit(envoyer)
+    transaction.on_commit(send)

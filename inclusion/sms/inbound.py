@@ -1,6 +1,6 @@
 """Inbound SMS: the task that handles a stored SmsRecu once, and the built-in keywords.
 
-Built in: STOP / ARRET (opt-out by number through optout.refuser_sms, which also cancels the
+Built in: STOP / ARRET (opt-out by number through optout.refuse_sms, which also cancels the
 queued messages; confirmed at most once a day per number), START (opt back in), AIDE (help
 text). Unknown words get the help text. Replies are outbox rows of kind "reponse_mot_cle"
 written by `send_reply`, which skips send_sms's consent check (the person wrote to us) and,
@@ -22,7 +22,7 @@ from inclusion.services.journal import write_journal
 from inclusion.services.telephones import refus_sms
 from inclusion.sms import gsm
 from inclusion.sms.keywords import Inbound, help_lines, match, register_keyword
-from inclusion.sms.optout import accepter_sms, refuser_sms
+from inclusion.sms.optout import accept_sms, refuse_sms
 
 logger = logging.getLogger(__name__)
 
@@ -124,7 +124,7 @@ def handle_stop(inbound):
     """Opt the number out (every person sharing it) and cancel what waits for it; confirm at
     most once a day (a STOP, START, STOP loop does not make us text back each time)."""
     now = timezone.now()
-    refuser_sms(telephone=inbound.telephone, canal="sms", details=_details(inbound), now=now)
+    refuse_sms(telephone=inbound.telephone, canal="sms", details=_details(inbound), now=now)
     send_reply(
         inbound,
         "Vous ne recevrez plus nos SMS. Pour les recevoir de nouveau, "
@@ -139,7 +139,7 @@ def handle_stop(inbound):
 
 def handle_start(inbound):
     """Remove the opt-out and confirm (the consent of each person is unchanged)."""
-    accepter_sms(telephone=inbound.telephone, canal="sms", details=_details(inbound))
+    accept_sms(telephone=inbound.telephone, canal="sms", details=_details(inbound))
     return "Vous recevrez de nouveau nos SMS. Pour ne plus les recevoir, répondez STOP."
 
 

@@ -1,8 +1,8 @@
 """Opting out of SMS, in one place, and the short opt-out link.
 
-`refuser_sms()` is the only way a number stops our SMS (the STOP keyword, the link, the espace
+`refuse_sms()` is the only way a number stops our SMS (the STOP keyword, the link, the espace
 pro all call it): it records the opt-out and, in the same transaction, cancels what waits in
-the outbox for that number. `accepter_sms()` undoes it (START, or the espace pro when the
+the outbox for that number. `accept_sms()` undoes it (START, or the espace pro when the
 person asks). Delivery checks once more just before sending (delivery.deliver).
 
 The link is short so that a workshop SMS stays one segment: /s/<id><mac>, the beneficiary's
@@ -74,7 +74,7 @@ class Refus:
     annules: int  # queued messages cancelled
 
 
-def _journal_each(telephone, action, acteur, details):
+def _write_journal_each(telephone, action, acteur, details):
     for beneficiaire in Beneficiaire.objects.filter(telephone=telephone).select_related(
         "structure"
     ):
@@ -88,7 +88,7 @@ def _journal_each(telephone, action, acteur, details):
 
 
 @transaction.atomic
-def refuser_sms(*, telephone, canal, acteur=None, details=None, now=None):
+def refuse_sms(*, telephone, canal, acteur=None, details=None, now=None):
     """The number wants no more SMS: record it (once), cancel its queued messages; every
     person sharing the number gets a journal line the first time. `canal`: "sms", "lien",
     "pro"."""
@@ -96,22 +96,22 @@ def refuser_sms(*, telephone, canal, acteur=None, details=None, now=None):
     _, cree = OptOut.objects.get_or_create(telephone=e164, defaults={"canal": canal})
     annules = annuler_en_attente(e164, now=now)
     if cree:
-        _journal_each(e164, "sms.stop", acteur, {"canal": canal, **(details or {})})
+        _write_journal_each(e164, "sms.stop", acteur, {"canal": canal, **(details or {})})
     return Refus(cree=cree, annules=annules)
 
 
 @transaction.atomic
-def accepter_sms(*, telephone, canal, acteur=None, details=None):
+def accept_sms(*, telephone, canal, acteur=None, details=None):
     """Remove the opt-out (the person asked). Each person's own consent is unchanged.
     Returns True when there was one."""
     e164 = _e164(telephone)
     deleted, _ = OptOut.objects.filter(telephone=e164).delete()
     if deleted:
-        _journal_each(e164, "sms.start", acteur, {"canal": canal, **(details or {})})
+        _write_journal_each(e164, "sms.start", acteur, {"canal": canal, **(details or {})})
     return bool(deleted)
 
 
-def est_refuse(telephone):
+def is_refused(telephone):
     return OptOut.objects.filter(telephone=_e164(telephone)).exists()
 
 

@@ -305,7 +305,7 @@ def send_code_sms(*, telephone, body, secret, kind="code_confirmation", valid_fo
         >= cap
     ):
         return SmsResult(sent=False, reason=CODE_REASONS["daily_cap"], code="daily_cap")
-    if not budget.prendre(now):
+    if not budget.take_code(now):
         return SmsResult(sent=False, reason=raison_budget(), code="budget")
     message = SmsMessage.objects.create(
         beneficiaire=None,

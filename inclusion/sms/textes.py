@@ -163,13 +163,13 @@ def un_segment(rendre, valeurs, variables=("lieu", "titre")):
     the variable parts (names of the workshop and the place, then the date) as needed."""
     valeurs = dict(valeurs)
 
-    def trop_long():
+    def is_too_long():
         texte = gsm.normalize(rendre(valeurs))
         # A reworded text outside GSM-7 (an emoji) is long anyway: names are left whole.
         return gsm.encoding(texte) == gsm.GSM7 and gsm.segments(texte) > 1
 
-    def couper(minimum):
-        while trop_long():
+    def shorten_names(minimum):
+        while is_too_long():
             longues = [n for n in variables if len(valeurs.get(n) or "") > minimum]
             if not longues:
                 return
@@ -184,8 +184,8 @@ def un_segment(rendre, valeurs, variables=("lieu", "titre")):
 
     with cached():  # the coordinator's text is read once, not at each try
         for n, minimum in enumerate(PALIERS):
-            couper(minimum)
-            if n == 0 and trop_long() and valeurs.get("quand_court"):
+            shorten_names(minimum)
+            if n == 0 and is_too_long() and valeurs.get("quand_court"):
                 valeurs["quand"] = valeurs["quand_court"]
         return rendre(valeurs)
 

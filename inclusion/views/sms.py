@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from inclusion import perms
 from inclusion.models import Beneficiaire, OptOut, SmsMessage, StatutSms
-from inclusion.sms.optout import accepter_sms, beneficiaire_du_jeton, refuser_sms
+from inclusion.sms.optout import accept_sms, beneficiaire_du_jeton, refuse_sms
 
 HISTORY_SIZE = 20
 FAILURES_SIZE = 20
@@ -97,7 +97,7 @@ def refus(request, uuid):
     beneficiaire = _beneficiaire_modifiable(request, uuid)
     telephone = beneficiaire.telephone.as_e164
     if request.method == "POST":
-        refuser_sms(telephone=telephone, canal="pro", acteur=request.user)
+        refuse_sms(telephone=telephone, canal="pro", acteur=request.user)
         messages.success(request, "Ce numéro ne recevra plus de SMS.")
         return redirect("pro:beneficiaire_detail", uuid=beneficiaire.uuid)
     return render(request, "inclusion/pro/sms/refus.html", {"b": beneficiaire})
@@ -112,12 +112,12 @@ class ReautoriserForm(forms.Form):
 
 
 @require_http_methods(["GET", "POST"])
-def reautoriser(request, uuid):
+def allow_sms_again(request, uuid):
     """Remove the opt-out, only when the person asks for it."""
     beneficiaire = _beneficiaire_modifiable(request, uuid)
     form = ReautoriserForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        accepter_sms(telephone=beneficiaire.telephone, canal="pro", acteur=request.user)
+        accept_sms(telephone=beneficiaire.telephone, canal="pro", acteur=request.user)
         messages.success(request, "Ce numéro peut de nouveau recevoir des SMS.")
         return redirect("pro:beneficiaire_detail", uuid=beneficiaire.uuid)
     return render(
@@ -137,7 +137,7 @@ def stop(request, token):
         return render(request, "inclusion/public/sms_stop.html", {"invalide": True}, status=404)
     fait = False
     if request.method == "POST":
-        refuser_sms(telephone=beneficiaire.telephone, canal="lien")
+        refuse_sms(telephone=beneficiaire.telephone, canal="lien")
         fait = True
     return render(request, "inclusion/public/sms_stop.html", {"fait": fait})
 

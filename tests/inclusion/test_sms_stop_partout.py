@@ -16,7 +16,7 @@ from inclusion.sms import send_sms
 from inclusion.sms.backends.base import PermanentSmsError, TransientSmsError
 from inclusion.sms.delivery import deliver, send_due
 from inclusion.sms.inbound import KIND_REPLY, handle
-from inclusion.sms.optout import MOTIF_REFUS, lien_stop, refuser_sms
+from inclusion.sms.optout import MOTIF_REFUS, lien_stop, refuse_sms
 from tests.inclusion.factories import BeneficiaireFactory, member
 from tests.inclusion.test_sms_outbox import ScriptedBackend
 
@@ -88,13 +88,13 @@ def test_opt_out_and_cancellation_are_one_transaction():
     rappel = rappel_en_attente(b, at(2027, 3, 15, 19, 30), at(2027, 3, 16, 9, 0))
     other = BeneficiaireFactory(consentant=True)
     autre = rappel_en_attente(other, at(2027, 3, 15, 19, 30), at(2027, 3, 16, 9, 0))
-    resultat = refuser_sms(telephone=b.telephone, canal="pro")
+    resultat = refuse_sms(telephone=b.telephone, canal="pro")
     assert (resultat.cree, resultat.annules) == (True, 1)
     rappel.refresh_from_db()
     autre.refresh_from_db()
     assert rappel.statut == StatutSms.ANNULE and autre.statut == StatutSms.A_ENVOYER
     # A second opt-out changes nothing and journals nothing more.
-    assert refuser_sms(telephone=b.telephone, canal="sms").cree is False
+    assert refuse_sms(telephone=b.telephone, canal="sms").cree is False
     assert Journal.objects.filter(action="sms.stop").count() == 1
 
 
@@ -255,7 +255,7 @@ def test_masked_whole_when_cancelled(par):
     now = at(2027, 3, 15, 14, 0)
     message = _with_code(b, not_before=now + datetime.timedelta(hours=1), now=now).message
     if par == "service":
-        refuser_sms(telephone=b.telephone, canal="sms")
+        refuse_sms(telephone=b.telephone, canal="sms")
     else:
         OptOut.objects.create(telephone=b.telephone.as_e164, canal="sms")
         assert deliver(message.pk, now=now + datetime.timedelta(hours=1)) == StatutSms.ANNULE
