@@ -1,8 +1,12 @@
-"""Issuing carnets from an envelope, handing them over, blocking and replacing, cancelling."""
+"""Issuing carnets from an envelope, handing them over, blocking and replacing, cancelling.
+
+Every door that issues (the espace pro, a command, the admin) calls `deliver_carnets` or
+`replace_carnet`: the booklet is made in the issuing transaction, the links texted after it."""
 
 import uuid
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -11,6 +15,8 @@ from django.utils import timezone
 from inclusion.models import Beneficiaire
 from inclusion.services.beneficiaires import touch_activity
 from inclusion.services.journal import write_journal
+from inclusion.sms import send_sms
+from inclusion.sms.textes import render as render_texte
 from pass_numerique import codes, perms
 from pass_numerique.enums import CARNET_UTILISABLE, StatutCarnet, StatutCheque, StatutProgramme
 from pass_numerique.models import Carnet, Cheque, Enveloppe
@@ -251,3 +257,92 @@ def cancel_carnet(*, acteur, carnet, motif=""):
 
 def new_request_id():
     return uuid.uuid4()
+
+
+# --- Issuing with the booklet, and texting the links ----------------------------------------
+
+
+@dataclass
+class Delivery:
+    """Carnets just issued, their booklet (the only copy of the clear codes, never stored) and,
+    when asked, what texting their links gave (in French, without codes)."""
+
+    items: list
+    pdf: bytes
+    sms: list | None = None
+
+
+SMS_PASS_LIEN = "Votre pass numérique : vos chèques et les lieux où les utiliser sur {lien}"
+
+
+def sms_body(code):
+    """Short, GSM-7 only; coordinators may reword it ("Textes des SMS"). Carries the code:
+    never log it."""
+    return render_texte(
+        "pass_lien", SMS_PASS_LIEN, lien=f"{settings.SITE_URL}/p/{code}", aide=settings.HELP_PHONE
+    )
+
+
+def send_links(*, acteur, items):
+    """Text each carnet's link to its holder (the SMS rules decide: consent, hours, budget);
+    returns one result per carnet."""
+    results = []
+    for n, item in enumerate(items, start=1):
+        carnet = item.carnet
+        result = send_sms(
+            beneficiaire=carnet.beneficiaire,
+            body=sms_body(item.code),
+            kind="pass_lien",
+            about=carnet,
+            acteur=acteur,
+            secrets=(item.code, codes.format_code(item.code)),
+        )
+        results.append({"numero": carnet.numero, "rang": n, "result": result})
+    return results
+
+
+def _with_booklet(issue):
+    """Run `issue()` and render the booklet in the same transaction: if the PDF cannot be
+    made, nothing is issued (the codes would be lost)."""
+    from pass_numerique.booklet import render_booklet  # WeasyPrint: loaded when first needed
+
+    with transaction.atomic():
+        items = issue()
+        items = [i for i in (items if isinstance(items, list) else [items]) if i is not None]
+        pdf = render_booklet(items, site_url=settings.SITE_URL) if items else b""
+    return items, pdf
+
+
+def deliver_carnets(
+    *,
+    acteur,
+    enveloppe,
+    beneficiaire=None,
+    nombre=1,
+    demande_id=None,
+    send_sms_links=False,
+    now=None,
+):
+    """`issue_carnets` with its booklet; then, when asked, each link texted to its holder,
+    after the issuing transaction. Raises what `issue_carnets` raises (AlreadyIssued,
+    ValidationError, PermissionDenied), and then nothing is issued nor sent."""
+    items, pdf = _with_booklet(
+        lambda: issue_carnets(
+            acteur=acteur,
+            enveloppe=enveloppe,
+            beneficiaire=beneficiaire,
+            nombre=nombre,
+            demande_id=demande_id,
+            now=now,
+        )
+    )
+    sms = send_links(acteur=acteur, items=items) if send_sms_links else None
+    return Delivery(items=items, pdf=pdf, sms=sms)
+
+
+def replace_carnet(*, acteur, carnet, motif="", now=None):
+    """`block_and_replace` with the new carnet's booklet (no items when no chèque was left)."""
+    items, pdf = _with_booklet(
+        lambda: block_and_replace(acteur=acteur, carnet=carnet, motif=motif, now=now)
+    )
+    return Delivery(items=items, pdf=pdf)

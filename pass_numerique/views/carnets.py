@@ -18,7 +18,6 @@ from pass_numerique.tables import CarnetTable
 from pass_numerique.views.common import (
     apply_service_errors,
     can_list_carnets,
-    issue_with_booklet,
     render_booklet_page,
     require,
 )
@@ -150,16 +149,12 @@ def carnet_action(request, pk, action):
                     f"{'s' if rendus > 1 else ''} reviennent dans l'enveloppe.",
                 )
             else:
-                items, pdf = issue_with_booklet(
-                    lambda: issuance.block_and_replace(
-                        acteur=request.user, carnet=carnet, motif=motif
-                    )
-                )
-                if items:
+                delivery = issuance.replace_carnet(acteur=request.user, carnet=carnet, motif=motif)
+                if delivery.items:
                     return render_booklet_page(
                         request,
-                        items=items,
-                        pdf=pdf,
+                        items=delivery.items,
+                        pdf=delivery.pdf,
                         titre="Le carnet est remplacé",
                         remplace=carnet,
                     )

@@ -2,15 +2,10 @@
 
 import base64
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.shortcuts import render
 from django.views.decorators.cache import add_never_cache_headers
 
-from inclusion.sms import send_sms
-from inclusion.sms.textes import render as render_texte
-from pass_numerique import codes
 from pass_numerique.perms import can_list_carnets, can_verify
 
 
@@ -27,46 +22,6 @@ def apply_service_errors(form, error):
                 form.add_error(field if field in form.fields else None, e)
     else:
         form.add_error(None, error)
-
-
-SMS_PASS_LIEN = "Votre pass numérique : vos chèques et les lieux où les utiliser sur {lien}"
-
-
-def sms_body(code):
-    """Short, GSM-7 only; coordinators may reword it ("Textes des SMS"). Carries the code:
-    never log it."""
-    return render_texte(
-        "pass_lien", SMS_PASS_LIEN, lien=f"{settings.SITE_URL}/p/{code}", aide=settings.HELP_PHONE
-    )
-
-
-def send_links(*, request, items):
-    """Text each carnet's link to its holder; returns the results, in French, without codes."""
-    results = []
-    for n, item in enumerate(items, start=1):
-        carnet = item.carnet
-        result = send_sms(
-            beneficiaire=carnet.beneficiaire,
-            body=sms_body(item.code),
-            kind="pass_lien",
-            about=carnet,
-            acteur=request.user,
-            secrets=(item.code, codes.format_code(item.code)),
-        )
-        results.append({"numero": carnet.numero, "rang": n, "result": result})
-    return results
-
-
-def issue_with_booklet(issue):
-    """Run `issue()` (a service returning IssuedCarnet items) and render the booklet in the
-    same transaction: if the PDF cannot be made, nothing is issued (codes would be lost)."""
-    from pass_numerique.booklet import render_booklet
-
-    with transaction.atomic():
-        items = issue()
-        items = [i for i in (items if isinstance(items, list) else [items]) if i is not None]
-        pdf = render_booklet(items, site_url=settings.SITE_URL) if items else b""
-    return items, pdf
 
 
 def render_booklet_page(request, *, items, pdf, titre, sms=None, remplace=None):
@@ -98,9 +53,6 @@ __all__ = [
     "apply_service_errors",
     "can_list_carnets",
     "can_verify",
-    "issue_with_booklet",
     "render_booklet_page",
     "require",
-    "send_links",
-    "sms_body",
 ]

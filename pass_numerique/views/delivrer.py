@@ -16,10 +16,8 @@ from pass_numerique.models import Enveloppe
 from pass_numerique.services import issuance
 from pass_numerique.views.common import (
     apply_service_errors,
-    issue_with_booklet,
     render_booklet_page,
     require,
-    send_links,
 )
 
 MAX_RESULTATS = 20
@@ -94,23 +92,25 @@ def _confirmer(request, beneficiaire):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            items, pdf = issue_with_booklet(
-                lambda: issuance.issue_carnets(
-                    acteur=user,
-                    enveloppe=data["enveloppe"],
-                    beneficiaire=beneficiaire,
-                    nombre=data["nombre"],
-                    demande_id=data["demande_id"],
-                )
+            delivery = issuance.deliver_carnets(
+                acteur=user,
+                enveloppe=data["enveloppe"],
+                beneficiaire=beneficiaire,
+                nombre=data["nombre"],
+                demande_id=data["demande_id"],
+                send_sms_links=bool(data.get("envoyer_sms")),
             )
         except issuance.AlreadyIssued as error:
             deja = error.carnets
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            sms = send_links(request=request, items=items) if data.get("envoyer_sms") else None
             return render_booklet_page(
-                request, items=items, pdf=pdf, titre="Le pass est délivré", sms=sms
+                request,
+                items=delivery.items,
+                pdf=delivery.pdf,
+                titre="Le pass est délivré",
+                sms=delivery.sms,
             )
     return render(
         request,

@@ -19,7 +19,7 @@ from inclusion.sms.inbound import handle_start
 from inclusion.sms.keywords import Inbound
 from inclusion.sms.optout import lien_stop
 from inclusion.sms.textes import KINDS
-from pass_numerique.views.common import sms_body
+from pass_numerique.services.issuance import sms_body
 from tests.ateliers.factories import SessionFactory, ThemeFactory
 from tests.inclusion.factories import BeneficiaireFactory, LieuFactory
 

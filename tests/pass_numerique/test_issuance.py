@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
@@ -163,3 +164,71 @@ def test_other_structure_cannot_manage_carnet():
     with pytest.raises(PermissionDenied):
         issuance.block_and_replace(acteur=member(Role.PRESCRIPTEUR), carnet=item.carnet)
     assert Carnet.objects.get().statut == StatutCarnet.EMIS
+
+
+# --- Issuing with the booklet and the links: one service for every door ----------------------
+
+MARDI_10H = datetime.datetime(2026, 3, 10, 9, 0, tzinfo=datetime.UTC)  # 10 h in Paris
+
+
+@time_machine.travel(MARDI_10H, tick=False)
+def test_deliver_carnets_makes_the_booklet_and_texts_the_links(sms_outbox):
+    ctx = setup_pass()
+    personne = BeneficiaireFactory(structure=ctx["enveloppe"].structure, consentant=True)
+    delivery = issuance.deliver_carnets(
+        acteur=ctx["prescripteur"],
+        enveloppe=ctx["enveloppe"],
+        beneficiaire=personne,
+        nombre=2,
+        demande_id=issuance.new_request_id(),
+        send_sms_links=True,
+    )
+    assert len(delivery.items) == 2 and delivery.pdf.startswith(b"%PDF")
+    assert [r["numero"] for r in delivery.sms] == [i.carnet.numero for i in delivery.items]
+    assert all(r["result"].sent for r in delivery.sms)
+    assert [m.kind for m in sms_outbox] == ["pass_lien", "pass_lien"]
+    assert Journal.objects.filter(action="carnet.emission").count() == 2
+    # Not asked: no text.
+    quiet = issuance.deliver_carnets(
+        acteur=ctx["prescripteur"], enveloppe=ctx["enveloppe"], beneficiaire=personne
+    )
+    assert quiet.sms is None and len(sms_outbox) == 2
+
+
+@time_machine.travel(MARDI_10H, tick=False)
+def test_deliver_carnets_issues_and_sends_nothing_when_the_booklet_fails(monkeypatch, sms_outbox):
+    from pass_numerique import booklet
+
+    def broken(items, **kwargs):
+        raise RuntimeError("PDF")
+
+    monkeypatch.setattr(booklet, "render_booklet", broken)
+    ctx = setup_pass()
+    personne = BeneficiaireFactory(structure=ctx["enveloppe"].structure, consentant=True)
+    with pytest.raises(RuntimeError):
+        issuance.deliver_carnets(
+            acteur=ctx["prescripteur"],
+            enveloppe=ctx["enveloppe"],
+            beneficiaire=personne,
+            send_sms_links=True,
+        )
+    assert not Carnet.objects.exists()
+    assert Enveloppe.objects.get().nb_cheques_emis == 0
+    assert not Journal.objects.filter(action="carnet.emission").exists()
+    assert sms_outbox == []
+
+
+@time_machine.travel(MARDI_10H, tick=False)
+def test_replace_carnet_with_its_booklet_or_none_when_nothing_is_left():
+    ctx = setup_pass()
+    [item] = issued(ctx)
+    delivery = issuance.replace_carnet(
+        acteur=ctx["prescripteur"], carnet=item.carnet, motif="perdu"
+    )
+    [new] = delivery.items
+    assert new.carnet.remplace == item.carnet and delivery.pdf.startswith(b"%PDF")
+    issuance.cancel_carnet(acteur=ctx["prescripteur"], carnet=new.carnet)
+    other = issued(ctx)[0].carnet
+    Cheque.objects.filter(carnet=other).update(statut=StatutCheque.ANNULE)
+    empty = issuance.replace_carnet(acteur=ctx["prescripteur"], carnet=other)
+    assert empty.items == [] and empty.pdf == b"" and empty.sms is None

@@ -256,7 +256,7 @@ def test_issue_end_to_end(client, ctx, sms_outbox, monkeypatch):
 
 
 def test_sms_body_is_gsm7_and_short(settings):
-    from pass_numerique.views.common import sms_body
+    from pass_numerique.services.issuance import sms_body
 
     gsm7 = set(
         "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡"
