@@ -14,9 +14,11 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 from opening_hours import OpeningHours, State
 
+from inclusion.mots_du_temps import JOURS, heure_en_mots
+
 PARIS = ZoneInfo("Europe/Paris")
 DAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
-NOMS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+NOMS = JOURS
 FULL_DAY = (0, 24 * 60)
 # A Monday-to-Monday week with no French public holiday, to check our reading.
 _REFERENCE_MONDAY = datetime.datetime(2024, 1, 8)
@@ -121,10 +123,10 @@ def _engine_week(expr):
 
 
 def _heure(minutes):
+    """A range's bound: "minuit" at either end ("de 20 h à minuit"), else "9 h 30"."""
     if minutes in (0, 24 * 60):
         return "minuit"
-    h, m = divmod(minutes, 60)
-    return f"{h} h {m:02d}" if m else f"{h} h"
+    return heure_en_mots(datetime.time(*divmod(minutes, 60)))
 
 
 def _enumerer(parts):

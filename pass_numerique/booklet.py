@@ -16,25 +16,12 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
 from inclusion.horaires import horaires_en_clair
+from inclusion.mots_du_temps import date_en_mots
 from pass_numerique.codes import format_code
 from pass_numerique.services.mon_pass import lieux_acceptant
 
 CHEQUES_PAR_PAGE = 5
 LIEUX_MAX = 6
-MOIS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 _HEURE = re.compile(r"\d+ h(?: \d\d)?")
 CSS_PATH = "pass_numerique/booklet/booklet.css"
 ICONS = ("batiment", "cheque", "ciseaux", "horloge", "lieu", "scanner", "telephone")
@@ -42,8 +29,7 @@ ICONS = ("batiment", "cheque", "ciseaux", "horloge", "lieu", "scanner", "telepho
 
 def date_en_lettres(d):
     """date(2026, 12, 31) → "31 décembre 2026"; the first of the month is "1er"."""
-    jour = "1er" if d.day == 1 else str(d.day)
-    return f"{jour} {MOIS[d.month - 1]} {d.year}"
+    return date_en_mots(d, semaine=False, annee=True)
 
 
 def euros(value):

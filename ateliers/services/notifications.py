@@ -5,8 +5,8 @@ when the names are long, they are shortened (inclusion.sms.textes.un_segment).
 """
 
 from django.conf import settings
-from django.utils import formats, timezone
 
+from inclusion.mots_du_temps import date_et_heure_en_mots
 from inclusion.sms import send_sms
 from inclusion.sms.optout import lien_stop
 from inclusion.sms.textes import render, un_segment
@@ -26,21 +26,14 @@ AVEC_LIEN_STOP = ("inscription", "attente")
 LIEN_STOP = " STOP SMS : {lien}"
 
 
-def quand(session, court=False):
-    """ "le mardi 3 décembre à 14 h" (local time, French, no leading zero); `court` drops
-    the weekday ("le 3 décembre à 14 h") for texts that would not fit one SMS."""
-    debut = timezone.localtime(session.debut)
-    jour = formats.date_format(debut, "j F" if court else "l j F")
-    heure = f"{debut.hour} h" + (f" {debut.minute:02d}" if debut.minute else "")
-    return f"le {jour} à {heure}"
-
-
 def valeurs(session, **autres):
-    """The variables of a workshop text (quand_court is the fallback of un_segment)."""
+    """The variables of a workshop text: "quand" is "le mardi 3 décembre à 14 h", never
+    "demain" (a text is read later); "quand_court" drops the weekday, the fallback of
+    un_segment."""
     return {
         "titre": session.theme.titre_falc,
-        "quand": quand(session),
-        "quand_court": quand(session, court=True),
+        "quand": date_et_heure_en_mots(session.debut),
+        "quand_court": date_et_heure_en_mots(session.debut, semaine=False),
         "lieu": session.lieu.nom,
         "aide": settings.HELP_PHONE,
         **autres,

@@ -1,40 +1,18 @@
-"""Seats and dates in plain words ("3 places libres", "mardi 3 décembre, de 14 h à 16 h")."""
+"""Seats and sessions in plain words ("3 places libres", "mardi 3 décembre, de 14 h à 16 h");
+times and dates: inclusion.mots_du_temps (filters: {% load mots_du_temps %})."""
 
 from django import template
-from django.utils import formats, timezone
 
 from ateliers.enums import StatutInscription, StatutSession
+from inclusion.mots_du_temps import plage_en_mots
 
 register = template.Library()
-
-
-def heure(moment):
-    """14 h, 14 h 30 (no leading zero, no "00")."""
-    local = timezone.localtime(moment)
-    return f"{local.hour} h" + (f" {local.minute:02d}" if local.minute else "")
-
-
-@register.filter
-def heure_en_mots(moment):
-    return heure(moment)
 
 
 @register.filter
 def quand_en_mots(session):
     """ "mardi 3 décembre, de 14 h à 16 h" (the year only when it is not this year)."""
-    debut = timezone.localtime(session.debut)
-    fin = timezone.localtime(session.fin)
-    jour = formats.date_format(debut, "l j F")
-    if debut.year != timezone.localdate().year:
-        jour += f" {debut.year}"
-    if fin.date() != debut.date():
-        return f"{jour}, de {heure(debut)} au {formats.date_format(fin, 'l j F')} à {heure(fin)}"
-    return f"{jour}, de {heure(debut)} à {heure(fin)}"
-
-
-@register.filter
-def jour_en_mots(day):
-    return formats.date_format(day, "l j F")
+    return plage_en_mots(session.debut, session.fin)
 
 
 def nb_en_attente(session):

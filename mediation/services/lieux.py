@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.utils import formats, timezone
 
+from inclusion import mots_du_temps
 from inclusion.enums import ServiceMediation
 from inclusion.horaires import ouvert_maintenant, prochaine_ouverture
 from inclusion.models import Lieu
@@ -50,18 +51,13 @@ def distance_en_mots(metres):
 
 
 def ouverture_en_mots(ouvert, prochaine, now):
+    """The kiosk's line: "Ouvert maintenant", "Ouvre demain à 9 h" (the socle's words, as on
+    the public site), or "Horaires à demander"."""
     if ouvert:
         return "Ouvert maintenant"
     if prochaine is None:
         return "Horaires à demander"
-    local = timezone.localtime(prochaine)
-    heure = f"{local.hour} h" + (f" {local.minute:02d}" if local.minute else "")
-    today = timezone.localtime(now).date()
-    if local.date() == today:
-        return f"Ouvre aujourd'hui à {heure}"
-    if (local.date() - today).days == 1:
-        return f"Ouvre demain à {heure}"
-    return f"Ouvre {formats.date_format(local, 'l j F')} à {heure}"
+    return mots_du_temps.ouverture_en_mots(prochaine, now=now)
 
 
 @dataclass

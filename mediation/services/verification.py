@@ -5,8 +5,7 @@ The per-account rate limit of failed checks is the pass num√©rique's own (the m√
 
 from dataclasses import dataclass
 
-from django.utils import formats
-
+from inclusion.mots_du_temps import date_en_mots
 from pass_numerique.enums import StatutCheque
 from pass_numerique.models import Cheque
 from pass_numerique.services import mon_pass, redemption
@@ -24,7 +23,7 @@ class Verification:
 
 
 def _date(day):
-    return formats.date_format(day, "j F Y")
+    return date_en_mots(day, semaine=False, annee=True)
 
 
 def _cheques(n):

@@ -106,7 +106,7 @@ def test_place_page(client, site_public, ouvert):
 
 
 def test_next_opening_in_words():
-    from cms.journeys.commun import ouverture_en_mots
+    from inclusion.mots_du_temps import ouverture_en_mots
 
     now = datetime.datetime(2026, 3, 2, 10, 0, tzinfo=PARIS)  # a Monday
     assert ouverture_en_mots(now.replace(hour=14), now) == "Ouvre aujourd'hui à 14 h"
