@@ -4,11 +4,12 @@ hours in words."""
 import datetime
 
 from django.db.models import Exists, OuterRef
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 from inclusion.horaires import horaires_en_clair, ouvert_maintenant, prochaine_ouverture
 from inclusion.models import Commune, Lieu, Quartier
+from inclusion.mots_du_temps import ouverture_en_mots
 
 
 def privee(response, store=True):
@@ -40,27 +41,6 @@ def filtrer_ou(queryset, type_ou, pk, prefixe=""):
     if type_ou == "quartier":
         return queryset.filter(**{f"{prefixe}quartier_id": pk})
     return queryset
-
-
-def heure(moment):
-    return f"{moment.hour} h" + (f" {moment.minute:02d}" if moment.minute else "")
-
-
-def ouverture_en_mots(moment, now=None):
-    """ "Ouvre aujourd'hui à 14 h", "Ouvre demain à 9 h", "Ouvre mardi à 9 h",
-    "Ouvre le mardi 3 décembre à 9 h" (beyond a week)."""
-    now = timezone.localtime(now or timezone.now())
-    moment = timezone.localtime(moment)
-    jours = (moment.date() - now.date()).days
-    if jours == 0:
-        quand = "aujourd'hui"
-    elif jours == 1:
-        quand = "demain"
-    elif jours < 7:
-        quand = formats.date_format(moment, "l")
-    else:
-        quand = "le " + formats.date_format(moment, "l j F")
-    return f"Ouvre {quand} à {heure(moment)}"
 
 
 def etat_lieu(lieu, now=None):
