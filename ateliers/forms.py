@@ -193,21 +193,6 @@ class AnnulationSessionForm(forms.Form):
         return motif
 
 
-class RecherchePersonneForm(forms.Form):
-    q = forms.CharField(
-        label="Nom, prénom ou téléphone",
-        max_length=100,
-        min_length=2,
-        help_text="Exemple : Martin, ou 06 12 34 56 78.",
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
-        error_messages={
-            "required": "Tapez le nom, le prénom ou le téléphone de la personne.",
-            "min_length": "Tapez au moins 2 caractères.",
-            "max_length": "Tapez au plus 100 caractères.",
-        },
-    )
-
-
 class InscriptionForm(forms.Form):
     """Confirm a registration; the overbooking box only for a médiateur of a full session."""
 

@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 
 from ateliers.services.attendance import PRESENCE
 from inclusion.enums import ModeConsentement
-from inclusion.services.telephones import parse_phone, refus_consentement
+from inclusion.forms import apply_service_errors
+from inclusion.services.telephones import check_consent, parse_phone
 
 INCOMPLET = "Le formulaire est incomplet : rechargez la page et recommencez."
 
@@ -69,21 +70,6 @@ class ChequeForm(forms.Form):
         return data
 
 
-class RechercheForm(forms.Form):
-    q = forms.CharField(
-        label="Nom, prénom ou téléphone",
-        max_length=100,
-        min_length=2,
-        help_text="Parmi les personnes que votre structure accompagne. Exemple : Martin.",
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
-        error_messages={
-            "required": "Tapez le nom, le prénom ou le téléphone de la personne.",
-            "min_length": "Tapez au moins 2 caractères.",
-            "max_length": "Tapez au plus 100 caractères.",
-        },
-    )
-
-
 class AjoutForm(forms.Form):
     beneficiaire = forms.UUIDField(
         widget=forms.HiddenInput, error_messages={"required": INCOMPLET, "invalid": INCOMPLET}
@@ -126,16 +112,15 @@ class PersonneRapideForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("consentement_sms") and "telephone" not in self.errors:
-            telephone = data.get("telephone")
-            if not telephone:
-                self.add_error(
-                    "consentement_sms",
-                    "Pour recevoir des SMS, il faut un numéro de mobile : "
-                    "indiquez-le ou décochez cette case.",
+        if "telephone" not in self.errors:
+            try:
+                check_consent(
+                    telephone=data.get("telephone"),
+                    consentement_sms=data.get("consentement_sms"),
+                    mode=ModeConsentement.ORAL,
                 )
-            elif refus_consentement(telephone):
-                self.add_error("consentement_sms", refus_consentement(telephone))
+            except ValidationError as error:
+                apply_service_errors(self, error)
         return data
 
     def service_kwargs(self):

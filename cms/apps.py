@@ -16,14 +16,9 @@ class CmsConfig(AppConfig):
         from cms import demo
         from cms.models.habillage import Habillage, fournir, invalider_cache
         from inclusion import page_cache
-        from inclusion.registry import (
-            register_demo_builder,
-            register_habillage_provider,
-            register_text_size_view,
-        )
+        from inclusion.registry import register_demo_builder, register_habillage_provider
 
         register_habillage_provider(fournir)
-        register_text_size_view("cms:taille_texte")
         page_published.connect(invalider_cache, dispatch_uid="habillage-publie")
         page_unpublished.connect(invalider_cache, dispatch_uid="habillage-depublie")
         for model in (Habillage, Site):

@@ -1,23 +1,9 @@
-import re
-
 import django_filters
 from django import forms
-from django.db.models import Q
 
 from inclusion import enums
 from inclusion.models import Beneficiaire, Commune, Quartier
-
-
-def _phone_fragment(text):
-    """Turn "06 12 34" into "+33612 34"-comparable digits: "+33" + digits without the 0."""
-    digits = re.sub(r"\D", "", text)
-    if len(digits) < 4:
-        return None
-    if digits.startswith("0"):
-        return "+33" + digits[1:]
-    if digits.startswith("33"):
-        return "+" + digits
-    return digits
+from inclusion.search import search_condition
 
 
 class BeneficiaireFilter(django_filters.FilterSet):
@@ -41,10 +27,5 @@ class BeneficiaireFilter(django_filters.FilterSet):
         fields = ["q", "commune", "quartier", "tranche_age"]
 
     def search(self, queryset, name, value):
-        condition = Q()
-        for word in value.split():
-            condition &= Q(prenom__icontains=word) | Q(nom__icontains=word)
-        fragment = _phone_fragment(value)
-        if fragment:
-            condition |= Q(telephone__contains=fragment)
-        return queryset.filter(condition)
+        # The same rule as the espace pro's person search.
+        return queryset.filter(search_condition(value))

@@ -5,7 +5,52 @@ from django.utils import timezone
 
 from inclusion import enums
 from inclusion.models import Commune, Quartier
-from inclusion.services.telephones import parse_phone, refus_consentement
+from inclusion.search import MAX_RESULTS, search_people
+from inclusion.services.telephones import check_consent, parse_phone
+
+
+def apply_service_errors(form, error, renames=None):
+    """Put a service's ValidationError on `form`: each message next to the field it names
+    (`renames` maps a service's name to the form's, e.g. a model field "debut" shown at
+    "date"), on the form when it names none or a field the form does not have. Messages
+    keep their codes."""
+    renames = renames or {}
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        target = renames.get(field, field)
+        for e in errors:
+            form.add_error(target if target in form.fields else None, e)
+
+
+class RecherchePersonneForm(forms.Form):
+    """Find a person among those the user follows (inclusion.search.search_people)."""
+
+    q = forms.CharField(
+        label="Nom, prénom ou téléphone",
+        max_length=100,
+        min_length=2,
+        help_text="Parmi les personnes que vous suivez. Exemple : Martin, ou 06 12 34 56 78.",
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+        error_messages={
+            "required": "Tapez le nom, le prénom ou le téléphone de la personne.",
+            "min_length": "Tapez au moins 2 caractères.",
+            "max_length": "Tapez au plus 100 caractères.",
+        },
+    )
+
+    def __init__(self, *args, autofocus=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only where the search is the page's one task (not on the attendance page).
+        if autofocus:
+            self.fields["q"].widget.attrs["autofocus"] = True
+
+    def search(self, user, *, limit=MAX_RESULTS):
+        """The results (inclusion.search.Resultats), or None when nothing valid was asked."""
+        if not self.is_valid():
+            return None
+        return search_people(user, self.cleaned_data["q"], limit=limit)
 
 
 class ConnexionForm(AuthenticationForm):
@@ -137,17 +182,17 @@ class BeneficiaireForm(forms.Form):
                 "telephone",
                 "Indiquez un numéro de téléphone, ou cochez « La personne n'a pas de téléphone ».",
             )
-        if data.get("consentement_sms"):
-            if telephone and refus_consentement(telephone):
-                self.add_error("consentement_sms", refus_consentement(telephone))
-            elif not telephone and "telephone" not in self.errors:
-                self.add_error(
-                    "consentement_sms", "Pour recevoir des SMS, il faut un numéro de mobile."
-                )
-            if not data.get("consentement_sms_mode"):
-                self.add_error(
-                    "consentement_sms_mode", "Indiquez comment la personne a donné son accord."
-                )
+        try:
+            check_consent(
+                telephone=telephone,
+                consentement_sms=data.get("consentement_sms"),
+                mode=data.get("consentement_sms_mode"),
+            )
+        except ValidationError as error:
+            if "telephone" in self.errors:
+                # The number itself is wrong: said once, next to it.
+                error.error_dict.pop("consentement_sms", None)
+            apply_service_errors(self, error)
         quartier, commune = data.get("quartier"), data.get("commune")
         if quartier and commune and quartier.commune_id != commune.pk:
             self.add_error("quartier", "Ce quartier n'est pas dans la commune choisie.")

@@ -10,23 +10,6 @@ from pass_numerique.enums import Prestation
 MAX_CARNETS = 5
 
 
-class ChoixPersonneForm(forms.Form):
-    """Step 1 of "Délivrer un pass": find the person among the structure's files."""
-
-    q = forms.CharField(
-        label="Nom, prénom ou téléphone",
-        max_length=100,
-        min_length=2,
-        help_text="Exemple : Martin, ou 06 12 34 56 78.",
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off", "autofocus": True}),
-        error_messages={
-            "required": "Tapez le nom, le prénom ou le téléphone de la personne.",
-            "min_length": "Tapez au moins 2 caractères.",
-            "max_length": "Tapez au plus 100 caractères.",
-        },
-    )
-
-
 class EnveloppeChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         programme = obj.programme

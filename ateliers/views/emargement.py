@@ -22,20 +22,17 @@ from ateliers.forms_emargement import (
     ChequeForm,
     PersonneRapideForm,
     PresenceForm,
-    RechercheForm,
 )
 from ateliers.models import Inscription, Session
 from ateliers.services import attendance
 from inclusion import perms as socle_perms
-from inclusion.filters import BeneficiaireFilter
+from inclusion.forms import RecherchePersonneForm
 from inclusion.models import Beneficiaire
-from inclusion.services.telephones import mask_phone
 from pass_numerique import perms as pass_perms
 from pass_numerique.enums import CARNET_UTILISABLE, StatutCheque
 from pass_numerique.models import Cheque
 from pass_numerique.services import redemption
 
-NB_RESULTATS = 10
 CHOIX_PRESENCE = [
     (StatutInscription.PRESENT.value, "Présent"),
     (StatutInscription.ABSENT.value, "Absent"),
@@ -193,7 +190,7 @@ def _page(request, session, *, status=200, erreur=None, forms_cheque=None, **con
             i.cheques_valables = valables.get(i.beneficiaire_id, 0)
             if i.pk in forms_cheque or focus == str(i.pk):
                 i.cheque_form.fields["code"].widget.attrs["autofocus"] = True
-    context.setdefault("recherche", RechercheForm())
+    context.setdefault("recherche", RecherchePersonneForm())
     context.setdefault("rapide_form", PersonneRapideForm())
     return render(
         request,
@@ -223,28 +220,21 @@ def session_emargement(request, pk):
     session = _session(request, pk)
     context = {}
     if "q" in request.GET and _ouverte(session) is None:
-        recherche = RechercheForm(request.GET)
+        recherche = RecherchePersonneForm(request.GET)
+        resultats = recherche.search(request.user)
         context["recherche"] = recherche
-        if recherche.is_valid():
-            q = recherche.cleaned_data["q"]
-            base = Beneficiaire.objects.for_user(request.user)
-            trouves = list(
-                BeneficiaireFilter()
-                .search(base, "q", q)
-                .order_by("prenom", "nom", "pk")[: NB_RESULTATS + 1]
-            )
+        context["resultats"] = resultats
+        if resultats is not None:
             deja = dict(
                 Inscription.objects.filter(
                     session=session,
                     statut__in=ACTIVE,
-                    beneficiaire__in=[b.pk for b in trouves],
+                    beneficiaire__in=[p.pk for p in resultats.personnes],
                 ).values_list("beneficiaire_id", "statut")
             )
-            for b in trouves:
-                b.telephone_masque = mask_phone(b.telephone)
-                b.deja = StatutInscription(deja[b.pk]).label if b.pk in deja else None
-            context["resultats"] = trouves[:NB_RESULTATS]
-            context["trop_de_resultats"] = len(trouves) > NB_RESULTATS
+            for p in resultats.personnes:
+                p.deja = StatutInscription(deja[p.pk]).label if p.pk in deja else None
+            q = recherche.cleaned_data["q"]
             if not any(ch.isdigit() for ch in q):
                 context["rapide_form"] = PersonneRapideForm(initial={"prenom": q.strip()})
     return _page(request, session, **context)

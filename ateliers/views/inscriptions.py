@@ -11,7 +11,7 @@ from django.utils import timezone
 from ateliers import perms
 from ateliers.enums import Canal, StatutInscription
 from ateliers.filters import ChoixSessionFilter
-from ateliers.forms import InscriptionForm, RecherchePersonneForm
+from ateliers.forms import InscriptionForm
 from ateliers.models import Session
 from ateliers.services import registrations
 from ateliers.templatetags.ateliers_mots import nom_court
@@ -23,10 +23,9 @@ from ateliers.views.common import (
     require_ateliers,
     sms_outcome,
 )
-from inclusion.filters import BeneficiaireFilter
+from inclusion.forms import RecherchePersonneForm
 from inclusion.models import Beneficiaire
 
-MAX_RESULTATS = 20
 PAGE_SIZE = 20
 SESSION_FERMEE = "On ne peut plus s'inscrire à cette session : elle est passée ou annulée."
 
@@ -41,24 +40,11 @@ def inscrire_session(request, pk):
     if not _ouverte(session):
         messages.warning(request, SESSION_FERMEE)
         return redirect("ateliers:session_detail", pk=session.pk)
-    form = RecherchePersonneForm(request.GET if "q" in request.GET else None)
-    personnes = None
-    if form.is_valid():
-        base = Beneficiaire.objects.for_user(request.user).select_related("commune")
-        personnes = list(
-            BeneficiaireFilter({"q": form.cleaned_data["q"]}, queryset=base).qs.order_by(
-                "prenom", "nom"
-            )[: MAX_RESULTATS + 1]
-        )
+    form = RecherchePersonneForm(request.GET if "q" in request.GET else None, autofocus=True)
     return render(
         request,
         "ateliers/pro/inscrire_session.html",
-        {
-            "session": session,
-            "form": form,
-            "personnes": personnes[:MAX_RESULTATS] if personnes is not None else None,
-            "trop": personnes is not None and len(personnes) > MAX_RESULTATS,
-        },
+        {"session": session, "form": form, "resultats": form.search(request.user)},
         status=422 if form.errors else 200,
     )
 

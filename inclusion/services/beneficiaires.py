@@ -11,7 +11,7 @@ from inclusion import perms
 from inclusion.enums import TrancheAge, TypeTelephone
 from inclusion.models import Beneficiaire
 from inclusion.services.journal import write_journal
-from inclusion.services.telephones import REFUS_SMS, parse_phone
+from inclusion.services.telephones import REFUS_SMS, check_consent, parse_phone
 from inclusion.sms.optout import MOTIF_CONSENTEMENT, MOTIF_NUMERO, annuler_en_attente
 
 # Fields a professional may set; everything else is computed here.
@@ -80,18 +80,8 @@ def _apply_phone(beneficiaire, telephone_saisi, sans_telephone):
 def _apply_consent(beneficiaire, *, consentement_sms, mode, acteur):
     """Consent needs a mobile; the date, the person and the way are kept with it."""
     avant = beneficiaire.consentement_sms
+    check_consent(telephone=beneficiaire.telephone, consentement_sms=consentement_sms, mode=mode)
     if consentement_sms:
-        if beneficiaire.type_telephone != TypeTelephone.MOBILE:
-            raise ValidationError(
-                {
-                    "consentement_sms": "Les SMS ne peuvent être envoyés qu'à un téléphone "
-                    "mobile. Indiquez un numéro de mobile ou décochez cette case."
-                }
-            )
-        if not mode:
-            raise ValidationError(
-                {"consentement_sms_mode": "Indiquez comment la personne a donné son accord."}
-            )
         if not avant or beneficiaire.consentement_sms_mode != mode:
             beneficiaire.consentement_sms = True
             beneficiaire.consentement_sms_le = timezone.now()
@@ -172,13 +162,6 @@ def update_beneficiaire(
     for champ, valeur in champs.items():
         setattr(beneficiaire, champ, valeur)
     _apply_phone(beneficiaire, telephone, sans_telephone)
-    if beneficiaire.type_telephone != TypeTelephone.MOBILE and consentement_sms:
-        raise ValidationError(
-            {
-                "consentement_sms": "Les SMS ne peuvent être envoyés qu'à un téléphone mobile. "
-                "Indiquez un numéro de mobile ou décochez cette case."
-            }
-        )
     consentement_change = _apply_consent(
         beneficiaire, consentement_sms=consentement_sms, mode=consentement_sms_mode, acteur=acteur
     )

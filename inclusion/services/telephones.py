@@ -38,12 +38,29 @@ REFUS_CONSENTEMENT = {
 }
 
 
-def refus_consentement(saisie):
-    """The French message why SMS consent cannot go with this (valid) number, or ""."""
-    telephone = parse_phone(saisie)
-    if telephone is None or telephone.sms_possible:
-        return ""
-    return REFUS_CONSENTEMENT[telephone.refus or "fixe"]
+SANS_MOBILE = (
+    "Pour recevoir des SMS, il faut un numéro de mobile : indiquez-le ou décochez cette case."
+)
+SANS_MODE = "Indiquez comment la personne a donné son accord."
+
+
+def check_consent(*, telephone, consentement_sms, mode):
+    """The one rule for SMS consent recorded by a professional (the services, and the forms
+    before them): it needs a number we may text (a mobile of the served regions) and the
+    way the person agreed. `telephone` is an E.164 string or PhoneNumber, or empty. Raises
+    a ValidationError naming the fields, with codes: sans_mobile, fixe, hors_zone,
+    sans_mode."""
+    if not consentement_sms:
+        return
+    erreurs = {}
+    if not telephone:
+        erreurs["consentement_sms"] = ValidationError(SANS_MOBILE, code="sans_mobile")
+    elif refus := refus_sms(telephone):
+        erreurs["consentement_sms"] = ValidationError(REFUS_CONSENTEMENT[refus], code=refus)
+    if not mode:
+        erreurs["consentement_sms_mode"] = ValidationError(SANS_MODE, code="sans_mode")
+    if erreurs:
+        raise ValidationError(erreurs)
 
 
 def _refus(numero):

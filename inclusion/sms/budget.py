@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from inclusion.enums import Role
+from inclusion.mots_du_temps import heure_en_mots
 from inclusion.services.journal import write_journal
 
 logger = logging.getLogger(__name__)
@@ -78,9 +79,10 @@ def _alert_coordinateurs(now, budget):
     sujet = f"{settings.PLATFORM_NAME} : trop de codes SMS demandés"
     texte = (
         f"Bonjour,\n\nPlus de {budget} codes de confirmation par SMS ont été demandés depuis "
-        f"{local:%H} h sur le site public. Pour limiter les coûts, plus aucun code n'est envoyé "
-        f"jusqu'à {fin:%H} h : les personnes voient le numéro d'aide ({settings.HELP_PHONE}) à "
-        "la place.\n\nSi ce n'est pas normal (beaucoup d'inscriptions à la fois), cela peut "
+        f"{heure_en_mots(local.replace(minute=0))} sur le site public. Pour limiter les coûts, "
+        f"plus aucun code n'est envoyé jusqu'à {heure_en_mots(fin)} : les personnes voient le "
+        f"numéro d'aide ({settings.HELP_PHONE}) à la place.\n\n"
+        "Si ce n'est pas normal (beaucoup d'inscriptions à la fois), cela peut "
         "être une attaque qui fait envoyer des SMS payants. Le journal garde une ligne "
         "« sms.budget_codes_atteint ».\n"
     )

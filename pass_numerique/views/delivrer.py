@@ -7,11 +7,11 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from inclusion import perms as socle
-from inclusion.filters import BeneficiaireFilter
+from inclusion.forms import RecherchePersonneForm
 from inclusion.models import Beneficiaire
 from pass_numerique import perms
 from pass_numerique.enums import StatutProgramme
-from pass_numerique.forms import ChoixPersonneForm, DelivrerForm
+from pass_numerique.forms import DelivrerForm
 from pass_numerique.models import Enveloppe
 from pass_numerique.services import issuance
 from pass_numerique.views.common import (
@@ -20,7 +20,6 @@ from pass_numerique.views.common import (
     require,
 )
 
-MAX_RESULTATS = 20
 NOT_PRESCRIPTEUR = (
     "Seuls les prescripteurs d'une structure qui a une enveloppe de chèques délivrent un pass."
 )
@@ -41,22 +40,13 @@ def choisir_personne(request):
     user = request.user
     enveloppes = enveloppes_for_issuing(user)
     require(enveloppes, NOT_PRESCRIPTEUR)
-    form = ChoixPersonneForm(request.GET if "q" in request.GET else None)
-    personnes = None
-    if form.is_valid():
-        base = Beneficiaire.objects.for_user(user).select_related("commune")
-        personnes = list(
-            BeneficiaireFilter({"q": form.cleaned_data["q"]}, queryset=base).qs.order_by(
-                "prenom", "nom"
-            )[: MAX_RESULTATS + 1]
-        )
+    form = RecherchePersonneForm(request.GET if "q" in request.GET else None, autofocus=True)
     return render(
         request,
         "pass_numerique/pro/delivrer_choix.html",
         {
             "form": form,
-            "personnes": personnes[:MAX_RESULTATS] if personnes is not None else None,
-            "trop": personnes is not None and len(personnes) > MAX_RESULTATS,
+            "resultats": form.search(user),
             "anonyme_possible": any(e.programme.anonyme_autorise for e in enveloppes),
             "can_create": socle.can_create_beneficiaire(user),
         },

@@ -105,6 +105,8 @@ def test_hourly_budget_then_help_number_and_one_alert_per_hour(
     assert mailoutbox[0].to == ["coordination@agglo.example"]
     assert "codes SMS" in mailoutbox[0].subject
     assert "06 12 34 56" not in mailoutbox[0].body  # no number in the alert
+    assert "depuis 14 h sur le site public" in mailoutbox[0].body  # inclusion.mots_du_temps
+    assert "jusqu'à 15 h :" in mailoutbox[0].body
     with django_capture_on_commit_callbacks(execute=True):
         assert _code("06 12 34 56 11", at(2027, 3, 15, 14, 50)).code == "budget"
     assert len(mailoutbox) == 1  # once per hour
