@@ -3,7 +3,7 @@
 A higher layer that signs people in with a weaker secret (the kiosk's PIN) or on a shared
 device confines the session right after `login()`:
 
-    session_scope.confiner(request, prefixe="/kiosque/", retour="/kiosque/connexion/",
+    session_scope.confine(request, prefixe="/kiosque/", retour="/kiosque/connexion/",
                            action="kiosque.session.hors_kiosque", message="…")
 
 From then on, `SessionScopeMiddleware` lets that session reach only URLs under `prefixe`
@@ -27,7 +27,7 @@ CLE = "_portee_session"
 TOUJOURS_PERMIS = ("/habillage.css", "/sante/")
 
 
-def confiner(request, *, prefixe, retour, action, message=""):
+def confine(request, *, prefixe, retour, action, message=""):
     """Confine the signed-in session of `request` to URLs under `prefixe`."""
     request.session[CLE] = {
         "prefixe": prefixe,
@@ -69,10 +69,10 @@ class SessionScopeMiddleware:
     def __call__(self, request):
         scope = portee(request)
         if scope and not _permis(request, scope.get("prefixe") or "/"):
-            return self._sortir(request, scope)
+            return self._end_session(request, scope)
         return self.get_response(request)
 
-    def _sortir(self, request, scope):
+    def _end_session(self, request, scope):
         # The first segment only ("pro", "admin"): a full path may carry a code.
         segment = request.path_info.strip("/").split("/", 1)[0][:40]
         write_journal(

@@ -107,7 +107,9 @@ MESSAGE_REFUS = (
 )
 
 
-def inscrire(*, acteur, lieu, session, prenom, telephone="", consentement_sms=False, now=None):
+def register_inscription(
+    *, acteur, lieu, session, prenom, telephone="", consentement_sms=False, now=None
+):
     """Register the person in front of the volunteer (a seat, or the waiting list).
 
     Returns (inscription, new file created). Raises ValidationError with French messages; a
@@ -150,7 +152,7 @@ def inscription_du_parcours(pk):
     )
 
 
-def envoyer_rappel(*, acteur, inscription, now=None):
+def send_rappel(*, acteur, inscription, now=None):
     """Text the reminder of the session to the person registered in this journey, through the
     SMS gateway and its central rules (consent, opt-out, send window); at most once."""
     session = inscription.session

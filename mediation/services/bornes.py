@@ -50,11 +50,11 @@ def register_borne(*, acteur, lieu, libelle):
     )
     borne.full_clean()
     borne.save()
-    journal_borne(acteur=acteur, borne=borne, action="kiosque.appareil.creation")
+    write_journal_borne(acteur=acteur, borne=borne, action="kiosque.appareil.creation")
     return borne, jeton
 
 
-def journal_borne(*, acteur, borne, action):
+def write_journal_borne(*, acteur, borne, action):
     write_journal(
         acteur=acteur,
         action=action,
@@ -85,7 +85,7 @@ def activate_borne(*, jeton, now=None):
     if not BorneKiosque.objects.filter(pk=borne.pk, active_le__isnull=True).update(active_le=now):
         return None  # activated by someone else in the meantime
     borne.active_le = now
-    journal_borne(acteur=None, borne=borne, action="kiosque.appareil.activation")
+    write_journal_borne(acteur=None, borne=borne, action="kiosque.appareil.activation")
     return borne
 
 
@@ -98,7 +98,7 @@ def renew_activation(*, borne, acteur=None):
     jeton, empreinte = nouveau_jeton()
     BorneKiosque.objects.filter(pk=borne.pk).update(jeton_hash=empreinte, active_le=None)
     borne.jeton_hash, borne.active_le = empreinte, None
-    journal_borne(acteur=acteur, borne=borne, action="kiosque.appareil.nouveau_lien")
+    write_journal_borne(acteur=acteur, borne=borne, action="kiosque.appareil.nouveau_lien")
     return jeton
 
 
@@ -166,7 +166,7 @@ def _echecs_cles(borne, email):
     return f"kiosque:pin:{borne.pk}:{empreinte}", f"kiosque:pin:{borne.pk}"
 
 
-def _reserver(cle):
+def _take_attempt(cle):
     """One more attempt on this counter; returns the count including it.
 
     Atomic and shared by every process (cache.add then cache.incr on the default cache,
@@ -181,7 +181,7 @@ def _reserver(cle):
         return 1 if cache.add(cle, 1, timeout=timeout) else cache.incr(cle)
 
 
-def _rendre(cle):
+def _give_back_attempt(cle):
     """Give back an attempt that was not a failure."""
     try:
         cache.decr(cle)
@@ -197,9 +197,9 @@ def check_pin(*, email, pin, borne):
     is checked, so concurrent attempts cannot all read "not yet 5". Checked with the password
     hashers (constant time)."""
     cle_personne, cle_borne = _echecs_cles(borne, email or "")
-    if _reserver(cle_personne) > MAX_ECHECS_PIN:
+    if _take_attempt(cle_personne) > MAX_ECHECS_PIN:
         raise TropDEssaisPin()
-    if _reserver(cle_borne) > MAX_ECHECS_PIN_BORNE:
+    if _take_attempt(cle_borne) > MAX_ECHECS_PIN_BORNE:
         raise TropDEssaisPin()
     code = (
         CodePin.objects.select_related("user")
@@ -218,7 +218,7 @@ def check_pin(*, email, pin, borne):
         )
         return None
     cache.delete(cle_personne)
-    _rendre(cle_borne)
+    _give_back_attempt(cle_borne)
     return code.user
 
 

@@ -50,7 +50,7 @@ def limite_session():
     return datetime.timedelta(seconds=secondes)
 
 
-def journaliser(*, acteur, lieu, action, **details):
+def write_journal_kiosque(*, acteur, lieu, action, **details):
     """One journal line: who (the account), where (the lieu), what. Never personal data."""
     write_journal(
         acteur=acteur,
@@ -60,7 +60,7 @@ def journaliser(*, acteur, lieu, action, **details):
     )
 
 
-def demarrer(request, *, lieu, appareil=None, mode, now=None):
+def start_service(request, *, lieu, appareil=None, mode, now=None):
     """Start the volunteer's shift at `lieu`: the session ends with the shift."""
     now = now or timezone.now()
     fin = now + duree_service()
@@ -73,7 +73,7 @@ def demarrer(request, *, lieu, appareil=None, mode, now=None):
         "parcours": {},
     }
     request.session.set_expiry(int(duree_service().total_seconds()))
-    journaliser(
+    write_journal_kiosque(
         acteur=request.user,
         lieu=lieu,
         action="debut_service",
@@ -100,7 +100,7 @@ def inactif_depuis(etat_, now=None):
     return (now or timezone.now()) - datetime.datetime.fromisoformat(vu)
 
 
-def noter_activite(request, now=None):
+def record_activity(request, now=None):
     state = etat(request)
     state["vu"] = (now or timezone.now()).isoformat()
     request.session.modified = True
@@ -110,13 +110,13 @@ def parcours(request):
     return (etat(request) or {}).get("parcours") or {}
 
 
-def maj_parcours(request, **valeurs):
+def update_parcours(request, **valeurs):
     state = etat(request)
     state["parcours"] = {**(state.get("parcours") or {}), **valeurs}
     request.session.modified = True
 
 
-def recommencer(request):
+def reset_parcours(request):
     """Drop everything the current journey held."""
     state = etat(request)
     if state is not None:

@@ -18,7 +18,7 @@ from inclusion import session_scope
 from mediation import perms
 from mediation.forms import ChoixLieuForm, ConnexionKiosqueForm
 from mediation.services import bornes, etat
-from mediation.views.common import RESERVE, fin_de_service
+from mediation.views.common import RESERVE, close_service
 
 _PIN = re.compile(r"^\d{4,6}$")
 PIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -30,10 +30,10 @@ def appareil_de(request):
     return bornes.borne_du_cookie(value) if value else None
 
 
-def _confiner(request):
+def _confine_to_kiosque(request):
     """A session opened at the kiosk reaches the kiosk only (the PIN is a weak secret, the
     device is shared): any other URL ends it (inclusion.session_scope)."""
-    session_scope.confiner(
+    session_scope.confine(
         request,
         prefixe=reverse("kiosque:accueil"),
         retour=reverse("kiosque:connexion"),
@@ -43,14 +43,14 @@ def _confiner(request):
     )
 
 
-def _commencer(request, user, appareil, mode):
+def _start_service(request, user, appareil, mode):
     """After a successful sign-in: start the shift at the device's lieu, or choose one."""
     if appareil is not None:
-        etat.demarrer(request, lieu=appareil.lieu, appareil=appareil, mode=mode)
+        etat.start_service(request, lieu=appareil.lieu, appareil=appareil, mode=mode)
         return redirect("kiosque:accueil")
     lieux = list(perms.lieux_kiosque(user).select_related("structure").order_by("nom")[:2])
     if len(lieux) == 1:
-        etat.demarrer(request, lieu=lieux[0], mode=mode)
+        etat.start_service(request, lieu=lieux[0], mode=mode)
         return redirect("kiosque:accueil")
     return redirect("kiosque:choisir_lieu")
 
@@ -67,8 +67,10 @@ def connexion(request):
             return redirect("kiosque:accueil")
         if appareil is None or perms.can_use_borne(user, appareil):
             if appareil is not None:
-                _confiner(request)  # on a kiosk device, even a session from the espace pro
-            return _commencer(request, user, appareil, mode="session_pro")
+                _confine_to_kiosque(
+                    request
+                )  # on a kiosk device, even a session from the espace pro
+            return _start_service(request, user, appareil, mode="session_pro")
     form = ConnexionKiosqueForm(request.POST or None, avec_pin=appareil is not None)
     erreur, status = None, 200
     if request.method == "POST" and form.is_valid():
@@ -109,8 +111,8 @@ def connexion(request):
                 )
             else:
                 login(request, compte, backend=compte.backend)
-                _confiner(request)
-                return _commencer(request, compte, appareil, mode=mode)
+                _confine_to_kiosque(request)
+                return _start_service(request, compte, appareil, mode=mode)
     elif request.method == "POST":
         status = 422
     return render(
@@ -124,7 +126,7 @@ def connexion(request):
 @login_required(login_url="kiosque:connexion")
 @never_cache
 @require_http_methods(["GET", "POST"])
-def choisir_lieu(request):
+def choose_lieu(request):
     user = request.user
     if not perms.can_use_kiosque(user):
         raise PermissionDenied(RESERVE)
@@ -135,7 +137,7 @@ def choisir_lieu(request):
             raise Http404("Ce lieu n'est pas un lieu de votre structure.")
     form = ChoixLieuForm(request.POST or None, lieux=lieux)
     if request.method == "POST" and form.is_valid():
-        etat.demarrer(request, lieu=form.cleaned_data["lieu"], mode="mot_de_passe")
+        etat.start_service(request, lieu=form.cleaned_data["lieu"], mode="mot_de_passe")
         return redirect("kiosque:accueil")
     return render(
         request,
@@ -148,7 +150,7 @@ def choisir_lieu(request):
 @login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def activer(request, jeton):
+def activate(request, jeton):
     """Opened once on the device: a POST (not the GET, which link previews may do) activates
     it and leaves a long-lived signed, HttpOnly cookie."""
     borne = bornes.activation_pending(jeton)
@@ -177,7 +179,7 @@ def activer(request, jeton):
 
 @login_required(login_url="kiosque:connexion")
 @require_POST
-def terminer(request):
+def end_service(request):
     """ "Terminer mon service": the session ends now."""
     state = etat.etat(request)
     lieu = None
@@ -188,6 +190,6 @@ def terminer(request):
             .filter(pk=state.get("lieu"))
             .first()
         )
-    fin_de_service(request, lieu, raison="volontaire")
+    close_service(request, lieu, raison="volontaire")
     messages.success(request, "Service terminé. Merci !")
     return redirect("kiosque:connexion")

@@ -28,9 +28,11 @@ class Kiosque:
         return self.etat.get("parcours") or {}
 
 
-def fin_de_service(request, lieu=None, raison="fin"):
+def close_service(request, lieu=None, raison="fin"):
     if lieu is not None:
-        etat.journaliser(acteur=request.user, lieu=lieu, action="fin_service", raison=raison)
+        etat.write_journal_kiosque(
+            acteur=request.user, lieu=lieu, action="fin_service", raison=raison
+        )
     logout(request)
 
 
@@ -58,22 +60,22 @@ def kiosque_requis(view):
             return redirect("kiosque:connexion")
         now = timezone.now()
         if etat.service_termine(state, now):
-            fin_de_service(request, lieu, raison="fin_du_service")
+            close_service(request, lieu, raison="fin_du_service")
             messages.info(request, "Votre service est terminé : reconnectez-vous pour continuer.")
             return redirect("kiosque:connexion")
         inactif = etat.inactif_depuis(state, now)
         if inactif >= etat.limite_session():
-            fin_de_service(request, lieu, raison="inactivite")
+            close_service(request, lieu, raison="inactivite")
             messages.info(request, "Le kiosque n'a pas servi depuis un moment : reconnectez-vous.")
             return redirect("kiosque:connexion")
         if inactif >= etat.limite_parcours() and state.get("parcours"):
             # The browser's countdown did not run (closed, frozen, no JavaScript).
-            etat.recommencer(request)
-            etat.journaliser(
+            etat.reset_parcours(request)
+            etat.write_journal_kiosque(
                 acteur=user, lieu=lieu, action="recommencer", raison="inactivite_serveur"
             )
             messages.info(request, "L'écran a été effacé après un moment sans activité.")
-        etat.noter_activite(request, now)
+        etat.record_activity(request, now)
         request.kiosque = Kiosque(lieu=lieu, etat=state)
         return view(request, *args, **kwargs)
 
@@ -93,8 +95,10 @@ def contexte(request, **extra):
     }
 
 
-def journal(request, action, **details):
-    etat.journaliser(acteur=request.user, lieu=request.kiosque.lieu, action=action, **details)
+def log_action(request, action, **details):
+    etat.write_journal_kiosque(
+        acteur=request.user, lieu=request.kiosque.lieu, action=action, **details
+    )
 
 
 def inscription_du_parcours(request):

@@ -22,7 +22,7 @@ from mediation.forms import CodeForm, InscriptionForm
 from mediation.services import ateliers as ateliers_services
 from mediation.services import etat, verification
 from mediation.services import lieux as lieux_services
-from mediation.views.common import contexte, inscription_du_parcours, journal, kiosque_requis
+from mediation.views.common import contexte, inscription_du_parcours, kiosque_requis, log_action
 from pass_numerique import perms as pass_perms
 
 
@@ -36,11 +36,11 @@ def accueil(request):
 @never_cache
 @require_POST
 @kiosque_requis
-def recommencer(request):
+def start_over(request):
     """Drop the current journey (the "Recommencer" button and the inactivity timer)."""
     raison = "inactivite" if request.POST.get("raison") == "inactivite" else "bouton"
-    etat.recommencer(request)
-    journal(request, "recommencer", raison=raison)
+    etat.reset_parcours(request)
+    log_action(request, "recommencer", raison=raison)
     if raison == "inactivite":
         messages.info(request, "L'écran a été effacé après un moment sans activité.")
     return redirect("kiosque:accueil")
@@ -49,7 +49,7 @@ def recommencer(request):
 # --- 1. Vérifier un pass -------------------------------------------------------------------
 
 
-def _peut_encaisser_ailleurs(request):
+def _can_redeem_in_espace_pro(request):
     """Whoever may redeem at the kiosk's lieu (pass_numerique's rule) may do it in the espace
     pro (never here)."""
     return pass_perms.can_redeem(request.user, request.kiosque.lieu)
@@ -58,7 +58,7 @@ def _peut_encaisser_ailleurs(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 @kiosque_requis
-def verifier_pass(request):
+def check_pass(request):
     status, resultat, trop = 200, None, None
     if request.method == "POST":
         form = CodeForm(request.POST)
@@ -69,9 +69,9 @@ def verifier_pass(request):
                 )
             except verification.TooManyAttempts as exc:
                 trop, status = exc.message, 429
-                journal(request, "verification", resultat="trop_de_tentatives")
+                log_action(request, "verification", resultat="trop_de_tentatives")
             else:
-                journal(request, "verification", resultat=resultat.raison)
+                log_action(request, "verification", resultat=resultat.raison)
                 status = 200 if resultat.ok else 422
             form = CodeForm()  # the field again, empty and focused, for the next scan
         else:
@@ -86,7 +86,7 @@ def verifier_pass(request):
             form=form,
             resultat=resultat,
             trop_de_tentatives=trop,
-            encaisser_pro=_peut_encaisser_ailleurs(request) and resultat is not None,
+            encaisser_pro=_can_redeem_in_espace_pro(request) and resultat is not None,
         ),
         status=status,
     )
@@ -128,7 +128,7 @@ def ateliers(request):
         else ateliers_services.sessions_a_venir(jour=jour, theme=theme, quartier=quartier)
     )
     if not erreur:
-        journal(
+        log_action(
             request,
             "ateliers",
             filtre="jour" if jour else "theme" if theme else "quartier" if quartier else "",
@@ -161,22 +161,22 @@ def _session_ou_404(pk):
 @kiosque_requis
 def atelier(request, pk):
     session = _session_ou_404(pk)
-    etat.maj_parcours(request, session=session.pk)
-    journal(request, "atelier", session=session.pk)
+    etat.update_parcours(request, session=session.pk)
+    log_action(request, "atelier", session=session.pk)
     return render(request, "mediation/kiosque/atelier.html", contexte(request, session=session))
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 @kiosque_requis
-def inscrire(request, pk):
+def register(request, pk):
     session = _session_ou_404(pk)
     form = InscriptionForm(request.POST or None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                inscription, cree = ateliers_services.inscrire(
+                inscription, cree = ateliers_services.register_inscription(
                     acteur=request.user,
                     lieu=request.kiosque.lieu,
                     session=session,
@@ -185,8 +185,8 @@ def inscrire(request, pk):
             except ValidationError as error:
                 _appliquer(form, error)
             else:
-                etat.maj_parcours(request, session=session.pk, inscription=inscription.pk)
-                journal(
+                etat.update_parcours(request, session=session.pk, inscription=inscription.pk)
+                log_action(
                     request,
                     "inscription",
                     session=session.pk,
@@ -242,7 +242,7 @@ def inscription_faite(request):
 def lieux(request):
     ouverts = request.GET.get("ouverts") == "1"
     proches = lieux_services.lieux_proches(ici=request.kiosque.lieu, ouverts_seulement=ouverts)
-    journal(request, "lieux", ouverts_seulement=ouverts)
+    log_action(request, "lieux", ouverts_seulement=ouverts)
     return render(
         request,
         "mediation/kiosque/lieux.html",
@@ -258,8 +258,8 @@ def lieu(request, uuid):
         Lieu.objects.select_related("commune"), uuid=uuid, actif=True, structure__active=True
     )
     now = timezone.now()
-    etat.maj_parcours(request, lieu=str(place.uuid))
-    journal(request, "lieu", lieu_consulte=place.pk)
+    etat.update_parcours(request, lieu=str(place.uuid))
+    log_action(request, "lieu", lieu_consulte=place.pk)
     sessions = list(
         ateliers_services.sessions_ouvertes(now)
         .filter(lieu=place)

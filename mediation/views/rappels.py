@@ -14,7 +14,7 @@ from inclusion.horaires import horaires_en_clair
 from inclusion.models import Lieu
 from inclusion.services.telephones import mask_phone
 from mediation.services import ateliers as ateliers_services
-from mediation.views.common import contexte, inscription_du_parcours, journal, kiosque_requis
+from mediation.views.common import contexte, inscription_du_parcours, kiosque_requis, log_action
 
 FORMATS_TICKET = ("80mm", "a4")
 
@@ -53,8 +53,8 @@ def rappel_sms(request):
     inscription = inscription_du_parcours(request)
     if inscription is None:
         raise Http404("Aucune inscription dans ce parcours.")
-    result = ateliers_services.envoyer_rappel(acteur=request.user, inscription=inscription)
-    journal(request, "rappel_sms", session=inscription.session_id, envoye=result.sent)
+    result = ateliers_services.send_rappel(acteur=request.user, inscription=inscription)
+    log_action(request, "rappel_sms", session=inscription.session_id, envoye=result.sent)
     if result.sent:
         messages.success(
             request,
@@ -78,7 +78,7 @@ def ticket_atelier(request, pk):
         Session.objects.select_related("theme", "lieu", "lieu__commune"), pk=pk
     )
     format_ = _format(request)
-    journal(request, "ticket", session=session.pk, format=format_)
+    log_action(request, "ticket", session=session.pk, format=format_)
     return render(
         request,
         "mediation/kiosque/ticket.html",
@@ -101,7 +101,7 @@ def ticket_lieu(request, uuid):
         Lieu.objects.select_related("commune"), uuid=uuid, actif=True, structure__active=True
     )
     format_ = _format(request)
-    journal(request, "ticket", lieu_consulte=place.pk, format=format_)
+    log_action(request, "ticket", lieu_consulte=place.pk, format=format_)
     return render(
         request,
         "mediation/kiosque/ticket.html",

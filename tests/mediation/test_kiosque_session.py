@@ -149,7 +149,7 @@ def test_no_redemption_at_the_kiosk_of_a_place_that_is_not_actif(ctx):
     from django.test import RequestFactory
 
     from mediation.views.common import Kiosque
-    from mediation.views.parcours import _peut_encaisser_ailleurs
+    from mediation.views.parcours import _can_redeem_in_espace_pro
 
     with time_machine.travel(DEBUT, tick=False):
         lieu = ctx["lieu"]
@@ -172,9 +172,9 @@ def test_no_redemption_at_the_kiosk_of_a_place_that_is_not_actif(ctx):
         request = RequestFactory().post("/kiosque/pass/")
         request.user = ctx["mediateur"]
         request.kiosque = Kiosque(lieu=lieu, etat={})
-        assert _peut_encaisser_ailleurs(request) is False
+        assert _can_redeem_in_espace_pro(request) is False
         lieu.actif = True
-        assert _peut_encaisser_ailleurs(request) is True
+        assert _can_redeem_in_espace_pro(request) is True
 
 
 def test_a_pro_session_that_opens_the_kiosk_on_its_own_computer_stays_free(ctx):
