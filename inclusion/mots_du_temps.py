@@ -4,6 +4,7 @@
   ("lundi à minuit" reads as the night from Monday to Tuesday). Numbers stay in digits (FALC).
   The end of an opening-hours range is "minuit" ("de 20 h à minuit"): inclusion.horaires.
 - a date: "mardi 3 décembre", "lundi 1er décembre"; the year only when it is not this year.
+- a deadline: "31 décembre 2026", "1er mars 2027" (the year always, no weekday).
 - a relative day: "aujourd'hui", "demain", "jeudi" (within 6 days), "le mardi 17 mars".
 - an opening: "Ouvre demain à 9 h".
 - a moment: "le mardi 3 décembre à 14 h", never relative: an SMS read later must stay true.
@@ -72,6 +73,11 @@ def date_en_mots(moment, *, semaine=True, annee=None, now=None):
     if annee:
         texte += f" {jour.year}"
     return texte
+
+
+def date_et_annee_en_mots(moment):
+    """ "31 décembre 2026", "1er mars 2027": validity dates and deadlines."""
+    return date_en_mots(moment, semaine=False, annee=True)
 
 
 def jour_relatif_en_mots(moment, now=None):

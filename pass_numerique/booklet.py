@@ -16,7 +16,7 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
 from inclusion.horaires import horaires_en_clair
-from inclusion.mots_du_temps import date_en_mots
+from inclusion.mots_du_temps import date_et_annee_en_mots
 from pass_numerique.codes import format_code
 from pass_numerique.services.mon_pass import lieux_acceptant
 
@@ -25,11 +25,6 @@ LIEUX_MAX = 6
 _HEURE = re.compile(r"\d+ h(?: \d\d)?")
 CSS_PATH = "pass_numerique/booklet/booklet.css"
 ICONS = ("batiment", "cheque", "ciseaux", "horloge", "lieu", "scanner", "telephone")
-
-
-def date_en_lettres(d):
-    """date(2026, 12, 31) → "31 décembre 2026"; the first of the month is "1er"."""
-    return date_en_mots(d, semaine=False, annee=True)
 
 
 def euros(value):
@@ -139,7 +134,7 @@ def _booklet_context(item, site_url, lieux_by_programme):
         "nb_cheques": len(cheques),
         "valeur": euros(valeur),
         "valeur_courte": f"{valeur:.2f}".replace(".", ",").removesuffix(",00") + "\u00a0€",
-        "fin_validite": date_en_lettres(carnet.fin_validite),
+        "fin_validite": date_et_annee_en_mots(carnet.fin_validite),
         "code": format_code(item.code),
         "qr": qr_data_uri(f"{site_url}/p/{item.code}"),
         # /p/<code> accepts the dashes of the printed code; no scheme, to read aloud.

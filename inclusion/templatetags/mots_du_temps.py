@@ -8,6 +8,7 @@ register = template.Library()
 
 register.filter("heure_en_mots", mots_du_temps.heure_en_mots)
 register.filter("date_en_mots", mots_du_temps.date_en_mots)
+register.filter("date_et_annee_en_mots", mots_du_temps.date_et_annee_en_mots)
 register.filter("jour_relatif_en_mots", mots_du_temps.jour_relatif_en_mots)
 register.filter("ouverture_en_mots", mots_du_temps.ouverture_en_mots)
 register.filter("date_et_heure_en_mots", mots_du_temps.date_et_heure_en_mots)

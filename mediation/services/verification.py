@@ -5,7 +5,7 @@ The per-account rate limit of failed checks is the pass numérique's own (the m�
 
 from dataclasses import dataclass
 
-from inclusion.mots_du_temps import date_en_mots
+from inclusion.mots_du_temps import date_et_annee_en_mots
 from pass_numerique.enums import StatutCheque
 from pass_numerique.models import Cheque
 from pass_numerique.services import mon_pass, redemption
@@ -20,10 +20,6 @@ class Verification:
     message: str
     raison: str  # stable key, journalised (never the code)
     quoi: str = ""  # "cheque" or "carnet"
-
-
-def _date(day):
-    return date_en_mots(day, semaine=False, annee=True)
 
 
 def _cheques(n):
@@ -57,7 +53,8 @@ def verifier_code(*, user, code):
         titre="Chèque valable",
         message=(
             f"Valable : 1 chèque de {cheque.valeur:.0f} €, jusqu'au "
-            f"{_date(programme.date_limite)}. Dans ce carnet, il reste {_cheques(restants)}."
+            f"{date_et_annee_en_mots(programme.date_limite)}. "
+            f"Dans ce carnet, il reste {_cheques(restants)}."
         ),
         raison="valide",
         quoi="cheque",
@@ -77,7 +74,10 @@ def _carnet(code):
         return Verification(
             ok=True,
             titre="Carnet valable",
-            message=f"Valable : {_cheques(info.restants)}, jusqu'au {_date(info.date_limite)}.",
+            message=(
+                f"Valable : {_cheques(info.restants)}, "
+                f"jusqu'au {date_et_annee_en_mots(info.date_limite)}."
+            ),
             raison="carnet_valide",
             quoi="carnet",
         )

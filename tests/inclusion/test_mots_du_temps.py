@@ -12,6 +12,7 @@ from ateliers.templatetags.ateliers_mots import quand_en_mots
 from inclusion.mots_du_temps import (
     PARIS,
     date_en_mots,
+    date_et_annee_en_mots,
     date_et_heure_en_mots,
     heure_en_mots,
     jour_relatif_en_mots,
@@ -93,6 +94,9 @@ def test_date_in_words(fige):
     assert date_en_mots(datetime.date(2027, 1, 5)) == "mardi 5 janvier 2027"
     assert date_en_mots(datetime.date(2027, 1, 5), annee=False) == "mardi 5 janvier"
     assert date_en_mots(datetime.date(2025, 12, 2)) == "mardi 2 décembre 2025"
+    # Deadlines (the printed pass, the kiosk's check, Mon pass): the year always, no weekday.
+    assert date_et_annee_en_mots(datetime.date(2026, 12, 31)) == "31 décembre 2026"
+    assert date_et_annee_en_mots(datetime.date(2027, 3, 1)) == "1er mars 2027"
 
 
 def test_a_utc_datetime_that_is_another_day_in_paris(fige):

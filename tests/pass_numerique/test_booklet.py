@@ -5,7 +5,8 @@ import pytest
 import zxingcpp
 from django.conf import settings
 
-from pass_numerique.booklet import booklet_html, date_en_lettres, page_count, render_booklet
+from inclusion.mots_du_temps import date_et_annee_en_mots
+from pass_numerique.booklet import booklet_html, page_count, render_booklet
 from pass_numerique.codes import format_code
 from tests.inclusion.factories import BeneficiaireFactory, LieuFactory, QuartierFactory
 from tests.pass_numerique.factories import issued, setup_pass
@@ -53,7 +54,7 @@ def test_booklet_pages_text_and_qr_codes(ctx, jeanne):
     assert "Bonjour Jeanne" in texts[0]
     assert f"pass.example.org/p/{format_code(item.code)}" in texts[0]
     assert "10 chèques" in texts[0]
-    assert f"jusqu'au {date_en_lettres(item.carnet.fin_validite)}" in texts[0]
+    assert f"jusqu'au {date_et_annee_en_mots(item.carnet.fin_validite)}" in texts[0]
     for _cheque, code in item.cheque_codes:
         assert format_code(code) in text
     assert text.count("10,00 €") == 10
