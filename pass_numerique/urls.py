@@ -30,7 +30,7 @@ urlpatterns = [
     path("delivrer/", delivrer.choisir_personne, name="delivrer"),
     path("delivrer/personne/<uuid:uuid>/", delivrer.confirmer_personne, name="delivrer_personne"),
     path("delivrer/anonyme/", delivrer.confirmer_anonyme, name="delivrer_anonyme"),
-    path("verifier/", verifier.verifier, name="verifier"),
-    path("verifier/lieu/", verifier.choisir_lieu, name="choisir_lieu"),
-    path("verifier/encaisser/", verifier.encaisser, name="encaisser"),
+    path("verifier/", verifier.check_cheque, name="verifier"),
+    path("verifier/lieu/", verifier.choose_lieu, name="choisir_lieu"),
+    path("verifier/encaisser/", verifier.redeem, name="encaisser"),
 ]

@@ -135,7 +135,7 @@ def releves(request):
 
 
 @require_POST
-def etablir(request):
+def build_releves(request):
     _require_coordinateur(request.user)
     form = EtablirForm(request.POST, today=timezone.localdate())
     if not form.is_valid():
@@ -202,7 +202,7 @@ def releve_detail(request, pk):
     )
 
 
-def payer(request, pk):
+def mark_releve_paid(request, pk):
     _require_coordinateur(request.user)
     releve = _get_releve(request, pk)
     form = PaiementForm(request.POST or None)

@@ -68,11 +68,6 @@ PENDING = {
     "pass_numerique/views/delivrer.py:confirmer_anonyme",
     "pass_numerique/views/delivrer.py:confirmer_personne",
     "pass_numerique/views/public.py:noter_echec",
-    "pass_numerique/views/verifier.py:choisir_lieu",
-    "pass_numerique/views/verifier.py:encaisser",
-    "pass_numerique/views/verifier.py:verifier",
-    "pass_numerique/views_gestion.py:etablir",
-    "pass_numerique/views_gestion.py:payer",
 }
 
 

@@ -98,7 +98,7 @@ def _resultat(request, *, lieu, code, status=200, encaisser_form=None, derniere=
     return _page(request, lieu=lieu, status=status if check.ok else 422, **context)
 
 
-def verifier(request):
+def check_cheque(request):
     require(can_verify(request.user), RESERVED)
     lieu, must_choose = _lieu_courant(request)
     if must_choose:
@@ -129,7 +129,7 @@ def verifier(request):
     )
 
 
-def choisir_lieu(request):
+def choose_lieu(request):
     require(can_verify(request.user), RESERVED)
     lieux = perms.lieux_for_redemption(request.user).select_related("commune").order_by("nom")
     form = LieuForm(
@@ -148,7 +148,7 @@ def choisir_lieu(request):
 
 
 @require_POST
-def encaisser(request):
+def redeem(request):
     """At most a handful of queries: the lieu comes from the session, the service checks."""
     user = request.user
     lieu_id = request.session.get(SESSION_LIEU)
