@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Q
 
+from inclusion.mots_du_temps import date_et_annee_en_mots
 from pass_numerique.enums import CARNET_UTILISABLE, StatutCheque
 from pass_numerique.models import Carnet
 
@@ -16,4 +17,5 @@ def handle_solde(inbound):
     if not total:
         return "Vous n'avez plus de chèque pass numérique valable."
     fin = min(c.fin_validite for c in carnets if c.restants)
-    return f"Il vous reste {total} chèque(s) pass numérique, valables jusqu'au {fin:%d/%m/%Y}."
+    jusquau = date_et_annee_en_mots(fin)
+    return f"Il vous reste {total} chèque(s) pass numérique, valables jusqu'au {jusquau}."

@@ -198,3 +198,18 @@ def test_pages_sms_and_kiosk_say_the_same(fige):
     assert html == (
         "0 h|mercredi 2 décembre|demain|Ouvre demain à 0 h|le mercredi 2 décembre à 0 h"
     )
+
+
+@pytest.mark.django_db
+def test_the_solde_sms_says_its_date_in_words(fige):
+    from inclusion.sms.keywords import Inbound
+    from pass_numerique.sms import handle_solde
+    from tests.inclusion.factories import BeneficiaireFactory
+    from tests.pass_numerique.factories import issued, setup_pass
+
+    ctx = setup_pass()
+    b = BeneficiaireFactory(structure=ctx["enveloppe"].structure)
+    [item] = issued(ctx, beneficiaire=b)
+    fin = item.carnet.fin_validite
+    reply = handle_solde(Inbound(telephone="+33600000000", beneficiaires=[b]))
+    assert reply.endswith(f"valables jusqu'au {date_et_annee_en_mots(fin)}.")  # was 31/12/2026
