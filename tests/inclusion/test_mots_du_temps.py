@@ -191,6 +191,14 @@ def test_pages_sms_and_kiosk_say_the_same(fige):
     now = paris(2026, 12, 1, 10, 0)
     assert kiosque_lieux.ouverture_en_mots(False, debut, now) == ouverture_en_mots(debut, now)
     assert ouverture_en_mots(debut, now) == "Ouvre demain à 0 h"
+    # Beyond tomorrow the kiosk said "Ouvre jeudi 3 décembre à 9 h", the public site
+    # "Ouvre jeudi à 9 h": now both say the site's words.
+    for moment, mots in (
+        (paris(2026, 12, 3, 9, 0), "Ouvre jeudi à 9 h"),
+        (paris(2026, 12, 15, 9, 0), "Ouvre le mardi 15 décembre à 9 h"),
+    ):
+        assert kiosque_lieux.ouverture_en_mots(False, moment, now) == mots
+        assert ouverture_en_mots(moment, now) == mots
     html = Template(
         "{% load mots_du_temps %}{{ d|heure_en_mots }}|{{ d|date_en_mots }}|"
         "{{ d|jour_relatif_en_mots }}|{{ d|ouverture_en_mots }}|{{ d|date_et_heure_en_mots }}"
