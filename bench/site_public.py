@@ -4,6 +4,7 @@ to a minimal Django view (/sante/) served by the same server in the same run.
 Run from the repository root:
 
     .venv/bin/python bench/site_public.py [--requests N] [--concurrency C] [--sessions S]
+                                          [--commit REF]
 
 Creates a throwaway PostgreSQL database, migrates it, builds the demo (site tree, places,
 themes) and S upcoming sessions (default 500), issues a carnet for "Mon pass", starts gunicorn
@@ -12,6 +13,8 @@ measures: the home page (served from the cache that a publication clears), the w
 (kept under the live state of its sessions: seats are always fresh), "Mon pass" (kept
 without the holder's part, which is put in at each request). Issue 6's targets: home
 ≥ 40 %, workshop list ≥ 15 %, "Mon pass" ≥ 10 % of the minimal view's throughput.
+`--commit REF` measures that commit (exported with `git archive` to a temp dir) instead of the
+work tree, as bench/http_views.py does: useful while others edit the tree.
 Writes bench/results/site_public.json; gunicorn, the database and the Redis databases used
 are cleaned up at the end, also on failure.
 """
@@ -31,6 +34,7 @@ from http_views import (
     HOST,
     PYTHON,
     ROOT,
+    export_commit,
     get,
     git,
     load,
@@ -145,6 +149,9 @@ def main():
         default=60,
         help="DATABASE_CONN_MAX_AGE: persistent connections, as in production (app default 0)",
     )
+    parser.add_argument(
+        "--commit", help="measure this commit (exported to a temp dir) instead of the work tree"
+    )
     parser.add_argument("--db-name", default="inclusion_bench_site")
     parser.add_argument("--output", type=Path, default=RESULTS, help="where to write the JSON")
     parser.add_argument("--seed", type=int, help=argparse.SUPPRESS)
@@ -156,9 +163,17 @@ def main():
         raise SystemExit("--db-name: lower-case letters, digits and _ only")
 
     tmp = Path(tempfile.mkdtemp(prefix="bench_site_"))
+    app_dir = ROOT
+    if args.commit:
+        app_dir = tmp / "app"
+        try:
+            export_commit(args.commit, app_dir)
+        except Exception:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
     env = server_env(
         tmp,
-        ROOT,
+        app_dir,
         args.db_name,
         args.conn_max_age,
         REDIS_URL=f"redis://{HOST}:6379/{REDIS_DB}",
@@ -186,7 +201,7 @@ def main():
         redis_flush(REDIS_DB + 1)  # start with an empty pages' cache; the warm-up fills it
         paths = seeded["paths"]
 
-        gunicorn, port = start_gunicorn(ROOT, env, args.workers, gunicorn_log)
+        gunicorn, port = start_gunicorn(app_dir, env, args.workers, gunicorn_log)
         headers = {"Host": HOST, "Accept-Encoding": "gzip"}
 
         # Check what each page answers before measuring it.
@@ -237,8 +252,8 @@ def main():
         out = {
             "benchmark": "site_public",
             "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-            "git_commit": git("rev-parse", "--short", "HEAD"),
-            "work_tree_changes": bool(git("status", "--porcelain")),
+            "git_commit": git("rev-parse", "--short", args.commit or "HEAD"),
+            "work_tree_changes": None if args.commit else bool(git("status", "--porcelain")),
             "parameters": {
                 "requests": args.requests,
                 "concurrency": args.concurrency,

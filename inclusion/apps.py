@@ -26,15 +26,15 @@ class InclusionConfig(AppConfig):
                 in_menu=False,
             )
         )
-        # A publication, an unpublication, a move or a deletion clears the public pages' cache.
+        # A publication, an unpublication, a move or a deletion bumps the public pages' cache.
         from wagtail.models import Page
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
         from inclusion import page_cache
 
-        page_published.connect(page_cache.clear, dispatch_uid="page_cache_published")
-        page_unpublished.connect(page_cache.clear, dispatch_uid="page_cache_unpublished")
-        post_page_move.connect(page_cache.clear, dispatch_uid="page_cache_moved")
-        post_delete.connect(page_cache.clear, sender=Page, dispatch_uid="page_cache_deleted")
+        page_published.connect(page_cache.bump, dispatch_uid="page_cache_published")
+        page_unpublished.connect(page_cache.bump, dispatch_uid="page_cache_unpublished")
+        post_page_move.connect(page_cache.bump, dispatch_uid="page_cache_moved")
+        post_delete.connect(page_cache.bump, sender=Page, dispatch_uid="page_cache_deleted")
         # After every migrate: permissions exist only once post_migrate has run.
         post_migrate.connect(ensure_coordinateurs_group, dispatch_uid="inclusion_groups")

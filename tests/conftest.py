@@ -7,15 +7,15 @@ from inclusion.sms.backends import memory
 def _empty_cache():
     from django.core.cache import caches
 
-    from cms.journeys import fraicheur
+    from inclusion import page_cache
 
     for cache in caches.all():
         cache.clear()
-    fraicheur.oublier()  # what this process kept from the emptied cache
+    page_cache.forget()  # what this process kept from the emptied cache
     yield
     for cache in caches.all():
         cache.clear()
-    fraicheur.oublier()
+    page_cache.forget()
 
 
 @pytest.fixture(autouse=True)

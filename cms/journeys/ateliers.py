@@ -21,11 +21,10 @@ from django.views.decorators.csrf import csrf_protect
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 
 from ateliers.models import Session, Theme
-from ateliers.pictogrammes import svg
 from ateliers.views.common import attente, for_display
-from cms.journeys import commun, fraicheur, inscription
+from cms.journeys import commun, inscription
 from cms.journeys.forms import CodeForm, FiltresAteliersForm, InscriptionForm, lire_ou
-from inclusion.page_cache import wants_big_text
+from inclusion import page_cache
 
 SEMAINES = 8  # the list shows the next 8 weeks
 MAX_SESSIONS = 60
@@ -58,13 +57,6 @@ def a_apporter(theme):
     return choses
 
 
-def _avec_pictos(sessions):
-    for s in sessions:
-        s.picto = svg(s.theme.pictogramme, size=40)
-        s.jour = timezone.localdate(s.debut)
-    return sessions
-
-
 def sessions_a_venir(now=None):
     now = now or timezone.now()
     return Session.objects.a_venir(now).filter(
@@ -74,7 +66,7 @@ def sessions_a_venir(now=None):
 
 class Liste:
     """The sessions a request of the list asks for (filters checked), and the key of its
-    cached HTML: the same for the page's route and for the fast path (fraicheur.repondre)."""
+    kept HTML: the same for the page's route and before the routing (answer_before_routing)."""
 
     def __init__(self, page_pk, request):
         self.page_pk = page_pk
@@ -119,7 +111,9 @@ class Liste:
             themes = list(Theme.objects.filter(actif=True, sessions__in=toutes).distinct())
             return communes, quartiers, themes
 
-        communes, quartiers, themes = fraicheur.choix(calcul_choix, self.page_pk, self.jour)
+        communes, quartiers, themes = page_cache.kept(
+            calcul_choix, "choix", self.page_pk, self.jour
+        )
         return FiltresAteliersForm(
             self.request.GET or None, communes=communes, quartiers=quartiers, themes=themes
         )
@@ -141,22 +135,47 @@ class Liste:
 
     def cle(self):
         """None when this answer must be rendered for the visitor (bad filters, a session)."""
-        if self.erreur or not fraicheur.servie_depuis_le_cache(self.request):
+        if self.erreur or not page_cache.is_shared(self.request):
             return None
         # The live state alone: no joins for names, only what UPDATE statements change.
         etat = list(
             self.sessions.annotate(nb_attente=attente())
-            .values_list(*fraicheur.ETAT)
+            .values_list(*commun.ETAT)
             .order_by("debut", "pk")[:MAX_SESSIONS]
         )
-        return fraicheur.cle(
+        return page_cache.key(
+            "liste",
+            page_cache.generation(),
             self.page_pk,
-            fraicheur.generation(),
             self.filtres,
-            wants_big_text(self.request),
+            page_cache.wants_big_text(self.request),
             self.jour,
             etat,
         )
+
+
+def list_page(request):
+    """(pk, URL, has a view restriction) of the live workshops' page for this host, or ()."""
+
+    def compute():
+        page = commun.live_page("AteliersIndexPage")
+        if page is None:
+            return ()
+        return (page.pk, page.get_url(request), page.get_view_restrictions().exists())
+
+    return page_cache.kept(compute, "list_page", request.get_host())
+
+
+def answer_before_routing(request):
+    """Registered with the page cache (cms/apps.py): the list's kept HTML when its key (live
+    state of the sessions shown) finds it, without Wagtail's routing. Anything else (a miss,
+    filters in error, a restricted page) goes the normal way, which renders and keeps it."""
+    page = list_page(request)
+    if not page or page[2] or request.path != page[1]:
+        return None
+    key = Liste(page[0], request).cle()
+    html = page_cache.kept_html(key) if key else None
+    return commun.privee(page_cache.answer(request, html)) if html else None
 
 
 class Routes(RoutablePageMixin):
@@ -166,7 +185,7 @@ class Routes(RoutablePageMixin):
         return self.get_url(request) + self.reverse_subpage(nom, args=args)
 
     def _render(self, request, template, status=200, **contexte):
-        contexte.setdefault("page_url", fraicheur.url_de_page(self, request))
+        contexte.setdefault("page_url", commun.page_url(self, request))
         response = self.render(request, template=TEMPLATES + template, context_overrides=contexte)
         response.status_code = status
         return commun.privee(response)
@@ -181,15 +200,15 @@ class Routes(RoutablePageMixin):
         liste = Liste(self.pk, request)
         key = liste.cle()
         if key is not None:
-            gardee = fraicheur.html_garde(key)
-            if gardee is not None:
-                return fraicheur.reponse(request, gardee)
+            html = page_cache.kept_html(key)
+            if html is not None:
+                return commun.privee(page_cache.answer(request, html))
         response = self._render(
             request,
             "liste.html",
             status=400 if liste.erreur else 200,
             form=liste.form,
-            sessions=_avec_pictos(list(liste.montrees[:MAX_SESSIONS])),
+            sessions=commun.add_pictograms(list(liste.montrees[:MAX_SESSIONS])),
             filtre_actif=liste.filtre_actif,
             # The page is kept for every visitor asking these filters: links back carry them only.
             **({"chemin_suite": liste.chemin()} if key is not None else {}),
@@ -197,7 +216,7 @@ class Routes(RoutablePageMixin):
         )
         if key is not None:
             response.render()
-            fraicheur.garder_html(key, response.content)
+            page_cache.keep_html(key, response.content)
         return response
 
     # --- One session ------------------------------------------------------------------------
@@ -205,7 +224,7 @@ class Routes(RoutablePageMixin):
     @path("session/<int:pk>/", name="session")
     def session(self, request, pk):
         session = self._session(pk)
-        _avec_pictos([session])
+        commun.add_pictograms([session])
         return self._render(
             request,
             "session.html",
@@ -217,7 +236,7 @@ class Routes(RoutablePageMixin):
     @path("session/<int:pk>/sans-telephone/", name="sans_telephone")
     def sans_telephone(self, request, pk):
         session = self._session(pk)
-        _avec_pictos([session])
+        commun.add_pictograms([session])
         return self._render(
             request, "sans_telephone.html", session=session, lieu=commun.etat_lieu(session.lieu)
         )
@@ -230,7 +249,7 @@ class Routes(RoutablePageMixin):
 
     def _inscription(self, request, pk):
         session = self._session(pk)
-        _avec_pictos([session])
+        commun.add_pictograms([session])
         form = InscriptionForm(request.POST if request.method == "POST" else None)
         status = 200
         if request.method == "POST":
@@ -265,7 +284,7 @@ class Routes(RoutablePageMixin):
         data = inscription.en_cours(request, session)
         if data is None:
             return HttpResponseRedirect(self.url_route(request, "inscription", pk))
-        _avec_pictos([session])
+        commun.add_pictograms([session])
         form = CodeForm()
         status = 200
         message = request.session.pop("inscription_publique_message", "")
@@ -332,7 +351,7 @@ class Routes(RoutablePageMixin):
         resultat = inscription.fin(request, session)
         if resultat is None:
             raise Http404("Aucune inscription en cours pour cet atelier.")
-        _avec_pictos([session])
+        commun.add_pictograms([session])
         return self._render(
             request,
             "fin.html",

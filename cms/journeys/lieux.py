@@ -14,7 +14,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 
-from cms.journeys import commun, fraicheur
+from ateliers.models import Session
+from ateliers.views.common import for_display
+from cms.journeys import commun
 from cms.journeys.forms import FiltresLieuxForm, lire_ou
 from inclusion.enums import ServiceMediation
 from inclusion.templatetags.icones import heroicon_outline
@@ -99,7 +101,7 @@ class Routes(RoutablePageMixin):
     """Routes of the places' page."""
 
     def _render(self, request, template, status=200, **contexte):
-        contexte.setdefault("page_url", fraicheur.url_de_page(self, request))
+        contexte.setdefault("page_url", commun.page_url(self, request))
         response = self.render(request, template=TEMPLATES + template, context_overrides=contexte)
         response.status_code = status
         return commun.privee(response)
@@ -150,26 +152,13 @@ class Routes(RoutablePageMixin):
             commun.lieux_publics().select_related("commune", "quartier"), uuid=uuid
         )
         preparer(lieu, timezone.now())
-        from ateliers.models import Session
-        from cms.journeys.ateliers import _avec_pictos, for_display
-
-        sessions = _avec_pictos(list(for_display(Session.objects.a_venir().filter(lieu=lieu))[:5]))
+        sessions = commun.add_pictograms(
+            list(for_display(Session.objects.a_venir().filter(lieu=lieu))[:5])
+        )
         return self._render(
             request,
             "lieu.html",
             lieu=lieu,
             sessions=sessions,
-            ateliers_url=ateliers_url(request),
+            ateliers_url=commun.live_page_url(request, "AteliersIndexPage"),
         )
-
-
-def ateliers_url(request):
-    """The live workshops' page URL, or "" (kept until a page or the site changes)."""
-    from cms.journeys import fraicheur
-    from cms.models import AteliersIndexPage
-
-    def calcul():
-        page = AteliersIndexPage.objects.live().first()
-        return page.get_url(request) if page else ""
-
-    return fraicheur.gardee(calcul, "ateliers_url", request.get_host())

@@ -21,9 +21,9 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 
-from cms.journeys import commun, fraicheur, limites
+from cms.journeys import commun, limites
 from cms.journeys.forms import CodePassForm
-from inclusion.page_cache import wants_big_text
+from inclusion import page_cache
 from pass_numerique import codes
 from pass_numerique.services import mon_pass as service
 from pass_numerique.views import public as pass_public
@@ -51,7 +51,7 @@ def lieux_du_programme(programme_id):
     def calcul():
         return list(service.lieux_acceptant(Programme.objects.get(pk=programme_id)))
 
-    return fraicheur.gardee(calcul, "lieux_du_programme", programme_id)
+    return page_cache.kept(calcul, "lieux_du_programme", programme_id)
 
 
 def ateliers_proches(communes):
@@ -65,14 +65,14 @@ def ateliers_proches(communes):
     qs = for_display(
         Session.objects.a_venir().filter(lieu__commune_id__in=communes, lieu__actif=True)
     ).order_by("debut", "pk")
-    return qs, list(qs.values_list(*fraicheur.ETAT)[:MAX_ATELIERS])
+    return qs, list(qs.values_list(*commun.ETAT)[:MAX_ATELIERS])
 
 
 class Routes(RoutablePageMixin):
     """Routes of the "Mon pass" page."""
 
     def _render(self, request, template, status=200, **contexte):
-        contexte.setdefault("page_url", fraicheur.url_de_page(self, request))
+        contexte.setdefault("page_url", commun.page_url(self, request))
         response = self.render(request, template=TEMPLATES + template, context_overrides=contexte)
         response.status_code = status
         return entetes(response)
@@ -117,9 +117,6 @@ class Routes(RoutablePageMixin):
         carnet of a programme, a commune and a state, so it is kept under a key made of
         everything it shows that can change: the generation (names, places, pages), the
         live state of the workshops shown (seats), the minute (opening hours, "demain")."""
-        from cms.journeys.ateliers import _avec_pictos
-        from cms.journeys.lieux import ateliers_url
-
         lieux, communes, sessions, etat = [], [], None, []
         if info.utilisable:
             lieux = lieux_du_programme(info.programme_id)
@@ -137,23 +134,23 @@ class Routes(RoutablePageMixin):
                 utilisable=info.utilisable,
                 # Copies: the kept places are shared, their opening state is this minute's.
                 lieux=[commun.etat_lieu(copy.copy(lieu), now=now) for lieu in lieux],
-                sessions=_avec_pictos(list(sessions[:MAX_ATELIERS])) if etat else [],
-                ateliers_url=ateliers_url(request),
+                sessions=commun.add_pictograms(list(sessions[:MAX_ATELIERS])) if etat else [],
+                ateliers_url=commun.live_page_url(request, "AteliersIndexPage"),
                 personnel=mark_safe(MARQUE_PERSONNEL),  # noqa: S308  (a constant)
                 chemin_suite=MARQUE_CHEMIN,
             )
             response.render()
             return response.content.decode()
 
-        if not fraicheur.servie_depuis_le_cache(request):
+        if not page_cache.is_shared(request):
             return calcul()  # the page may carry the visitor's messages
         minute = timezone.localtime(now).strftime("%Y-%m-%d %H:%M")
-        return fraicheur.gardee(
+        return page_cache.kept(
             calcul,
             "mon_pass_squelette",
             self.pk,
             request.get_host(),
-            wants_big_text(request),
+            page_cache.wants_big_text(request),
             info.utilisable,
             info.programme_id if info.utilisable else None,
             communes,
@@ -167,17 +164,16 @@ def qr_code(request, code):
     """/p/<code>: the carnet's QR target, shown as the site's live "Mon pass" page (found with
     one query); pass_numerique's minimal page when the site has none. A page with a view
     restriction is reached through Wagtail's routing instead, which asks for it."""
-    from cms.models import MonPassPage
 
     def calcul():
-        page = MonPassPage.objects.live().first()
+        page = commun.live_page("MonPassPage")
         return (page, page.get_view_restrictions().exists()) if page else ""
 
-    trouvee = fraicheur.gardee(calcul, "mon_pass_page")
+    trouvee = page_cache.kept(calcul, "mon_pass_page")
     if not trouvee:
         return pass_public.mon_pass_view(request, code, ip=limites.client_ip(request))
     page, restreinte = trouvee
     if restreinte:
-        return HttpResponseRedirect(fraicheur.url_de_page(page, request) + quote(code) + "/")
+        return HttpResponseRedirect(commun.page_url(page, request) + quote(code) + "/")
     request.is_preview = False
     return page.resultat(request, code)

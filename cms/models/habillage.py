@@ -192,40 +192,9 @@ class Habillage(BaseSiteSetting):
 
 
 # --- The provider of inclusion.registry.habillage --------------------------------------------
-# Every page of every surface asks for the habillage (context processor), so it is served from
-# the Django cache: no query in steady state. Keys carry a generation number bumped whenever a
-# Habillage or a Site is saved or deleted (signals below, once the change is committed), and
-# expire after 5 minutes anyway (per-process memory caches of other processes catch up then).
-# The generation is a counter (default cache); the looks it keys live in the pages' cache.
-
-CACHE_GENERATION = "cms:habillage:generation"
-CACHE_DUREE = 300
-
-
-def _generation():
-    from django.core.cache import cache
-
-    generation = cache.get(CACHE_GENERATION)
-    if generation is None:
-        generation = 1
-        cache.add(CACHE_GENERATION, generation, None)
-    return generation
-
-
-def invalider_cache(using=None, **kwargs):
-    """Signal receiver: a new generation once the change is committed."""
-    from inclusion import page_cache
-
-    page_cache.on_commit(_nouvelle_generation, using=using)
-
-
-def _nouvelle_generation():
-    from django.core.cache import cache
-
-    try:
-        cache.incr(CACHE_GENERATION)
-    except ValueError:
-        cache.set(CACHE_GENERATION, 2, None)
+# Every page of every surface asks for the habillage (context processor), so it is kept by the
+# page cache for the current generation (inclusion/page_cache.py): no query in steady state. A
+# Habillage or a Site saved or deleted bumps the generation (cms/apps.py).
 
 
 def _cle_hote(request):
@@ -284,14 +253,12 @@ def fournir(request=None):
 
     from inclusion import page_cache
 
-    cache = page_cache.pages()
-    cle = f"cms:habillage:{_generation()}:{_cle_hote(request)}"
-    valeur = cache.get(cle)
-    if valeur is None:
+    def compute():
         if request is None:
             site = Site.objects.filter(is_default_site=True).first()
         else:
             site = Site.find_for_request(request)
-        valeur = (construire(site) if site else None) or _ABSENT
-        cache.set(cle, valeur, CACHE_DUREE)
+        return (construire(site) if site else None) or _ABSENT
+
+    valeur = page_cache.kept(compute, "habillage", _cle_hote(request))
     return None if valeur == _ABSENT else valeur

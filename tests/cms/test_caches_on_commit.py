@@ -7,8 +7,8 @@ from django.core.cache import cache, caches
 from django.db import transaction
 from wagtail.models import Site
 
-from cms.journeys import fraicheur
-from cms.models.habillage import CACHE_GENERATION, Habillage, _generation
+from cms.models.habillage import Habillage
+from inclusion import page_cache
 from tests.ateliers.factories import SessionFactory
 from tests.cms.conftest import build_site
 
@@ -19,24 +19,24 @@ class Annulation(Exception):
     pass
 
 
-def _generation_ateliers():
-    fraicheur.oublier()  # read the shared value, not this process's memo
-    return fraicheur.generation()
+def _generation():
+    page_cache.forget()  # read the shared value, not this process's memo
+    return page_cache.generation()
 
 
 def test_the_workshops_generation_moves_on_commit_only():
     session = SessionFactory()
-    avant = _generation_ateliers()
+    avant = _generation()
     with transaction.atomic():
         session.capacite = 3
         session.save()
-        assert _generation_ateliers() == avant  # not committed: another request sees the old
-    apres = _generation_ateliers()
+        assert _generation() == avant  # not committed: another request sees the old
+    apres = _generation()
     assert apres != avant
     with pytest.raises(Annulation), transaction.atomic():
         session.save()
         raise Annulation
-    assert _generation_ateliers() == apres  # rolled back: nothing to forget
+    assert _generation() == apres  # rolled back: nothing to forget
 
 
 def test_the_sites_look_and_the_pages_cache_move_on_commit_only():
@@ -47,7 +47,7 @@ def test_the_sites_look_and_the_pages_cache_move_on_commit_only():
     pages.set("page-gardee", "ancienne")
     with transaction.atomic():
         Habillage.objects.update_or_create(site=site, defaults={"nom": "Ma ville"})
-        assert cache.get(CACHE_GENERATION) == avant
+        assert cache.get(page_cache.GENERATION) == avant
         assert pages.get("page-gardee") == "ancienne"
     assert _generation() != avant
     assert pages.get("page-gardee") is None
@@ -65,11 +65,11 @@ def test_a_publication_clears_the_pages_on_commit_only():
     accueil = build_site()
     pages = caches["pages"]
     pages.set("page-gardee", "ancienne")
-    avant = _generation_ateliers()
+    avant = _generation()
     with transaction.atomic():
         accueil.title = "Bienvenue"
         accueil.save_revision().publish()
         assert pages.get("page-gardee") == "ancienne"
-        assert _generation_ateliers() == avant
+        assert _generation() == avant
     assert pages.get("page-gardee") is None
-    assert _generation_ateliers() != avant
+    assert _generation() != avant

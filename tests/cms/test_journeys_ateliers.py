@@ -133,14 +133,20 @@ def test_unknown_or_past_session_is_404(client, site_public):
     assert client.get(f"{URL}session/{past.pk}/").status_code == 404
 
 
-def test_query_count_does_not_grow_with_sessions(client, site_public, session):
+def test_query_count_does_not_grow_with_sessions(
+    client, site_public, session, django_capture_on_commit_callbacks
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from cms.journeys import fraicheur
+    from inclusion import page_cache
+
+    def new_generation():
+        with django_capture_on_commit_callbacks(execute=True):
+            page_cache.bump()
 
     client.get(URL)  # warm Wagtail's site and page caches
-    fraicheur.changer_de_generation()  # measure a full render, not the list's cache
+    new_generation()  # measure a full render, not the list's cache
     with CaptureQueriesContext(connection) as one:
         assert client.get(URL).status_code == 200
     with CaptureQueriesContext(connection) as one_cached:
@@ -148,7 +154,7 @@ def test_query_count_does_not_grow_with_sessions(client, site_public, session):
     for i in range(29):
         lieu = LieuFactory(quartier=QuartierFactory())
         SessionFactory(lieu=lieu, debut=_prochain(i % 7) + datetime.timedelta(weeks=i % 4))
-    fraicheur.changer_de_generation()
+    new_generation()
     with CaptureQueriesContext(connection) as thirty:
         response = client.get(URL)
     with CaptureQueriesContext(connection) as thirty_cached:
@@ -289,10 +295,10 @@ def test_a_list_with_only_unknown_parameters_is_the_plain_list(client, site_publ
     avec = client.get(f"{URL}?recherche=abc").content
     from django.core.cache import caches
 
-    from cms.journeys import fraicheur
+    from inclusion import page_cache
 
     caches["pages"].clear()
-    fraicheur.oublier()
+    page_cache.forget()
     assert client.get(URL).content == avec
     assert "pour votre choix" not in avec.decode()
 

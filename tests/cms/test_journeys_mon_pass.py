@@ -161,7 +161,8 @@ def test_cheques_left_and_places_are_never_stale(
 def test_each_holder_sees_only_their_own_part(client, site_public, ctx, carnet, habillage_en_cache):
     """The page is built once for the programme and the commune; the first name, the chèques
     left and the code (in the text-size link) are put in at each request, and never kept."""
-    from cms.journeys import fraicheur, mon_pass
+    from cms.journeys import mon_pass
+    from inclusion import page_cache
 
     autre_personne = BeneficiaireFactory(
         structure=ctx["enveloppe"].structure, prenom="Bastien", commune=ctx["lieu"].commune
@@ -177,7 +178,7 @@ def test_each_holder_sees_only_their_own_part(client, site_public, ctx, carnet, 
     assert mon_pass.MARQUE_CHEMIN not in page_awa and "mon-pass:personnel" not in page_awa
     # Bastien's page was not built again: the carnet, and the live state of the workshops.
     assert len(queries.captured_queries) == 2
-    kept = [v for v in fraicheur._memoire.values() if isinstance(v, str) and "<html" in v]
+    kept = [v for v in page_cache._memo.values() if isinstance(v, str) and "<html" in v]
     assert kept, "the page is kept"
     for page in kept:
         for personal in ("Awa", "Bastien", carnet.code, autre.code, "Il vous reste"):
