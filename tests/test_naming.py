@@ -53,8 +53,6 @@ PENDING = {
     "cms/wagtail_hooks.py:_avertir",
     "inclusion/horaires.py:_enumerer",
     "inclusion/models/beneficiaires.py:peut_recevoir_sms",
-    "inclusion/services/beneficiaires.py:_enregistrer_nouvelle",
-    "inclusion/sms/optout.py:annuler_en_attente",
     "inclusion/sms/textes.py:raccourcir",
     "mediation/services/verification.py:verifier_code",
     "mediation/views/parcours.py:_appliquer",

@@ -12,7 +12,7 @@ from inclusion.enums import TrancheAge, TypeTelephone
 from inclusion.models import Beneficiaire
 from inclusion.services.journal import write_journal
 from inclusion.services.telephones import REFUS_SMS, check_consent, parse_phone
-from inclusion.sms.optout import MOTIF_CONSENTEMENT, MOTIF_NUMERO, annuler_en_attente
+from inclusion.sms.optout import MOTIF_CONSENTEMENT, MOTIF_NUMERO, cancel_pending_sms
 
 # Fields a professional may set; everything else is computed here.
 EDITABLE_FIELDS = (
@@ -120,12 +120,12 @@ def create_beneficiaire(
     )
     if beneficiaire.annee_naissance and not champs.get("tranche_age"):
         beneficiaire.tranche_age = tranche_age_for_year(beneficiaire.annee_naissance)
-    return _enregistrer_nouvelle(
+    return _save_new_beneficiaire(
         beneficiaire, acteur, {"consentement_sms": beneficiaire.consentement_sms}
     )
 
 
-def _enregistrer_nouvelle(beneficiaire, acteur, details):
+def _save_new_beneficiaire(beneficiaire, acteur, details):
     """Check, save and journal a new person (same transaction as the caller's)."""
     beneficiaire.full_clean()
     beneficiaire.save()
@@ -176,9 +176,9 @@ def update_beneficiaire(
         changes.append("consentement_sms")
     # What waits in the outbox for this person no longer goes (same transaction).
     if not beneficiaire.consentement_sms:
-        annuler_en_attente(beneficiaire=beneficiaire, motif=MOTIF_CONSENTEMENT)
+        cancel_pending_sms(beneficiaire=beneficiaire, motif=MOTIF_CONSENTEMENT)
     elif "telephone" in changes:
-        annuler_en_attente(beneficiaire=beneficiaire, motif=MOTIF_NUMERO)
+        cancel_pending_sms(beneficiaire=beneficiaire, motif=MOTIF_NUMERO)
     write_journal(
         acteur=acteur,
         action="beneficiaire.modification",
@@ -275,4 +275,4 @@ def find_or_create_for_registration(
         **(consent if consentement_sms else {}),
     )
     details = {"consentement_sms": consentement_sms, "canal": canal}
-    return _enregistrer_nouvelle(beneficiaire, acteur, details), True
+    return _save_new_beneficiaire(beneficiaire, acteur, details), True

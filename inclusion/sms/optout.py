@@ -44,7 +44,7 @@ def _e164(telephone):
     return getattr(telephone, "as_e164", None) or str(telephone or "")
 
 
-def annuler_en_attente(telephone=None, *, beneficiaire=None, motif=MOTIF_REFUS, now=None):
+def cancel_pending_sms(telephone=None, *, beneficiaire=None, motif=MOTIF_REFUS, now=None):
     """Cancel every message still waiting for this number (or this person), secrets masked
     whole, except those meant for an opted-out number (STOP confirmation, AIDE). Returns how
     many. Called in the transaction of the change that makes them unwanted."""
@@ -94,7 +94,7 @@ def refuse_sms(*, telephone, canal, acteur=None, details=None, now=None):
     "pro"."""
     e164 = _e164(telephone)
     _, cree = OptOut.objects.get_or_create(telephone=e164, defaults={"canal": canal})
-    annules = annuler_en_attente(e164, now=now)
+    annules = cancel_pending_sms(e164, now=now)
     if cree:
         _write_journal_each(e164, "sms.stop", acteur, {"canal": canal, **(details or {})})
     return Refus(cree=cree, annules=annules)
