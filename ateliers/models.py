@@ -8,7 +8,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from multiselectfield import MultiSelectField
@@ -23,6 +23,7 @@ from ateliers.enums import (
     ThematiqueCoop,
 )
 from inclusion.enums import ServiceMediation
+from inclusion.queries import count_of
 
 
 class Theme(models.Model):
@@ -95,6 +96,15 @@ class EtapeParcours(models.Model):
         return f"{self.ordre}. {self.theme}"
 
 
+def attente():
+    """The waiting-list size of a session, as an expression to annotate (a subquery; the
+    Inscription model is defined below)."""
+    return count_of(
+        Inscription.objects.filter(session=OuterRef("pk"), statut=StatutInscription.EN_ATTENTE),
+        "session",
+    )
+
+
 class SessionQuerySet(models.QuerySet):
     def for_user(self, user):
         """Sessions of the lieux of the user's structures (médiateurs, prescripteurs); all
@@ -110,6 +120,22 @@ class SessionQuerySet(models.QuerySet):
         from django.utils import timezone
 
         return self.filter(statut=StatutSession.PLANIFIEE, debut__gt=now or timezone.now())
+
+    def visible_to(self, user, now=None):
+        """The sessions of the user's lieux (all of them), and every planned upcoming session
+        of the territory (to register people there)."""
+        return self.for_user(user) | self.a_venir(now)
+
+    def with_attente(self):
+        """nb_attente: the waiting-list size of each session."""
+        return self.annotate(nb_attente=attente())
+
+    def for_display(self):
+        """What a session card needs, in the same query: theme, place, waiting-list size.
+        The waiting list is counted in a subquery, not with a join and GROUP BY: Django drops
+        the model's ordering (by start time) from GROUP BY queries, so "the next 5" would be
+        any 5."""
+        return self.select_related("theme", "lieu__commune", "lieu__quartier").with_attente()
 
 
 class Session(models.Model):

@@ -33,6 +33,12 @@ def _anime(user, session):
     return session.animateurs.filter(pk=user.pk).exists()
 
 
+def is_mediateur(user):
+    """A médiateur of some structure, or a coordinator: their "Mes sessions" starts with
+    their lieux (a prescripteur's with the whole territory)."""
+    return socle.is_coordinateur(user) or socle.has_role(user, Role.MEDIATEUR)
+
+
 def can_register_people(user):
     """Prescripteurs and médiateurs register the people they follow, in any session of the
     territory (a prescripteur orients people to other structures' workshops)."""

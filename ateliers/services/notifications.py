@@ -6,6 +6,7 @@ when the names are long, they are shortened (inclusion.sms.textes.un_segment).
 
 from django.conf import settings
 
+from inclusion.models import Journal
 from inclusion.mots_du_temps import date_et_heure_en_mots
 from inclusion.sms import send_sms
 from inclusion.sms.optout import lien_stop
@@ -69,3 +70,24 @@ def notify(inscription, kind, acteur=None, rang=None):
         event_at=session.debut,
         useless_after=session.debut,
     )
+
+
+def sms_outcome(inscription):
+    """(sent, French sentence) about the confirmation text of this registration, for the
+    page that follows it: the gateway journals each text sent with what it was about."""
+    label = f"{inscription._meta.label_lower}#{inscription.pk}"
+    sent = Journal.objects.filter(
+        action="sms.envoi", objet_type="inclusion.beneficiaire", details__objet=label
+    ).exists()
+    if sent:
+        return True, "Un SMS de confirmation a été envoyé à la personne."
+    b = inscription.beneficiaire
+    if not b.telephone:
+        why = "la personne n'a pas de téléphone"
+    elif not b.peut_recevoir_sms and b.consentement_sms:
+        why = "son numéro n'est pas un mobile"
+    elif not b.consentement_sms:
+        why = "la personne n'a pas accepté les SMS"
+    else:
+        why = "l'envoi n'a pas abouti"
+    return False, f"Pas de SMS envoyé : {why}. Prévenez la personne vous-même."

@@ -26,7 +26,7 @@ from ateliers.forms_emargement import (
 from ateliers.models import Inscription, Session
 from ateliers.services import attendance
 from inclusion import perms as socle_perms
-from inclusion.forms import RecherchePersonneForm
+from inclusion.forms import RecherchePersonneForm, apply_service_errors
 from inclusion.models import Beneficiaire
 from pass_numerique import perms as pass_perms
 from pass_numerique.enums import CARNET_UTILISABLE, StatutCheque
@@ -370,9 +370,7 @@ def creer(request, pk):
             return _page(
                 request, session, status=409, erreur_ajout=_message(error), rapide_form=form
             )
-        for field, errs in error.error_dict.items():
-            for e in errs:
-                form.add_error(field if field in form.fields else None, e)
+        apply_service_errors(form, error)
         return _page(request, session, status=422, rapide_form=form)
     return _present(request, session, inscription)
 

@@ -14,16 +14,10 @@ from ateliers.filters import ChoixSessionFilter
 from ateliers.forms import InscriptionForm
 from ateliers.models import Session
 from ateliers.services import registrations
+from ateliers.services.notifications import sms_outcome
 from ateliers.templatetags.ateliers_mots import nom_court
-from ateliers.views.common import (
-    apply_service_errors,
-    for_display,
-    get_inscription,
-    get_session,
-    require_ateliers,
-    sms_outcome,
-)
-from inclusion.forms import RecherchePersonneForm
+from ateliers.views.guards import get_inscription, get_session, require_ateliers
+from inclusion.forms import RecherchePersonneForm, apply_service_errors
 from inclusion.models import Beneficiaire
 
 PAGE_SIZE = 20
@@ -60,7 +54,7 @@ def _get_beneficiaire(request, uuid):
 def inscrire_personne(request, uuid):
     """From a person's file: choose among the upcoming planned sessions of the territory."""
     beneficiaire = _get_beneficiaire(request, uuid)
-    base = for_display(Session.objects.a_venir()).select_related("lieu__structure")
+    base = Session.objects.a_venir().for_display().select_related("lieu__structure")
     filtre = ChoixSessionFilter(request.GET, queryset=base)
     qs = filtre.qs if filtre.is_valid() else base.none()
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -1,37 +1,34 @@
 """ "Mes sessions" (week and list), create, change, cancel, detail, attendance sheet."""
 
 import datetime
+from types import SimpleNamespace
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django_tables2 import RequestConfig
 
 from ateliers import feuille, perms
-from ateliers.enums import StatutInscription, StatutSession
+from ateliers.enums import ACTIVE, StatutInscription, StatutSession
 from ateliers.filters import SessionFilter
 from ateliers.forms import AnnulationSessionForm, SessionForm, lieux_for_mediateur
 from ateliers.models import Session
 from ateliers.services import sessions as services
 from ateliers.tables import SessionTable
 from ateliers.templatetags.ateliers_mots import quand_en_mots
-from ateliers.views.common import (
-    apply_service_errors,
-    emargement_url,
-    for_display,
+from ateliers.views.guards import (
     get_managed_session,
     get_session,
-    is_mediateur,
-    listes_de_session,
     require,
     require_ateliers,
-    sessions_visibles,
 )
+from inclusion import perms as socle
+from inclusion.forms import apply_service_errors
 from inclusion.models import Lieu
 
 PAGE_SIZE = 25
@@ -42,7 +39,7 @@ def _portee(request):
     """Médiateurs start with their lieux; prescripteurs with the whole territory."""
     portee = request.GET.get("portee")
     if portee not in PORTEES:
-        portee = "mes_lieux" if is_mediateur(request.user) else "territoire"
+        portee = "mes_lieux" if perms.is_mediateur(request.user) else "territoire"
     return portee
 
 
@@ -50,7 +47,7 @@ def _base(request, portee, now):
     user = request.user
     if portee == "mes_lieux":
         return Session.objects.for_user(user)
-    return sessions_visibles(user, now)
+    return Session.objects.visible_to(user, now)
 
 
 def _lundi(request):
@@ -73,6 +70,59 @@ def _common_context(request, portee, vue):
     }
 
 
+def emargement_url(session):
+    """The attendance page (another part of the project); None until it is mounted."""
+    try:
+        return reverse("emargement:session", args=[session.pk])
+    except NoReverseMatch:
+        return None
+
+
+def listes_de_session(user, session, *, can_manage):
+    """A session's registered people and waiting list as `user` may see them: by name only
+    those of perms.can_see_name; the others are counted (registered, waiting, present).
+    Waiting ranks count everyone. Two queries at most, whatever the number of people."""
+    actives = session.inscriptions.filter(statut__in=ACTIVE)
+    tous_les_noms = perms.can_see_all_names(user, session)
+    inscriptions = list(
+        perms.inscriptions_nommees(user, session, actives)
+        .select_related("beneficiaire")
+        .order_by("beneficiaire__prenom", "beneficiaire__nom")
+    )
+    if tous_les_noms:
+        toutes = [(i.pk, i.statut, i.rang_attente) for i in inscriptions]
+    else:
+        toutes = list(actives.values_list("pk", "statut", "rang_attente"))
+    rangs = sorted(
+        (rang, pk) for pk, statut, rang in toutes if statut == StatutInscription.EN_ATTENTE
+    )
+    positions = {pk: n for n, (_, pk) in enumerate(rangs, start=1)}
+    for i in inscriptions:
+        i.position = positions.get(i.pk)
+        i.peut_annuler = (
+            can_manage or socle.can_view_beneficiaire(user, i.beneficiaire)
+        ) and i.statut in (StatutInscription.INSCRIT, StatutInscription.EN_ATTENTE)
+    inscrits = [i for i in inscriptions if i.statut != StatutInscription.EN_ATTENTE]
+    attente = sorted(
+        (i for i in inscriptions if i.statut == StatutInscription.EN_ATTENTE),
+        key=lambda i: i.position,
+    )
+    compte = {
+        "inscrits": sum(1 for _, statut, _ in toutes if statut != StatutInscription.EN_ATTENTE),
+        "attente": len(rangs),
+        "presents": sum(1 for _, statut, _ in toutes if statut == StatutInscription.PRESENT),
+    }
+    compte["inscrits_caches"] = compte["inscrits"] - len(inscrits)
+    compte["attente_caches"] = compte["attente"] - len(attente)
+    return SimpleNamespace(
+        tous_les_noms=tous_les_noms,
+        inscriptions=inscriptions,
+        inscrits=inscrits,
+        attente=attente,
+        compte=compte,
+    )
+
+
 def mes_sessions(request):
     """The week, Monday to Sunday, one list per day."""
     require_ateliers(request.user)
@@ -83,7 +133,7 @@ def mes_sessions(request):
     start = datetime.datetime.combine(lundi, datetime.time.min, tzinfo=tz)
     end = start + datetime.timedelta(days=7)
     sessions = list(
-        for_display(_base(request, portee, now)).filter(debut__gte=start, debut__lt=end)
+        _base(request, portee, now).for_display().filter(debut__gte=start, debut__lt=end)
     )
     today = timezone.localdate()
     jours = []
@@ -118,11 +168,11 @@ def session_list(request):
     require_ateliers(user)
     now = timezone.now()
     portee = _portee(request)
-    base = for_display(_base(request, portee, now))
+    base = _base(request, portee, now).for_display()
     lieux = Lieu.objects.filter(
         pk__in=Session.objects.for_user(user).values("lieu")
         if portee == "mes_lieux"
-        else sessions_visibles(user, now).values("lieu")
+        else Session.objects.visible_to(user, now).values("lieu")
     ).select_related("commune")
     data = request.GET.copy()
     if "du" not in data and "statut" not in data:

@@ -9,7 +9,7 @@ from django_tables2 import RequestConfig
 from inclusion import perms, registry
 from inclusion.enums import Role
 from inclusion.filters import BeneficiaireFilter
-from inclusion.forms import BeneficiaireForm, ConnexionForm
+from inclusion.forms import BeneficiaireForm, ConnexionForm, apply_service_errors
 from inclusion.models import Beneficiaire
 from inclusion.services import beneficiaires as services
 from inclusion.services.telephones import mask_phone
@@ -85,16 +85,6 @@ def _get_beneficiaire(request, uuid):
     )
 
 
-def _apply_service_errors(form, error):
-    if hasattr(error, "error_dict"):
-        for field, errs in error.error_dict.items():
-            target = field if field in form.fields else None
-            for e in errs:
-                form.add_error(target, e)
-    else:
-        form.add_error(None, error)
-
-
 def beneficiaire_create(request):
     user = request.user
     _require(
@@ -122,7 +112,7 @@ def beneficiaire_create(request):
                     acteur=user, structure=form.cleaned_data["structure"], **data
                 )
             except ValidationError as error:
-                _apply_service_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, f"{beneficiaire.prenom} est inscrit(e).")
                 return redirect("pro:beneficiaire_detail", uuid=beneficiaire.uuid)
@@ -185,7 +175,7 @@ def beneficiaire_update(request, uuid):
                 acteur=request.user, beneficiaire=beneficiaire, **form.service_kwargs()
             )
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "Les modifications sont enregistrées.")
             return redirect("pro:beneficiaire_detail", uuid=beneficiaire.uuid)

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ateliers.models import Theme
+from inclusion.forms import apply_service_errors
 from inclusion.horaires import horaires_en_clair
 from inclusion.models import Lieu, Quartier
 from inclusion.services.telephones import mask_phone
@@ -183,7 +184,7 @@ def register(request, pk):
                     **form.cleaned_data,
                 )
             except ValidationError as error:
-                _appliquer(form, error)
+                apply_service_errors(form, error)
             else:
                 etat.update_parcours(request, session=session.pk, inscription=inscription.pk)
                 log_action(
@@ -201,16 +202,6 @@ def register(request, pk):
         contexte(request, session=session, form=form),
         status=status,
     )
-
-
-def _appliquer(form, error):
-    if hasattr(error, "error_dict"):
-        for field, errs in error.error_dict.items():
-            for e in errs:
-                form.add_error(field if field in form.fields else None, e)
-    else:
-        for e in error.messages:
-            form.add_error(None, e)
 
 
 @never_cache

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django_tables2 import RequestConfig
 
 from inclusion import perms as socle
+from inclusion.forms import apply_service_errors
 from inclusion.queries import count_of
 from pass_numerique import perms
 from pass_numerique.enums import CARNET_UTILISABLE, StatutCarnet, StatutCheque
@@ -16,7 +17,6 @@ from pass_numerique.models import Carnet, Cheque, Enveloppe, Programme
 from pass_numerique.services import issuance
 from pass_numerique.tables import CarnetTable
 from pass_numerique.views.common import (
-    apply_service_errors,
     can_list_carnets,
     render_booklet_page,
     require,

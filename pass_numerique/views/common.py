@@ -14,16 +14,6 @@ def require(allowed, message):
         raise PermissionDenied(message)
 
 
-def apply_service_errors(form, error):
-    """Put a service's ValidationError on the form (next to a field when it names one)."""
-    if hasattr(error, "error_dict"):
-        for field, errs in error.error_dict.items():
-            for e in errs:
-                form.add_error(field if field in form.fields else None, e)
-    else:
-        form.add_error(None, error)
-
-
 def render_booklet_page(request, *, items, pdf, titre, sms=None, remplace=None):
     """The only time the clear codes exist: a PDF embedded in the page, never stored.
 
@@ -50,7 +40,6 @@ def render_booklet_page(request, *, items, pdf, titre, sms=None, remplace=None):
 
 
 __all__ = [
-    "apply_service_errors",
     "can_list_carnets",
     "can_verify",
     "render_booklet_page",

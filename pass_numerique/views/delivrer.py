@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from inclusion import perms as socle
-from inclusion.forms import RecherchePersonneForm
+from inclusion.forms import RecherchePersonneForm, apply_service_errors
 from inclusion.models import Beneficiaire
 from pass_numerique import perms
 from pass_numerique.enums import StatutProgramme
@@ -15,7 +15,6 @@ from pass_numerique.forms import DelivrerForm
 from pass_numerique.models import Enveloppe
 from pass_numerique.services import issuance
 from pass_numerique.views.common import (
-    apply_service_errors,
     render_booklet_page,
     require,
 )

@@ -705,13 +705,11 @@ def test_result_page_of_another_structure_is_404(client, ctx):
 
 def test_session_cards_keep_time_order_and_count_the_waiting_list(db):
     """for_display: the waiting-list count must not drop the model's order (start time)."""
-    from ateliers.views.common import for_display
-
     debut = timezone.now() + datetime.timedelta(days=5)
     tard = SessionFactory(debut=debut + datetime.timedelta(days=1), capacite=1)
     tot = SessionFactory(debut=debut)
     for _ in range(3):  # one seat, then two on the waiting list
         registrations.register(session=tard, beneficiaire=BeneficiaireFactory(), canal=Canal.PUBLIC)
-    cartes = list(for_display(Session.objects.filter(pk__in=[tard.pk, tot.pk])))
+    cartes = list(Session.objects.filter(pk__in=[tard.pk, tot.pk]).for_display())
     assert cartes == [tot, tard]
     assert [s.nb_attente for s in cartes] == [0, 2]
