@@ -1,13 +1,16 @@
-"""Views of the coordinators' Wagtail admin: journalised create/edit/delete, pass qualification.
+"""Views of the coordinators' Wagtail admin: the territory's create/edit/delete through its
+services, journalised generic views for the other layers, pass qualification.
 
-The viewsets themselves are assembled in `inclusion/wagtail_hooks.py`. Every save made here
-writes one journal line (ids and field names only, never personal data), and the models' own
-`clean()` runs through the model forms, so their French messages show next to the fields.
+The viewsets themselves are assembled in `inclusion/wagtail_hooks.py`. The territory (communes,
+quartiers, structures, lieux, rattachements) is written by `inclusion/services/territoire.py`
+only, like from every other door: the service checks, journalises and keeps the groups in step;
+its refusals show on the form and nothing is written. The models' own `clean()` runs through
+the model forms too, so their French messages show next to the fields.
 """
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -19,12 +22,14 @@ from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.models import CopyViewMixin
 from wagtail.admin.widgets.button import Button
+from wagtail.log_actions import log
 from wagtail.permission_policies.base import ModelPermissionPolicy
 
 from inclusion import perms
-from inclusion.models import Lieu, Structure
+from inclusion.forms import apply_service_errors
+from inclusion.models import Lieu, Membership, Structure
 from inclusion.services.journal import write_journal
-from inclusion.services.territoire import qualify_lieu, sync_groups, withdraw_qualification
+from inclusion.services.territoire import qualify_lieu, withdraw_qualification
 
 
 class TerritoirePermissionPolicy(ModelPermissionPolicy):
@@ -85,10 +90,6 @@ class JournalCreateView(JournalMixin, generic.CreateView):
         return instance
 
 
-class JournalCopyView(CopyViewMixin, JournalCreateView):
-    pass
-
-
 class JournalEditView(JournalMixin, generic.EditView):
     def journal_action(self, instance):
         return f"{self.journal_prefix}.modification"
@@ -110,50 +111,101 @@ class JournalDeleteView(JournalMixin, generic.DeleteView):
         super().delete_action()
 
 
-# --- Memberships: the user's groups follow -------------------------------------------------
+# --- The territory: every write through inclusion/services/territoire.py -------------------
 
 
-class MembershipJournalMixin:
-    def journal_details(self, instance):
-        return {"role": instance.role, "utilisateur": instance.user_id}
+class ServiceRefusalMixin:
+    """A refusal of the service (ValidationError) shows on the form; the service's transaction
+    is rolled back, so nothing is written."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+            self.produced_error_code = "validation_error"
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
 
 
-class MembershipCreateView(MembershipJournalMixin, JournalCreateView):
-    def journal_action(self, instance):
-        return "membre.ajout"
+def _as_service_kwarg(view, instance):
+    # The services name the object after its model: update_lieu(lieu=…), delete_membership(…)
+    return {view.model._meta.model_name: instance}
+
+
+class TerritoireCreateView(ServiceRefusalMixin, generic.CreateView):
+    """`create_service(acteur=…, **form fields)`, e.g. territoire.create_lieu."""
+
+    create_service = None
 
     def save_instance(self):
-        instance = super().save_instance()
-        sync_groups(instance.user)
+        instance = self.create_service(acteur=self.request.user, **self.form.cleaned_data)
+        log(instance=instance, action="wagtail.create", content_changed=True)
         return instance
 
 
-class MembershipCopyView(CopyViewMixin, MembershipCreateView):
+class TerritoireCopyView(CopyViewMixin, TerritoireCreateView):
     pass
 
 
-class MembershipEditView(MembershipJournalMixin, JournalEditView):
-    def journal_action(self, instance):
-        if "active" in self.form.changed_data:
-            return "membre.ajout" if instance.active else "membre.retrait"
-        return "membre.modification"
+class TerritoireEditView(ServiceRefusalMixin, generic.EditView):
+    """`update_service(acteur=…, <model>=obj, **changed fields)`: only what the form changed
+    is sent, so a concurrent change of another field is kept."""
+
+    update_service = None
 
     def save_instance(self):
-        ancien_user_id = self.form.initial.get("user")
-        instance = super().save_instance()
-        sync_groups(instance.user)
-        if ancien_user_id and ancien_user_id != instance.user_id:
-            ancien = get_user_model().objects.filter(pk=ancien_user_id).first()
-            if ancien is not None:
-                sync_groups(ancien)
+        form = self.form
+        champs = {
+            name: form.cleaned_data[name]
+            for name in form.changed_data
+            if name in form.cleaned_data and not form.fields[name].disabled
+        }
+        instance = self.update_service(
+            acteur=self.request.user, **_as_service_kwarg(self, self.object), **champs
+        )
+        self.has_content_changes = bool(champs)
+        log(instance=instance, action="wagtail.edit", content_changed=self.has_content_changes)
         return instance
 
 
-class MembershipDeleteView(MembershipJournalMixin, JournalDeleteView):
+class TerritoireDeleteView(generic.DeleteView):
+    """`delete_service(acteur=…, <model>=obj)`; a refusal comes back as a message."""
+
+    delete_service = None
+
     def delete_action(self):
-        user = self.object.user
-        super().delete_action()
-        sync_groups(user)
+        with transaction.atomic():
+            log(instance=self.object, action="wagtail.delete")
+            self.delete_service(acteur=self.request.user, **_as_service_kwarg(self, self.object))
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as error:
+            messages.error(self.request, " ".join(error.messages))
+            return redirect(self.get_success_url())
+
+
+class MembershipCreateForm(forms.ModelForm):
+    """A new rattachement is active; an ended one with the same user, structure and role is
+    taken up again by territoire.add_membership rather than refused as a duplicate."""
+
+    class Meta:
+        model = Membership
+        fields = ["user", "structure", "role"]
+
+    def clean(self):
+        data = super().clean()
+        ended = Membership.objects.filter(
+            user=data.get("user"),
+            structure=data.get("structure"),
+            role=data.get("role"),
+            active=False,
+        ).first()
+        if ended is not None:
+            self.instance = ended  # checked as itself, so not as a duplicate
+        return data
 
 
 # --- Lieux: qualification for the pass numérique ------------------------------------------
@@ -206,7 +258,7 @@ class LieuIndexView(generic.IndexView):
         return buttons
 
 
-class LieuEditView(JournalEditView):
+class LieuEditView(TerritoireEditView):
     url_namespace = None
     template_name = "inclusion/admin/lieu_edit.html"
 

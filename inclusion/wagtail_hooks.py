@@ -1,7 +1,9 @@
 """The coordinators' "Territoire" menu in the Wagtail admin.
 
 Communes, quartiers, structures, lieux and rattachements are edited here by coordinators only
-(`perms.can_admin_territoire`); every save is journalised (see `inclusion/admin_views.py`).
+(`perms.can_admin_territoire`); every create, edit and delete goes through the territory's
+services (`inclusion/services/territoire.py`), which check, journalise and keep the groups in
+step, as from every other door.
 These models are not indexed by Wagtail search: `search_backend_name = None` makes the listing
 search use the database (`icontains` on `search_fields`).
 """
@@ -14,16 +16,20 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from inclusion import admin_views
 from inclusion.models import Commune, Journal, Lieu, Membership, Quartier, Structure
+from inclusion.services import territoire
 
 
 class TerritoireViewSet(ModelViewSet):
-    """Base of the territory viewsets: coordinators only, journalised saves, database search."""
+    """Base of the territory viewsets: coordinators only, writes through the services
+    (`create_service`, `update_service`, `delete_service`), database search."""
 
-    journal_prefix = None
-    add_view_class = admin_views.JournalCreateView
-    edit_view_class = admin_views.JournalEditView
-    delete_view_class = admin_views.JournalDeleteView
-    copy_view_class = admin_views.JournalCopyView
+    create_service = None
+    update_service = None
+    delete_service = None
+    add_view_class = admin_views.TerritoireCreateView
+    edit_view_class = admin_views.TerritoireEditView
+    delete_view_class = admin_views.TerritoireDeleteView
+    copy_view_class = admin_views.TerritoireCopyView
     search_backend_name = None
     list_per_page = 50
     add_item_label = None
@@ -32,8 +38,14 @@ class TerritoireViewSet(ModelViewSet):
     def permission_policy(self):
         return admin_views.TerritoirePermissionPolicy(self.model)
 
-    def get_common_view_kwargs(self, **kwargs):
-        return super().get_common_view_kwargs(journal_prefix=self.journal_prefix, **kwargs)
+    def get_add_view_kwargs(self, **kwargs):
+        return super().get_add_view_kwargs(create_service=self.create_service, **kwargs)
+
+    def get_edit_view_kwargs(self, **kwargs):
+        return super().get_edit_view_kwargs(update_service=self.update_service, **kwargs)
+
+    def get_delete_view_kwargs(self, **kwargs):
+        return super().get_delete_view_kwargs(delete_service=self.delete_service, **kwargs)
 
     def get_index_view_kwargs(self, **kwargs):
         if self.add_item_label:
@@ -47,7 +59,9 @@ class CommuneViewSet(TerritoireViewSet):
     icon = "globe"
     menu_label = "Communes"
     add_item_label = "Ajouter une commune"
-    journal_prefix = "commune"
+    create_service = staticmethod(territoire.create_commune)
+    update_service = staticmethod(territoire.update_commune)
+    delete_service = staticmethod(territoire.delete_commune)
     copy_view_enabled = False
     list_display = ["nom", "code_insee", "codes_postaux"]
     search_fields = ["nom", "code_insee", "codes_postaux"]
@@ -60,7 +74,9 @@ class QuartierViewSet(TerritoireViewSet):
     icon = "pick"
     menu_label = "Quartiers"
     add_item_label = "Ajouter un quartier"
-    journal_prefix = "quartier"
+    create_service = staticmethod(territoire.create_quartier)
+    update_service = staticmethod(territoire.update_quartier)
+    delete_service = staticmethod(territoire.delete_quartier)
     copy_view_enabled = False
     list_display = [
         "nom",
@@ -84,7 +100,9 @@ class StructureViewSet(TerritoireViewSet):
     icon = "group"
     menu_label = "Structures"
     add_item_label = "Ajouter une structure"
-    journal_prefix = "structure"
+    create_service = staticmethod(territoire.create_structure)
+    update_service = staticmethod(territoire.update_structure)
+    delete_service = staticmethod(territoire.delete_structure)
     copy_view_enabled = False
     list_display = [
         "nom",
@@ -121,7 +139,9 @@ class LieuViewSet(TerritoireViewSet):
     icon = "home"
     menu_label = "Lieux"
     add_item_label = "Ajouter un lieu"
-    journal_prefix = "lieu"
+    create_service = staticmethod(territoire.create_lieu)
+    update_service = staticmethod(territoire.update_lieu)
+    delete_service = staticmethod(territoire.delete_lieu)
     index_view_class = admin_views.LieuIndexView
     edit_view_class = admin_views.LieuEditView
     list_display = [
@@ -224,11 +244,10 @@ class MembershipViewSet(TerritoireViewSet):
     icon = "user"
     menu_label = "Rattachements"
     add_item_label = "Ajouter un rattachement"
-    journal_prefix = "membre"
-    add_view_class = admin_views.MembershipCreateView
-    edit_view_class = admin_views.MembershipEditView
-    delete_view_class = admin_views.MembershipDeleteView
-    copy_view_class = admin_views.MembershipCopyView
+    create_service = staticmethod(territoire.add_membership)
+    update_service = staticmethod(territoire.update_membership)
+    delete_service = staticmethod(territoire.delete_membership)
+    copy_view_enabled = False  # a copy would be the same rattachement again
     list_display = [
         "user",
         Column("email", label="Adresse e-mail", accessor="user.email", sort_key="user__email"),
@@ -240,6 +259,11 @@ class MembershipViewSet(TerritoireViewSet):
     list_filter = ["role", "structure", "active"]
     search_fields = ["user__email", "user__first_name", "user__last_name", "structure__nom"]
     form_fields = ["user", "structure", "role", "active"]
+
+    def get_form_class(self, for_update=False):
+        if for_update:
+            return super().get_form_class(for_update=True)
+        return admin_views.MembershipCreateForm  # a new rattachement is active
 
     def get_index_view_kwargs(self, **kwargs):
         return super().get_index_view_kwargs(
