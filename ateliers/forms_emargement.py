@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 
 from ateliers.services.attendance import PRESENCE
 from inclusion.enums import ModeConsentement
-from inclusion.forms import apply_service_errors
-from inclusion.services.telephones import check_consent, parse_phone
+from inclusion.forms import TelephoneField, apply_service_errors
+from inclusion.services.telephones import check_consent
 
 INCOMPLET = "Le formulaire est incomplet : rechargez la page et recommencez."
 
@@ -85,30 +85,14 @@ class PersonneRapideForm(forms.Form):
         max_length=100,
         error_messages={"required": "Indiquez le prénom de la personne."},
     )
-    telephone = forms.CharField(
-        label="Téléphone mobile",
-        required=False,
-        max_length=30,
-        help_text="Facultatif. Exemple : 06 12 34 56 78.",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
+    telephone = TelephoneField(
+        label="Téléphone mobile", help_text="Facultatif. Exemple : 06 12 34 56 78."
     )
     consentement_sms = forms.BooleanField(
         label="La personne accepte de recevoir des SMS (rappels d'ateliers, pass numérique)",
         required=False,
         help_text="Demandez-lui à voix haute. Il faut un numéro de mobile.",
     )
-
-    def clean_prenom(self):
-        prenom = self.cleaned_data["prenom"].strip()
-        if not prenom:
-            raise ValidationError("Indiquez le prénom de la personne.")
-        return prenom
-
-    def clean_telephone(self):
-        saisie = self.cleaned_data.get("telephone", "").strip()
-        if not saisie:
-            return ""
-        return parse_phone(saisie).e164
 
     def clean(self):
         data = super().clean()

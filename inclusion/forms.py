@@ -24,6 +24,24 @@ def apply_service_errors(form, error, renames=None):
             form.add_error(target if target in form.fields else None, e)
 
 
+class TelephoneField(forms.CharField):
+    """A phone number as a person types it ("06 12 34 56 78"): cleaned by the socle's one
+    rule (services.telephones.parse_phone) to E.164, its French error next to the field;
+    "" when left empty."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 30)
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"})
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        saisie = super().clean(value)
+        return parse_phone(saisie).e164 if saisie else ""
+
+
 class RecherchePersonneForm(forms.Form):
     """Find a person among those the user follows (inclusion.search.search_people)."""
 
@@ -85,12 +103,9 @@ class BeneficiaireForm(forms.Form):
         error_messages={"required": "Indiquez le prénom de la personne."},
     )
     nom = forms.CharField(label="Nom", max_length=100, required=False, help_text="Facultatif.")
-    telephone = forms.CharField(
+    telephone = TelephoneField(
         label="Téléphone",
-        required=False,
-        max_length=30,
         help_text="Un mobile permet d'envoyer des rappels par SMS. Exemple : 06 12 34 56 78.",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
     )
     sans_telephone = forms.BooleanField(label="La personne n'a pas de téléphone", required=False)
     courriel = forms.EmailField(label="Adresse e-mail", required=False, help_text="Facultatif.")
@@ -146,12 +161,6 @@ class BeneficiaireForm(forms.Form):
             )
             self.order_fields(["structure"])
 
-    def clean_prenom(self):
-        prenom = self.cleaned_data["prenom"].strip()
-        if not prenom:
-            raise ValidationError("Indiquez le prénom de la personne.")
-        return prenom
-
     def clean_annee_naissance(self):
         annee = self.cleaned_data.get("annee_naissance")
         if annee is None:
@@ -162,12 +171,6 @@ class BeneficiaireForm(forms.Form):
                 f"L'année de naissance doit être comprise entre 1900 et {cette_annee}."
             )
         return annee
-
-    def clean_telephone(self):
-        saisie = self.cleaned_data.get("telephone", "").strip()
-        if not saisie:
-            return ""
-        return parse_phone(saisie).e164
 
     def clean(self):
         data = super().clean()
