@@ -4,8 +4,9 @@ services, journalised generic views for the other layers, pass qualification.
 The viewsets themselves are assembled in `inclusion/wagtail_hooks.py`. The territory (communes,
 quartiers, structures, lieux, rattachements) is written by `inclusion/services/territoire.py`
 only, like from every other door: the service checks, journalises and keeps the groups in step;
-its refusals show on the form and nothing is written. The models' own `clean()` runs through
-the model forms too, so their French messages show next to the fields.
+its refusals show on the form and nothing is written (`Service*View`, used by other layers'
+viewsets too). The models' own `clean()` runs through the model forms too, so their French
+messages show next to the fields. `Journal*View` remain for models that have no service yet.
 """
 
 from django import forms
@@ -111,7 +112,7 @@ class JournalDeleteView(JournalMixin, generic.DeleteView):
         super().delete_action()
 
 
-# --- The territory: every write through inclusion/services/territoire.py -------------------
+# --- Writes through a service (the territory's, and any layer's whose model has one) -------
 
 
 class ServiceRefusalMixin:
@@ -133,7 +134,7 @@ def _as_service_kwarg(view, instance):
     return {view.model._meta.model_name: instance}
 
 
-class TerritoireCreateView(ServiceRefusalMixin, generic.CreateView):
+class ServiceCreateView(ServiceRefusalMixin, generic.CreateView):
     """`create_service(acteur=…, **form fields)`, e.g. territoire.create_lieu."""
 
     create_service = None
@@ -144,11 +145,11 @@ class TerritoireCreateView(ServiceRefusalMixin, generic.CreateView):
         return instance
 
 
-class TerritoireCopyView(CopyViewMixin, TerritoireCreateView):
+class ServiceCopyView(CopyViewMixin, ServiceCreateView):
     pass
 
 
-class TerritoireEditView(ServiceRefusalMixin, generic.EditView):
+class ServiceEditView(ServiceRefusalMixin, generic.EditView):
     """`update_service(acteur=…, <model>=obj, **changed fields)`: only what the form changed
     is sent, so a concurrent change of another field is kept."""
 
@@ -169,7 +170,7 @@ class TerritoireEditView(ServiceRefusalMixin, generic.EditView):
         return instance
 
 
-class TerritoireDeleteView(generic.DeleteView):
+class ServiceDeleteView(generic.DeleteView):
     """`delete_service(acteur=…, <model>=obj)`; a refusal comes back as a message."""
 
     delete_service = None
@@ -258,7 +259,7 @@ class LieuIndexView(generic.IndexView):
         return buttons
 
 
-class LieuEditView(TerritoireEditView):
+class LieuEditView(ServiceEditView):
     url_namespace = None
     template_name = "inclusion/admin/lieu_edit.html"
 

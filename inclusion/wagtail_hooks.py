@@ -26,10 +26,10 @@ class TerritoireViewSet(ModelViewSet):
     create_service = None
     update_service = None
     delete_service = None
-    add_view_class = admin_views.TerritoireCreateView
-    edit_view_class = admin_views.TerritoireEditView
-    delete_view_class = admin_views.TerritoireDeleteView
-    copy_view_class = admin_views.TerritoireCopyView
+    add_view_class = admin_views.ServiceCreateView
+    edit_view_class = admin_views.ServiceEditView
+    delete_view_class = admin_views.ServiceDeleteView
+    copy_view_class = admin_views.ServiceCopyView
     search_backend_name = None
     list_per_page = 50
     add_item_label = None

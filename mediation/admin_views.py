@@ -7,9 +7,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from wagtail.admin import messages
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.log_actions import log
 from wagtail.permission_policies.base import ModelPermissionPolicy
 
-from inclusion.admin_views import JournalCreateView, JournalEditView
+from inclusion.admin_views import JournalEditView, ServiceCreateView, ServiceEditView
 from mediation import perms
 from mediation.services import bornes
 
@@ -39,16 +40,15 @@ class BorneForm(WagtailAdminModelForm):
         return data
 
 
-class BorneCreateView(JournalCreateView):
-    def journal_action(self, instance):
-        return "kiosque.appareil.creation"
+class BorneCreateView(ServiceCreateView):
+    """Through bornes.register_borne (check, token, journal); its link is shown here once."""
 
     def save_instance(self):
-        jeton, empreinte = bornes.nouveau_jeton()
-        self.form.instance.jeton_hash = empreinte
-        self.form.instance.structure = self.form.instance.lieu.structure
-        self.form.instance.cree_par = self.request.user
-        instance = super().save_instance()
+        data = self.form.cleaned_data
+        instance, jeton = bornes.register_borne(
+            acteur=self.request.user, lieu=data["lieu"], libelle=data["libelle"]
+        )
+        log(instance=instance, action="wagtail.create", content_changed=True)
         lien = self.request.build_absolute_uri(reverse("kiosque:activer", args=[jeton]))
         base = getattr(settings, "SITE_URL", "") or ""
         if base:
@@ -108,47 +108,32 @@ class CodePinForm(WagtailAdminModelForm):
         except ValidationError as error:
             raise forms.ValidationError(error.messages) from error
 
-    def clean(self):
-        data = super().clean()
-        user, structure = data.get("user"), data.get("structure")
-        if (
-            user is not None
-            and structure is not None
-            and not user.memberships.actives()
-            .filter(structure=structure, role__in=perms.ROLES_KIOSQUE)
-            .exists()
-        ):
-            self.add_error(
-                "user",
-                "Cette personne n'est ni volontaire ni médiateur de cette structure : "
-                "rattachez-la d'abord à la structure.",
-            )
-        return data
 
-    def save(self, commit=True):
-        from django.contrib.auth.hashers import make_password
-
-        pin = self.cleaned_data.get("pin")
-        if pin:
-            self.instance.pin_hash = make_password(pin)
-        return super().save(commit=commit)
+def _set_pin(view, user, structure):
+    """bornes.set_pin checks the person's membership, hashes the PIN and journalises."""
+    return bornes.set_pin(
+        acteur=view.request.user,
+        user=user,
+        structure=structure,
+        pin=view.form.cleaned_data["pin"],
+    )
 
 
-class CodePinCreateView(JournalCreateView):
-    def journal_action(self, instance):
-        return "kiosque.pin.definition"
+class CodePinCreateView(ServiceCreateView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        instance = _set_pin(self, data["user"], data["structure"])
+        log(instance=instance, action="wagtail.create", content_changed=True)
+        return instance
 
-    def journal_details(self, instance):
-        return {"utilisateur": instance.user_id}
+
+class CodePinEditView(ServiceEditView):
+    """Only the PIN changes here (left empty: kept); another person or structure is another
+    PIN."""
 
     def save_instance(self):
-        self.form.instance.cree_par = self.request.user
-        return super().save_instance()
-
-
-class CodePinEditView(JournalEditView):
-    def journal_action(self, instance):
-        return "kiosque.pin.definition"
-
-    def journal_details(self, instance):
-        return {"utilisateur": instance.user_id}
+        if not self.form.cleaned_data.get("pin"):
+            return self.object
+        instance = _set_pin(self, self.object.user, self.object.structure)
+        log(instance=instance, action="wagtail.edit", content_changed=True)
+        return instance

@@ -1,4 +1,8 @@
-"""The coordinators' "Kiosque" menu in the Wagtail admin: devices and volunteers' PINs."""
+"""The coordinators' "Kiosque" menu in the Wagtail admin: devices and volunteers' PINs.
+
+A device is registered through `bornes.register_borne` and a PIN set through `bornes.set_pin`
+(checks, hash, journal), as from every other door; editing a device (name, place, switched
+off) has no service yet and is journalised by the view."""
 
 from wagtail import hooks
 from wagtail.admin.ui.tables import BooleanColumn, Column
@@ -32,7 +36,9 @@ class BorneViewSet(CoordinatorModelViewSet):
     def get_form_class(self, for_update=False):
         from django.forms import modelform_factory
 
-        return modelform_factory(self.model, form=admin_views.BorneForm, fields=self.form_fields)
+        # A new device is active (bornes.register_borne); it is switched off when edited.
+        fields = self.form_fields if for_update else ["lieu", "libelle"]
+        return modelform_factory(self.model, form=admin_views.BorneForm, fields=fields)
 
     def get_index_view_kwargs(self, **kwargs):
         return super().get_index_view_kwargs(
@@ -57,9 +63,9 @@ class CodePinViewSet(CoordinatorModelViewSet):
     def get_form_class(self, for_update=False):
         from django.forms import modelform_factory
 
-        return modelform_factory(
-            self.model, form=admin_views.CodePinForm, fields=["user", "structure"]
-        )
+        # Edited, only the PIN changes: another person or structure is another PIN.
+        fields = [] if for_update else ["user", "structure"]
+        return modelform_factory(self.model, form=admin_views.CodePinForm, fields=fields)
 
     def get_index_view_kwargs(self, **kwargs):
         return super().get_index_view_kwargs(

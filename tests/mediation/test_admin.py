@@ -83,3 +83,39 @@ def test_pin_refused_for_someone_outside_the_structure(coord_client):
     assert response.status_code == 200
     assert "rattachez-la" in response.content.decode()
     assert not CodePin.objects.exists()
+
+
+def test_devices_and_pins_are_written_by_their_services(coord_client, monkeypatch):
+    """The admin calls bornes.register_borne and bornes.set_pin (their journal lines, their
+    checks), as every other door does (issue 13)."""
+    from mediation.services import bornes
+
+    lieu = LieuFactory()
+    response = coord_client.post(
+        "/admin/kiosque-appareils/new/", {"lieu": lieu.pk, "libelle": "Tablette"}
+    )
+    assert response.status_code == 302
+    borne = BorneKiosque.objects.get()
+    assert borne.actif and borne.cree_par == coord_client.user
+    line = Journal.objects.get(action="kiosque.appareil.creation")
+    assert line.details == {"lieu": lieu.pk}  # the service's line, and only one
+    structure = StructureFactory()
+    volontaire = member(Role.VOLONTAIRE, structure=structure)
+    calls = []
+    real = bornes.set_pin
+    monkeypatch.setattr(bornes, "set_pin", lambda **kw: calls.append(kw) or real(**kw))
+    data = {"user": volontaire.pk, "structure": structure.pk, "pin": "4826"}
+    assert coord_client.post("/admin/kiosque-codes-pin/new/", data).status_code == 302
+    code = CodePin.objects.get()
+    assert [c["user"] for c in calls] == [volontaire]
+    # Edited without a PIN: nothing changes, nothing is journalised.
+    url = f"/admin/kiosque-codes-pin/edit/{code.pk}/"
+    assert coord_client.post(url, {"pin": ""}).status_code == 302
+    assert Journal.objects.filter(action="kiosque.pin.definition").count() == 1
+    # Edited with a new PIN: the service replaces it (same person, same structure).
+    assert coord_client.post(url, {"pin": "5937"}).status_code == 302
+    code.refresh_from_db()
+    assert check_password("5937", code.pin_hash)
+    assert (code.user, code.structure) == (volontaire, structure)
+    assert Journal.objects.filter(action="kiosque.pin.definition").count() == 2
+    assert len(calls) == 2
