@@ -54,8 +54,6 @@ PENDING = {
     "inclusion/horaires.py:_enumerer",
     "inclusion/models/beneficiaires.py:peut_recevoir_sms",
     "inclusion/sms/textes.py:raccourcir",
-    "mediation/services/verification.py:verifier_code",
-    "mediation/views/parcours.py:_appliquer",
     "pass_numerique/views/delivrer.py:_confirmer",
     "pass_numerique/views/delivrer.py:choisir_personne",
     "pass_numerique/views/delivrer.py:confirmer_anonyme",

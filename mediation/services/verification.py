@@ -26,7 +26,7 @@ def _cheques(n):
     return f"{n} chèque{'s' if n > 1 else ''}"
 
 
-def verifier_code(*, user, code):
+def check_code(*, user, code):
     """Check a chèque or carnet code for a signed-in kiosk user (rate-limited per account).
 
     Raises TooManyAttempts. The answer holds no personal data (not even the first name)."""

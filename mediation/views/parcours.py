@@ -65,7 +65,7 @@ def check_pass(request):
         form = CodeForm(request.POST)
         if form.is_valid():
             try:
-                resultat = verification.verifier_code(
+                resultat = verification.check_code(
                     user=request.user, code=form.cleaned_data["code"]
                 )
             except verification.TooManyAttempts as exc:

@@ -104,21 +104,21 @@ def test_device_lieu_must_belong_to_its_structure():
 def test_verification_words():
     ctx = setup_kiosque()
     carnet_code, cheques, _ = pass_codes()
-    result = verification.verifier_code(user=ctx["volontaire"], code=cheques[0])
+    result = verification.check_code(user=ctx["volontaire"], code=cheques[0])
     assert result.ok and result.quoi == "cheque" and "il reste 10 chèques" in result.message
-    result = verification.verifier_code(user=ctx["volontaire"], code=carnet_code)
+    result = verification.check_code(user=ctx["volontaire"], code=carnet_code)
     assert result.ok and result.quoi == "carnet"
     assert result.message.startswith("Valable : 10 chèques, jusqu'au ")
-    result = verification.verifier_code(user=ctx["volontaire"], code="abc")
+    result = verification.check_code(user=ctx["volontaire"], code="abc")
     assert not result.ok and result.raison == "code_invalide"
 
 
 def test_verification_shares_the_mediators_rate_limit():
     ctx = setup_kiosque()
     for _ in range(MAX_FAILED_CHECKS):
-        verification.verifier_code(user=ctx["volontaire"], code="0000-0000-0000-0000-1")
+        verification.check_code(user=ctx["volontaire"], code="0000-0000-0000-0000-1")
     with pytest.raises(TooManyAttempts):
-        verification.verifier_code(user=ctx["volontaire"], code="0000-0000-0000-0000-1")
+        verification.check_code(user=ctx["volontaire"], code="0000-0000-0000-0000-1")
 
 
 # --- Places ------------------------------------------------------------------------------------
@@ -189,6 +189,6 @@ def test_used_cheque_says_neither_when_nor_where():
         prestation="atelier",
         demande_id="00000000-0000-0000-0000-000000000001",
     )
-    result = verification.verifier_code(user=ctx["volontaire"], code=cheques[0])
+    result = verification.check_code(user=ctx["volontaire"], code=cheques[0])
     assert not result.ok and result.raison == "deja_encaisse"
     assert pctx["lieu"].nom not in result.message and "/" not in result.message
