@@ -184,14 +184,21 @@ def hand_over(*, acteur, carnet, now=None):
 
 
 def _close_carnet(*, carnet, statut):
-    """Move a usable carnet to `statut` and cancel its valid chèques; returns how many."""
-    if not Carnet.objects.filter(pk=carnet.pk, statut__in=CARNET_UTILISABLE).update(statut=statut):
-        raise ValidationError(
-            "Ce carnet n'est plus utilisable : il est déjà bloqué, annulé ou fini."
+    """Move a usable carnet to `statut` and cancel its valid chèques; returns how many.
+
+    Chèques first, then the carnet: the order in which a redemption takes the same locks
+    (chèque, then carnet). The other order deadlocked against a redemption (race test)."""
+    with transaction.atomic():
+        cancelled = Cheque.objects.filter(carnet=carnet, statut=StatutCheque.VALIDE).update(
+            statut=StatutCheque.ANNULE
         )
-    return Cheque.objects.filter(carnet=carnet, statut=StatutCheque.VALIDE).update(
-        statut=StatutCheque.ANNULE
-    )
+        if not Carnet.objects.filter(pk=carnet.pk, statut__in=CARNET_UTILISABLE).update(
+            statut=statut
+        ):
+            raise ValidationError(
+                "Ce carnet n'est plus utilisable : il est déjà bloqué, annulé ou fini."
+            )
+    return cancelled
 
 
 @transaction.atomic

@@ -236,10 +236,7 @@ def redeem_cheque(
     if check.ok and periode is not None:
         check = check_periode(periode, now=now) or check
     if not check.ok:
-        previous = _same_request(demande_id, check)
-        if previous is not None:
-            return previous
-        raise RedemptionRefused(check)
+        return _same_request_or_refuse(demande_id, check)
     cheque = check.cheque
     fields = {
         "cheque": cheque,
@@ -253,18 +250,24 @@ def redeem_cheque(
         "demande_id": demande_id,
         "sans_cheque_papier": False,
     }
+    encaissement = _write_once(cheque, fields)
+    if encaissement is None:
+        # Another request cashed it between the check and the write: maybe this very form.
+        return _same_request_or_refuse(demande_id, check_cheque(code=code, lieu=lieu))
+    return encaissement
+
+
+def _write_once(cheque, fields):
+    """The redemption's single write; None when the chèque is no longer valid. A form sent
+    twice at the same time (same demande_id) gets the redemption of the one that won."""
     write = _write_postgresql if connection.vendor == "postgresql" else _write_orm
     try:
-        encaissement = write(cheque, fields)
+        return write(cheque, fields)
     except IntegrityError:
-        # Same demande_id submitted twice at the same time: the other one won.
-        previous = Encaissement.objects.filter(demande_id=demande_id).first()
+        previous = Encaissement.objects.filter(demande_id=fields["demande_id"]).first()
         if previous is not None:
             return previous
         raise
-    if encaissement is None:
-        raise RedemptionRefused(check_cheque(code=code, lieu=lieu))
-    return encaissement
 
 
 def _write_orm(cheque, fields):
@@ -373,6 +376,13 @@ def _same_request(demande_id, check):
     return check.encaissement if check.encaissement.demande_id == demande_id else None
 
 
+def _same_request_or_refuse(demande_id, check):
+    previous = _same_request(demande_id, check)
+    if previous is None:
+        raise RedemptionRefused(check)
+    return previous
+
+
 def redeem_own_cheque(
     *, acteur, lieu, beneficiaire, prestation, demande_id, periode, reference="", now=None
 ):
@@ -408,7 +418,6 @@ def redeem_own_cheque(
         .order_by("carnet__fin_validite", "carnet_id", "rang")[:20]
     )
     last_refusal = None
-    write = _write_postgresql if connection.vendor == "postgresql" else _write_orm
     for cheque in candidates:
         check = evaluate(cheque, lieu=lieu, today=today)
         if not check.ok:
@@ -426,9 +435,13 @@ def redeem_own_cheque(
             "demande_id": demande_id,
             "sans_cheque_papier": True,
         }
-        encaissement = write(cheque, fields)
+        encaissement = _write_once(cheque, fields)
         if encaissement is not None:
             return encaissement
+    # The same form sent twice at the same time may have taken the last chèque: its answer.
+    previous = Encaissement.objects.filter(demande_id=demande_id).first()
+    if previous is not None:
+        return previous
     raise RedemptionRefused(
         last_refusal
         if last_refusal is not None
