@@ -9,7 +9,7 @@ DJANGO_ALLOWED_HOSTS and DATABASE_URL.
 import os
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -264,8 +264,6 @@ INCLUSION_SMS_REGIONS = [
     if r.strip()
 ]
 SMS_CODE_HOURLY_BUDGET = int(os.environ.get("SMS_CODE_HOURLY_BUDGET", "60"))
-# Alerts to coordinators (SMS budget spent): printed unless a real backend is configured.
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # Estimated price of one segment, for the coordinators' monthly SMS statistics.
 SMS_PRICE_PER_SEGMENT = Decimal(os.environ.get("INCLUSION_SMS_PRICE_PER_SEGMENT", "0.07"))
 # Twilio (SMS_BACKEND = "inclusion.sms.backends.twilio.TwilioBackend" in production);
@@ -277,6 +275,53 @@ TWILIO_MESSAGING_SERVICE_SID = os.environ.get("TWILIO_MESSAGING_SERVICE_SID", ""
 SMS_FROM_NUMBER = os.environ.get("SMS_FROM_NUMBER", "")
 TWILIO_TIMEOUT = float(os.environ.get("TWILIO_TIMEOUT", "10"))  # seconds per request
 TWILIO_API_BASE_URL = os.environ.get("TWILIO_API_BASE_URL", "")  # tests only (fake server)
+
+
+# E-mail (inclusion/emails/): one URL, e.g. EMAIL_URL=smtp+tls://user:password@host:587
+# (smtp:// plain, smtp+tls:// STARTTLS, smtps:// implicit TLS; user and password
+# percent-encoded). Without it: printed on the console (demo, development). Every message
+# goes through the outbox and the task worker, which retries with backoff.
+def email_url_settings(url):
+    """The Django EMAIL_* settings for one EMAIL_URL."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme == "console":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if scheme == "locmem":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+    if scheme not in {"smtp", "smtp+tls", "smtps", "smtp+ssl"}:
+        raise ImproperlyConfigured(
+            "EMAIL_URL doit commencer par smtp://, smtp+tls://, smtps:// ou console://."
+        )
+    ssl = scheme in {"smtps", "smtp+ssl"}
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parts.hostname or "localhost",
+        "EMAIL_PORT": parts.port or (465 if ssl else 587 if scheme == "smtp+tls" else 25),
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_TLS": scheme == "smtp+tls",
+        "EMAIL_USE_SSL": ssl,
+    }
+
+
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+if os.environ.get("EMAIL_URL"):
+    globals().update(email_url_settings(os.environ["EMAIL_URL"]))
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "Inclusion numérique <ne-pas-repondre@localhost>"
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))  # seconds: a hanging server
+EMAIL_MAX_ATTEMPTS = int(os.environ.get("EMAIL_MAX_ATTEMPTS", "6"))  # then "Échec"
+# Forgotten password: the link works one hour, once (it changes with the password); at most
+# this many requests an hour for one address, and from one client address.
+PASSWORD_RESET_TIMEOUT = 60 * 60
+INCLUSION_REINITIALISATION_PAR_ADRESSE = int(
+    os.environ.get("INCLUSION_REINITIALISATION_PAR_ADRESSE", "3")
+)
+INCLUSION_REINITIALISATION_PAR_IP = int(os.environ.get("INCLUSION_REINITIALISATION_PAR_IP", "10"))
+
 HELP_PHONE = os.environ.get("INCLUSION_HELP_PHONE", "05 00 00 00 00")
 PLATFORM_NAME = os.environ.get("INCLUSION_PLATFORM_NAME", "Inclusion numérique")
 # Public address printed in QR codes and SMS links (no trailing slash).

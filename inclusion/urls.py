@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("cms.urls")),
     # Short URLs printed as QR codes: /c/<code> (chèque), /p/<code> (carnet, "Mon pass").
     path("", include("pass_numerique.urls_public")),
+    path("pro/compte/", include("inclusion.urls_comptes")),
     path("pro/", include("inclusion.urls_pro")),
     # Higher layers are wired by dotted path only: the socle imports none of them.
     path("pro/pass/gestion/", include("pass_numerique.urls_gestion")),

@@ -14,6 +14,8 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 SMS_BACKEND = "inclusion.sms.backends.memory.MemoryBackend"
+# E-mails land in django.core.mail.outbox; tests/inclusion/test_emails_smtp.py talks real SMTP.
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tests run at any hour: the window is tested on its own (test_sms_outbox.py).
 SMS_SEND_WINDOW = False
 STORAGES = {

@@ -1,4 +1,5 @@
 from inclusion.models.beneficiaires import Beneficiaire, BeneficiaireQuerySet
+from inclusion.models.emails import OutgoingEmail, StatutEmail
 from inclusion.models.journal import Journal, JournalImmuableError
 from inclusion.models.people import Membership, User
 from inclusion.models.sms import OptOut, SmsMessage, SmsRecu, StatutSms
@@ -16,8 +17,10 @@ __all__ = [
     "Lieu",
     "Membership",
     "OptOut",
+    "OutgoingEmail",
     "SmsMessage",
     "SmsRecu",
+    "StatutEmail",
     "StatutSms",
     "Quartier",
     "Structure",

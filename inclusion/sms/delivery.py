@@ -1,25 +1,18 @@
 """Delivering outbox rows: claim, send through the backend, record, retry with backoff."""
 
-import datetime
 import logging
 
 from django.conf import settings
-from django.db.models import F
 from django.utils import timezone
 
+from inclusion import outbox
 from inclusion.models import Beneficiaire, OptOut, SmsMessage, StatutSms
 from inclusion.sms.backends.base import PermanentSmsError, TransientSmsError
 
 logger = logging.getLogger(__name__)
 
-LEASE = datetime.timedelta(minutes=5)  # a crashed worker's claim expires after this
 # Statuses only the provider's callbacks set (ours are À envoyer, Annulé, Plus utile).
 PAR_LE_FOURNISSEUR = (StatutSms.ENVOYE, StatutSms.DELIVRE, StatutSms.ECHEC, StatutSms.NON_DELIVRE)
-
-
-def backoff(attempt):
-    """1, 2, 4, 8… minutes, at most an hour."""
-    return datetime.timedelta(minutes=min(2 ** (attempt - 1), 60))
 
 
 def masked(corps, spans):
@@ -70,10 +63,7 @@ def deliver(message_id, now=None):
 
     now = now or timezone.now()
     # Claim: only one worker moves pas_avant forward for a due, unsent message.
-    claimed = SmsMessage.objects.filter(
-        pk=message_id, statut=StatutSms.A_ENVOYER, pas_avant__lte=now
-    ).update(tentatives=F("tentatives") + 1, pas_avant=now + LEASE)
-    if not claimed:
+    if not outbox.claim(SmsMessage, message_id, a_envoyer=StatutSms.A_ENVOYER, now=now):
         return None
     message = SmsMessage.objects.get(pk=message_id)
     if message.inutile_apres is not None and now >= message.inutile_apres:
@@ -96,7 +86,7 @@ def deliver(message_id, now=None):
             message, StatutSms.ECHEC, now, erreur=str(error)[:200], erreur_code=error.code
         )
     except TransientSmsError as error:
-        retry_at = now + backoff(message.tentatives)
+        retry_at = now + outbox.backoff(message.tentatives)
         too_late = message.inutile_apres is not None and retry_at >= message.inutile_apres
         if message.tentatives >= settings.SMS_MAX_ATTEMPTS or too_late:
             statut = StatutSms.EXPIRE if too_late else StatutSms.ECHEC
@@ -124,20 +114,6 @@ def deliver(message_id, now=None):
     return StatutSms.ENVOYE
 
 
-def due_ids(now=None, limit=500):
-    now = now or timezone.now()
-    return list(
-        SmsMessage.objects.filter(statut=StatutSms.A_ENVOYER, pas_avant__lte=now)
-        .order_by("pas_avant", "pk")
-        .values_list("pk", flat=True)[:limit]
-    )
-
-
 def send_due(now=None, limit=500):
     """The periodic sweep: deliver every due message (waiting for the window or a retry)."""
-    counts = {}
-    for message_id in due_ids(now, limit):
-        statut = deliver(message_id, now=now)
-        if statut is not None:
-            counts[statut] = counts.get(statut, 0) + 1
-    return counts
+    return outbox.send_due(SmsMessage, deliver, a_envoyer=StatutSms.A_ENVOYER, now=now, limit=limit)
