@@ -16,9 +16,14 @@ class CmsConfig(AppConfig):
         from cms.journeys import ateliers
         from cms.models.habillage import Habillage, fournir
         from inclusion import page_cache
-        from inclusion.registry import register_demo_builder, register_habillage_provider
+        from inclusion.registry import (
+            register_demo_builder,
+            register_habillage_provider,
+            register_text_size_view,
+        )
 
         register_habillage_provider(fournir)
+        register_text_size_view("cms:taille_texte")
         # What the public pages show, beyond the pages themselves (the socle bumps on those):
         # the look, names, places, themes, the programmes' places, view restrictions.
         from django.db.models.signals import m2m_changed

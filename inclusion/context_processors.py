@@ -9,6 +9,7 @@ def plateforme(request):
         "PLATFORM_NAME": habillage.nom,
         "HELP_PHONE": habillage.telephone_aide,
         "HABILLAGE": habillage,
+        "TAILLE_TEXTE_URL": registry.text_size_url,  # called only by the pages that show it
     }
     if user is not None and user.is_authenticated:
         context["can_see_beneficiaires"] = perms.can_list_beneficiaires(user)

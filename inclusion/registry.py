@@ -82,6 +82,7 @@ class Habillage:
 
 
 _habillage_provider = None
+_text_size_url_name = None
 
 
 def register_habillage_provider(provider):
@@ -97,3 +98,17 @@ def habillage(request=None):
     if _habillage_provider is None:
         return default
     return _habillage_provider(request) or default
+
+
+def register_text_size_view(url_name):
+    """The public site's bigger-text switch: a view taking ?taille=grand|normal&suite=<path>
+    that keeps the choice in the `taille_texte` cookie. The socle's public pages link to it
+    when one is registered, and show no switch otherwise."""
+    global _text_size_url_name
+    _text_size_url_name = url_name
+
+
+def text_size_url():
+    from django.urls import reverse
+
+    return reverse(_text_size_url_name) if _text_size_url_name else ""
