@@ -9,6 +9,7 @@ from ateliers.services.attendance import PRESENCE
 from inclusion.enums import ModeConsentement
 from inclusion.forms import TelephoneField, apply_service_errors
 from inclusion.services.telephones import check_consent
+from pass_numerique.forms import CodeField
 
 INCOMPLET = "Le formulaire est incomplet : rechargez la page et recommencez."
 
@@ -27,24 +28,9 @@ class ChequeForm(forms.Form):
 
     CODE, SIEN = "code", "sien"
 
-    code = forms.CharField(
-        label="Code du chèque",
+    code = CodeField(
         required=False,
-        max_length=200,
-        strip=True,
         help_text="Scannez le QR code, ou tapez le code imprimé dessous, puis Entrée.",
-        widget=forms.TextInput(
-            attrs={
-                "autocomplete": "off",
-                "autocapitalize": "characters",
-                "autocorrect": "off",
-                "spellcheck": "false",
-                "enterkeyhint": "go",
-            }
-        ),
-        error_messages={
-            "max_length": "Ce texte est trop long pour un code : effacez et scannez à nouveau."
-        },
     )
     demande_id = forms.UUIDField(
         widget=forms.HiddenInput, error_messages={"required": INCOMPLET, "invalid": INCOMPLET}

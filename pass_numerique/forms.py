@@ -120,26 +120,39 @@ class LieuForm(forms.Form):
         self.fields["lieu"].queryset = lieux
 
 
+class CodeField(forms.CharField):
+    """A chèque's code as a scanner types it (the QR code's address, then Enter) or a person
+    (the code printed under the QR code): no autocorrection, capitals, "go" key."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Code du chèque")
+        kwargs.setdefault("max_length", 200)
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={
+                    "autocomplete": "off",
+                    "autocapitalize": "characters",
+                    "autocorrect": "off",
+                    "spellcheck": "false",
+                    "enterkeyhint": "go",
+                }
+            ),
+        )
+        kwargs["error_messages"] = {
+            "max_length": "Ce texte est trop long pour un code : effacez et scannez à nouveau.",
+            **kwargs.get("error_messages", {}),
+        }
+        super().__init__(**kwargs)
+
+
 class VerifierForm(forms.Form):
     """The scanner types the QR code's address (or the code) then Enter."""
 
-    code = forms.CharField(
-        label="Code du chèque",
-        max_length=200,
-        strip=True,
+    code = CodeField(
         help_text="Scannez le QR code du chèque, ou tapez le code imprimé dessous.",
-        widget=forms.TextInput(
-            attrs={
-                "autocomplete": "off",
-                "autocapitalize": "characters",
-                "autocorrect": "off",
-                "spellcheck": "false",
-                "enterkeyhint": "go",
-            }
-        ),
         error_messages={
             "required": "Scannez le QR code ou tapez le code imprimé sous le QR code.",
-            "max_length": "Ce texte est trop long pour un code : effacez et scannez à nouveau.",
         },
     )
 
