@@ -1,6 +1,8 @@
 import pytest
+import time_machine
 
 from inclusion.sms.backends import memory
+from tests.clock import FROZEN_AT
 
 
 @pytest.fixture(autouse=True)
@@ -25,6 +27,14 @@ def _empty_sms_outbox():
     yield
     memory.outbox.clear()
     memory.delivered.clear()
+
+
+@pytest.fixture
+def frozen():
+    """The clock stopped at tests.clock.FROZEN_AT for the whole test (pytestmark
+    `usefixtures("frozen")`); a test may still travel elsewhere inside it."""
+    with time_machine.travel(FROZEN_AT, tick=False):
+        yield FROZEN_AT
 
 
 @pytest.fixture

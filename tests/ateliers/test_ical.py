@@ -16,7 +16,7 @@ from inclusion.models import Journal
 from tests.ateliers.factories import SessionFactory, setup_atelier
 from tests.inclusion.factories import BeneficiaireFactory, LieuFactory, member
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 def _inscrire(ctx, n, session=None):

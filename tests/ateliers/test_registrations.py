@@ -11,7 +11,7 @@ from inclusion.enums import Role
 from tests.ateliers.factories import SessionFactory, setup_atelier
 from tests.inclusion.factories import BeneficiaireFactory, member
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 def _person(ctx, **kwargs):

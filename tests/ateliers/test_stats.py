@@ -17,7 +17,7 @@ from tests.inclusion.factories import (
     member,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 URL = "/ateliers/statistiques/"
 
 

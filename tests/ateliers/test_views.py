@@ -15,7 +15,7 @@ from inclusion.enums import Role
 from tests.ateliers.factories import SessionFactory, ThemeFactory, setup_atelier
 from tests.inclusion.factories import BeneficiaireFactory, member
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from inclusion.models import OutgoingEmail, StatutEmail
 from inclusion.services import comptes
 from tests.inclusion.factories import member
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 class Boite:

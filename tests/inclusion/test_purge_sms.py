@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from inclusion.models import SmsMessage, SmsRecu
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 def _message(days):

@@ -10,7 +10,7 @@ from inclusion.sms.backends.base import PermanentSmsError, TransientSmsError
 from inclusion.sms.delivery import send_due
 from tests.inclusion.factories import BeneficiaireFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 PARIS = ZoneInfo("Europe/Paris")
 
 

@@ -11,7 +11,7 @@ from inclusion.sms import send_sms
 from inclusion.sms.optout import lien_stop
 from tests.inclusion.factories import BeneficiaireFactory, StructureFactory, member
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 def sms(b, statut=StatutSms.DELIVRE, corps="Votre atelier demain à 14 h.", **kwargs):

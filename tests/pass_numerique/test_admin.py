@@ -21,7 +21,7 @@ from tests.pass_numerique.factories import (
     setup_pass,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 LISTES = ["/admin/programmes/", "/admin/enveloppes/", "/admin/carnets/", "/admin/encaissements/"]
 

@@ -6,7 +6,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from inclusion.enums import Role
 from pass_numerique.enums import StatutReleve
@@ -14,12 +13,12 @@ from pass_numerique.models import Releve
 from pass_numerique.services import issuance, stats
 from pass_numerique.services.redemption import redeem_cheque
 from pass_numerique.services.reimbursement import build_statements, mark_paid, month_bounds
+from tests.clock import TODAY
 from tests.inclusion.factories import LieuFactory, member
 from tests.pass_numerique.factories import EnveloppeFactory, issued, setup_pass
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
-TODAY = timezone.localdate()
 MOIS = (TODAY.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
 START, _ = month_bounds(MOIS)
 

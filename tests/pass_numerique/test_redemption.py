@@ -26,7 +26,7 @@ from tests.inclusion.factories import (
 )
 from tests.pass_numerique.factories import issued, setup_pass
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 def _redeem(ctx, code, **kwargs):

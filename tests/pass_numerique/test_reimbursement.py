@@ -5,7 +5,6 @@ import io
 import pypdfium2
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
 from inclusion.enums import Role
 from inclusion.models import Journal
@@ -21,12 +20,12 @@ from pass_numerique.services.reimbursement import (
     next_month,
     unlisted_cheques,
 )
+from tests.clock import TODAY
 from tests.inclusion.factories import member
 from tests.pass_numerique.factories import issued, setup_pass
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
-TODAY = timezone.localdate()
 MOIS = (TODAY.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
 START, END = month_bounds(MOIS)
 

@@ -10,7 +10,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from inclusion.enums import Role
 from pass_numerique import reports
@@ -23,12 +22,12 @@ from pass_numerique.services.redemption import (
     redeem_own_cheque,
 )
 from pass_numerique.services.reimbursement import build_statements, month_bounds
+from tests.clock import TODAY
 from tests.inclusion.factories import BeneficiaireFactory, member
 from tests.pass_numerique.factories import issued, setup_pass
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
-TODAY = timezone.localdate()
 MOIS = (TODAY.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
 START, _ = month_bounds(MOIS)
 

@@ -23,7 +23,7 @@ from tests.pass_numerique.factories import EnveloppeFactory, ProgrammeFactory, i
 # Until inclusion/urls.py includes pass_numerique.urls_public, this module is the urlconf.
 urlpatterns = [*public_patterns, path("", include("inclusion.urls"))]
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__), pytest.mark.usefixtures("frozen")]
 
 LOGIN = "/pro/connexion/"
 
