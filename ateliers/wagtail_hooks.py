@@ -1,8 +1,9 @@
 """The coordinators' "Ateliers" menu in the Wagtail admin.
 
-Thèmes and parcours are edited here (journalised saves, FALC help and warnings); sessions are
-listed read-only (médiateurs manage them in the espace pro). Access follows
-`inclusion.perms.is_coordinateur`, not Django model permissions.
+Thèmes and parcours are edited here (journalised saves by the views, FALC help and warnings:
+the ateliers have no service for this reference data yet); sessions are listed read-only
+(médiateurs manage them in the espace pro, through ateliers/services/sessions.py). Access
+follows `inclusion.perms.is_coordinateur`, not Django model permissions.
 """
 
 from django.urls import reverse

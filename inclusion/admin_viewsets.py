@@ -3,7 +3,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 class CoordinatorModelViewSet(ModelViewSet):
     """Base of the coordinators' admin viewsets of every layer: a predicate-based permission
-    policy (`policy_class`), journalised views (`journal_prefix`), database search, no copy."""
+    policy (`policy_class`), journalised views (`journal_prefix`), database search, no copy.
+    A model that has a service is written through it (`inclusion.admin_views.Service*View`)."""
 
     policy_class = None
     journal_prefix = None

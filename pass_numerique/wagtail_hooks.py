@@ -1,9 +1,10 @@
 """The coordinators' "Pass numérique" menu in the Wagtail admin.
 
-Programmes and enveloppes are edited here (journalised saves); carnets and encaissements are
-listed read-only, without any code (only hashes exist) nor any beneficiary. Access follows
-`perms.can_manage_programmes`, not Django model permissions. The dashboards and statements
-live in the espace pro (/pro/pass/gestion/), linked from this menu.
+Programmes and enveloppes are edited here (journalised saves by the views: the pass numérique
+has no service for them yet, its services issue, redeem, expire and reimburse); carnets and
+encaissements are listed read-only, without any code (only hashes exist) nor any beneficiary.
+Access follows `perms.can_manage_programmes`, not Django model permissions. The dashboards and
+statements live in the espace pro (/pro/pass/gestion/), linked from this menu.
 """
 
 from django.urls import reverse
