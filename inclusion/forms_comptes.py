@@ -35,3 +35,10 @@ class NouveauMotDePasseForm(SetPasswordForm):
         second.help_text = ""
         second.error_messages["required"] = "Tapez le mot de passe une deuxième fois."
         second.widget.attrs.update({"autocomplete": "new-password"})
+
+    def clean(self):
+        self.validate_passwords("new_password1", "new_password2")
+        if not self.has_error("new_password2"):
+            # The validators' words belong next to the password chosen, not its repetition.
+            self.validate_password_for_user(self.user, "new_password1")
+        return self.cleaned_data
