@@ -10,7 +10,7 @@ from inclusion.services.territoire import sync_groups
 from tests.ateliers.factories import SessionFactory, ThemeFactory
 from tests.inclusion.factories import member
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 LISTES = ["/admin/themes/", "/admin/parcours/", "/admin/sessions-ateliers/"]
 

@@ -10,7 +10,7 @@ from ateliers.services import registrations
 from tests.ateliers.factories import setup_atelier
 from tests.inclusion.factories import BeneficiaireFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 def _text(pdf):

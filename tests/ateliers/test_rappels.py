@@ -13,7 +13,7 @@ from inclusion.sms.keywords import Inbound
 from tests.ateliers.factories import SessionFactory, setup_atelier
 from tests.inclusion.factories import BeneficiaireFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 PARIS = ZoneInfo("Europe/Paris")
 
 

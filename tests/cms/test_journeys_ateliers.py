@@ -11,6 +11,8 @@ from ateliers.services.registrations import register
 from tests.ateliers.factories import SessionFactory, ThemeFactory
 from tests.inclusion.factories import BeneficiaireFactory, LieuFactory, QuartierFactory
 
+pytestmark = pytest.mark.usefixtures("frozen")
+
 URL = "/ateliers-pres-de-chez-moi/"
 
 

@@ -15,6 +15,8 @@ from inclusion.models import Beneficiaire
 from tests.ateliers.factories import SessionFactory, ThemeFactory
 from tests.inclusion.factories import BeneficiaireFactory
 
+pytestmark = pytest.mark.usefixtures("frozen")
+
 URL = "/ateliers-pres-de-chez-moi/"
 MOBILE = "06 12 34 56 78"
 E164 = "+33612345678"

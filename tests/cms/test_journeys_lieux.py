@@ -15,6 +15,8 @@ from inclusion.enums import ServiceMediation
 from tests.ateliers.factories import SessionFactory
 from tests.inclusion.factories import CommuneFactory, LieuFactory, QuartierFactory
 
+pytestmark = pytest.mark.usefixtures("frozen")
+
 URL = "/lieux/"
 PARIS = ZoneInfo("Europe/Paris")
 

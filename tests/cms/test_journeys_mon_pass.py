@@ -12,6 +12,8 @@ from tests.ateliers.factories import SessionFactory, ThemeFactory
 from tests.inclusion.factories import BeneficiaireFactory, LieuFactory
 from tests.pass_numerique.factories import issued, setup_pass
 
+pytestmark = pytest.mark.usefixtures("frozen")
+
 URL = "/mon-pass/"
 
 

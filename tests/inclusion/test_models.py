@@ -11,6 +11,8 @@ from inclusion.services.telephones import mask_phone, parse_phone
 from inclusion.validators import validate_opening_hours, validate_pivot
 from tests.inclusion.factories import CommuneFactory, LieuFactory, StructureFactory, member
 
+pytestmark = pytest.mark.usefixtures("frozen")
+
 
 @pytest.mark.parametrize("value", ["43493312300029", "434 933 123 00029", "W123456789"])
 def test_valid_pivots(value):

@@ -14,7 +14,7 @@ from inclusion.sms.textes import render, validate
 from tests.ateliers.factories import SessionFactory, ThemeFactory
 from tests.inclusion.factories import LieuFactory, member
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 URL = "/admin/textes-sms/"
 

@@ -126,6 +126,7 @@ def assert_private(caplog, beneficiaire, *bodies):
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("frozen")
 def test_end_to_end_outage_then_recovery(twilio_backend, caplog):
     b = BeneficiaireFactory(consentant=True)
     body = "Votre code d'accès : K7MQ2345. Atelier lundi à 10 h."
@@ -154,6 +155,7 @@ def test_end_to_end_outage_then_recovery(twilio_backend, caplog):
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("frozen")
 def test_end_to_end_permanent_error_is_not_retried(twilio_backend, caplog):
     b = BeneficiaireFactory(consentant=True)
     now = timezone.now()

@@ -11,7 +11,7 @@ from pass_numerique.codes import format_code
 from tests.inclusion.factories import BeneficiaireFactory, LieuFactory, QuartierFactory
 from tests.pass_numerique.factories import issued, setup_pass
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 SITE = "https://pass.example.org"
 

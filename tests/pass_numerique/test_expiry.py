@@ -12,7 +12,7 @@ from pass_numerique.services import expiry, issuance
 from pass_numerique.services.redemption import redeem_cheque
 from tests.pass_numerique.factories import issued, setup_pass
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 @pytest.fixture
