@@ -83,3 +83,40 @@ def test_sweep_command_sends_what_is_due():
     call_command("send_due_emails")
     assert len(mail.outbox) == 1
     assert OutgoingEmail.objects.get(pk=envoi.pk).statut == StatutEmail.ENVOYE
+
+
+class RefusingBackend:
+    """An e-mail backend whose server answers "451 try again later"."""
+
+    def __init__(self, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        import smtplib
+
+        raise smtplib.SMTPDataError(451, "try again later")
+
+
+@pytest.mark.django_db
+def test_worker_comes_back_when_the_retry_is_due():
+    """With the database task backend, a failed send asks the worker to come back at the
+    row's next try (run_after), so retries need no sweep."""
+    from django.test import override_settings
+    from django_tasks_db.models import DBTaskResult
+
+    from inclusion.emails import tasks
+
+    envoi = send_email(
+        to="a@example.org", template="reinitialisation", context={"lien": "http://x/"},
+        kind="essai",
+    )  # fmt: skip
+    with override_settings(
+        TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}},
+        EMAIL_BACKEND="tests.inclusion.test_emails.RefusingBackend",
+    ):
+        tasks.deliver_email.call(envoi.pk)
+        envoi.refresh_from_db()
+        assert envoi.statut == StatutEmail.A_ENVOYER and envoi.erreur_code == "refus"
+        [retry] = DBTaskResult.objects.all()
+        assert retry.run_after == envoi.pas_avant
+        assert retry.args_kwargs == {"args": [envoi.pk], "kwargs": {}}
