@@ -5,7 +5,6 @@ import datetime
 import html as html_lib
 
 import pytest
-import time_machine
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -17,6 +16,7 @@ from inclusion.forms import RecherchePersonneForm, apply_service_errors
 from inclusion.search import search_people
 from inclusion.services.telephones import check_consent
 from tests.ateliers.factories import setup_atelier
+from tests.clock import FROZEN_AT
 from tests.inclusion.factories import (
     BeneficiaireFactory,
     CommuneFactory,
@@ -25,15 +25,9 @@ from tests.inclusion.factories import (
 )
 from tests.pass_numerique.factories import setup_pass
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
-T0 = datetime.datetime(2026, 3, 10, 10, 0, tzinfo=datetime.UTC)
-
-
-@pytest.fixture(autouse=True)
-def _frozen():
-    with time_machine.travel(T0, tick=False):
-        yield
+T0 = FROZEN_AT
 
 
 def _fresh(user):
