@@ -21,7 +21,7 @@ from tests.ateliers.factories import setup_atelier
 from tests.inclusion.factories import BeneficiaireFactory, member
 from tests.pass_numerique.factories import EnveloppeFactory, ProgrammeFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 def _ctx_with_pass(**kwargs):

@@ -19,7 +19,7 @@ from inclusion.sms.inbound import handle
 from tests.ateliers.factories import SessionFactory, setup_atelier
 from tests.inclusion.factories import BeneficiaireFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 PARIS = ZoneInfo("Europe/Paris")
 _sids = itertools.count(1)
 DEBUT = datetime.datetime(2027, 3, 16, 14, 0, tzinfo=PARIS)

@@ -13,7 +13,7 @@ from inclusion import registry
 from inclusion.enums import Role
 from tests.inclusion.factories import member
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 def reglages(site, **kwargs):

@@ -5,7 +5,7 @@ from wagtail.models import Page
 
 from cms.models import AccueilPage, AteliersIndexPage, LieuxIndexPage, MonPassPage, PageFALC
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 def test_home_needs_no_login_and_is_the_wagtail_home(client, site_public):

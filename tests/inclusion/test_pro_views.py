@@ -13,7 +13,7 @@ from tests.inclusion.factories import (
     member,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 def _pro_urls():

@@ -11,7 +11,7 @@ from inclusion.services.territoire import sync_groups
 from mediation.models import BorneKiosque, CodePin
 from tests.inclusion.factories import LieuFactory, StructureFactory, member
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 @pytest.fixture

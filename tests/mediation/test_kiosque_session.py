@@ -22,7 +22,7 @@ from tests.mediation.factories import (
     setup_kiosque,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 PASSWORD = "mot-de-passe-test-123"
 DEBUT = datetime.datetime(2026, 3, 10, 10, 0, tzinfo=datetime.UTC)

@@ -15,7 +15,7 @@ from pass_numerique.services.redemption import MAX_FAILED_CHECKS, TooManyAttempt
 from tests.inclusion.factories import LieuFactory, member
 from tests.mediation.factories import PIN, pass_codes, setup_kiosque
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 def test_device_token_is_stored_only_as_a_hash():

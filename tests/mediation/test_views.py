@@ -25,7 +25,7 @@ from tests.mediation.factories import (
     setup_kiosque,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 APOS = "&#x27;"  # Django escapes apostrophes
 
