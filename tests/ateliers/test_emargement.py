@@ -22,7 +22,7 @@ from tests.ateliers.factories import setup_atelier
 from tests.inclusion.factories import BeneficiaireFactory, member
 from tests.pass_numerique.factories import EnveloppeFactory, ProgrammeFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 def _inscrire(session, person, statut=StatutInscription.INSCRIT, rang=None):
@@ -482,6 +482,14 @@ def test_page_queries_do_not_grow_with_registrations(client, ctx):
 
 
 T0 = datetime.datetime(2026, 12, 2, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
+
+
+@pytest.fixture
+def frozen():
+    """This module's clock stops at T0 (not the shared instant): its tests sign in, then look
+    at pages at T0, and a sign-in two weeks older would have expired."""
+    with time_machine.travel(T0, tick=False):
+        yield T0
 
 
 def _session_with_pass(debut):
