@@ -12,7 +12,11 @@ from ateliers.services import registrations
 from tests.ateliers.factories import setup_atelier
 from tests.inclusion.factories import BeneficiaireFactory
 
-pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgresql,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("frozen"),
+]
 
 
 def test_fifty_registrations_for_ten_seats(monkeypatch):

@@ -12,7 +12,11 @@ from pass_numerique.models import Carnet, Encaissement, Enveloppe
 from pass_numerique.services import issuance, redemption
 from tests.pass_numerique.factories import issued, setup_pass
 
-pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgresql,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("frozen"),
+]
 
 THREADS = 50
 ATTEMPTS = 20
