@@ -3,7 +3,7 @@ from django.core.management import call_command
 
 from ateliers.models import Inscription, Parcours, Session, Theme
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 def _snapshot():

@@ -13,7 +13,7 @@ from cms.models import (
 )
 from inclusion import registry
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 def _snapshot():

@@ -4,7 +4,7 @@ from django.core.management import CommandError, call_command
 
 from inclusion.models import Beneficiaire, Journal, Lieu, Membership, Quartier, Structure, User
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 def _snapshot():

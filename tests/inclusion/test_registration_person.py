@@ -9,7 +9,7 @@ from inclusion.services.beneficiaires import find_or_create_for_registration
 from inclusion.services.telephones import parse_phone
 from tests.inclusion.factories import BeneficiaireFactory, StructureFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 def call(structure, prenom, numero="06 45 12 34 56", consentement=True):

@@ -4,7 +4,7 @@ from inclusion.models import Journal
 from inclusion.sms import send_sms
 from tests.inclusion.factories import BeneficiaireFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 def test_sms_sent_with_consent_to_a_mobile(sms_outbox):

@@ -14,7 +14,7 @@ from inclusion.sms.keywords import normalize, register_keyword, unregister_keywo
 from inclusion.sms.webhooks import twilio_signature
 from tests.inclusion.factories import BeneficiaireFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 TOKEN = "jeton-twilio-de-test"
 _sids = itertools.count(1)

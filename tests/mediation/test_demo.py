@@ -6,7 +6,7 @@ from mediation.demo import DEMO_PIN
 from mediation.models import BorneKiosque, CodePin
 from mediation.services import bornes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 def test_kiosk_demo_is_idempotent(settings):

@@ -4,7 +4,7 @@ from django.core.management import call_command
 from pass_numerique.enums import StatutCarnet, StatutReleve
 from pass_numerique.models import Carnet, Encaissement, Programme, Releve
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 def _snapshot():
