@@ -250,6 +250,7 @@ def url_of(name, w):
         "pass_mon_pass": f"/p/{w['carnet_code']}",
         "cms:mon_pass_qr": f"/p/{w['carnet_code']}",
         "sms_stop": f"/s/{stop_token(w)}",
+        "comptes:nouveau_mot_de_passe": "/pro/compte/nouveau-mot-de-passe/MQ/jeton-faux/",
     }
     if name in special:
         return special[name]

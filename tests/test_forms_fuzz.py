@@ -233,6 +233,7 @@ GET_TARGETS = [
 TARGETS = [
     # Espace pro: sign-in, people, SMS consent.
     ("pro:connexion", "anonyme", None),
+    ("comptes:mot_de_passe_oublie", "anonyme", None),
     ("pro:beneficiaire_create", "prescripteur", None),
     ("pro:beneficiaire_update", "prescripteur", None),
     ("pro:sms_refus", "prescripteur", None),
@@ -297,6 +298,9 @@ NO_FORM = {
     "ateliers:session_detail", "ateliers:feuille", "ateliers:inscription_resultat",
     "kiosque:accueil", "kiosque:atelier", "kiosque:inscription_faite", "kiosque:lieu",
     "kiosque:rappel", "kiosque:ticket_atelier", "kiosque:ticket_lieu",
+    "comptes:demande_envoyee", "comptes:mot_de_passe_change",
+    # Its form shows behind a live link only: tests/inclusion/test_comptes.py posts bad input.
+    "comptes:nouveau_mot_de_passe",
 }  # fmt: skip
 
 

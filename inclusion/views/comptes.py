@@ -49,6 +49,12 @@ class NouveauMotDePasseView(auth_views.PasswordResetConfirmView):
     reset_url_token = "nouveau"
     success_url = reverse_lazy("comptes:mot_de_passe_change")
 
+    def dispatch(self, *args, **kwargs):
+        response = super().dispatch(*args, **kwargs)
+        if not self.validlink and response.status_code == 200:
+            response.status_code = 404  # a token that opens nothing (the page says why)
+        return response
+
     def get_user(self, uidb64):
         user = super().get_user(uidb64)
         # A link to an account deactivated since it was sent no longer works.
