@@ -11,11 +11,12 @@ from ateliers.models import Theme
 from ateliers.services.sessions import MAX_SEMAINES
 from inclusion.enums import Role
 from inclusion.models import Lieu, User
+from inclusion.mots_du_temps import heure_en_mots
 
 # Start and end times offered every quarter of an hour: a select is easier than typing
 # "14:00" on a tablet keyboard.
 HEURES = [
-    (f"{h:02d}:{m:02d}", f"{h} h {m:02d}" if m else f"{h} h")
+    (f"{h:02d}:{m:02d}", heure_en_mots(datetime.time(h, m)))
     for h in range(7, 23)
     for m in (0, 15, 30, 45)
 ]

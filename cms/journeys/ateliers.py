@@ -21,7 +21,6 @@ from django.views.decorators.csrf import csrf_protect
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 
 from ateliers.models import Session, Theme
-from ateliers.views.common import attente, for_display
 from cms.journeys import commun, inscription
 from cms.journeys.forms import CodeForm, FiltresAteliersForm, InscriptionForm, lire_ou
 from inclusion import page_cache
@@ -131,7 +130,7 @@ class Liste:
     @cached_property
     def montrees(self):
         # Same order as the live state's (ties at the same hour included).
-        return for_display(self.sessions).select_related("lieu__commune").order_by("debut", "pk")
+        return self.sessions.for_display().select_related("lieu__commune").order_by("debut", "pk")
 
     def cle(self):
         """None when this answer must be rendered for the visitor (bad filters, a session)."""
@@ -139,7 +138,7 @@ class Liste:
             return None
         # The live state alone: no joins for names, only what UPDATE statements change.
         etat = list(
-            self.sessions.annotate(nb_attente=attente())
+            self.sessions.with_attente()
             .values_list(*commun.ETAT)
             .order_by("debut", "pk")[:MAX_SESSIONS]
         )
@@ -191,7 +190,7 @@ class Routes(RoutablePageMixin):
         return commun.privee(response)
 
     def _session(self, pk):
-        return get_object_or_404(for_display(Session.objects.a_venir()), pk=pk)
+        return get_object_or_404(Session.objects.a_venir().for_display(), pk=pk)
 
     # --- The list ---------------------------------------------------------------------------
 
@@ -347,7 +346,7 @@ class Routes(RoutablePageMixin):
 
     @path("session/<int:pk>/fin/", name="fin")
     def fin(self, request, pk):
-        session = get_object_or_404(for_display(Session.objects.all()), pk=pk)
+        session = get_object_or_404(Session.objects.for_display(), pk=pk)
         resultat = inscription.fin(request, session)
         if resultat is None:
             raise Http404("Aucune inscription en cours pour cet atelier.")

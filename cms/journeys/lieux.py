@@ -15,7 +15,6 @@ from django.utils import timezone
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 
 from ateliers.models import Session
-from ateliers.views.common import for_display
 from cms.journeys import commun
 from cms.journeys.forms import FiltresLieuxForm, lire_ou
 from inclusion.enums import ServiceMediation
@@ -153,7 +152,7 @@ class Routes(RoutablePageMixin):
         )
         preparer(lieu, timezone.now())
         sessions = commun.add_pictograms(
-            list(for_display(Session.objects.a_venir().filter(lieu=lieu))[:5])
+            list(Session.objects.a_venir().filter(lieu=lieu).for_display()[:5])
         )
         return self._render(
             request,

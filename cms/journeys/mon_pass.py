@@ -58,13 +58,15 @@ def ateliers_proches(communes):
     """Up to 5 upcoming sessions in these communes: (queryset, live state). The live state is
     one light query, read at every request, so seats are never stale (as on the list)."""
     from ateliers.models import Session
-    from ateliers.views.common import for_display
 
     if not communes:
         return None, []
-    qs = for_display(
-        Session.objects.a_venir().filter(lieu__commune_id__in=communes, lieu__actif=True)
-    ).order_by("debut", "pk")
+    qs = (
+        Session.objects.a_venir()
+        .filter(lieu__commune_id__in=communes, lieu__actif=True)
+        .for_display()
+        .order_by("debut", "pk")
+    )
     return qs, list(qs.values_list(*commun.ETAT)[:MAX_ATELIERS])
 
 
