@@ -378,3 +378,33 @@ class RetirerQualificationView(QualificationBaseView):
         withdraw_qualification(
             acteur=self.request.user, lieu=self.object, motif=form.cleaned_data["motif"]
         )
+
+
+class PageCacheView(WagtailAdminTemplateMixin, FormView):
+    """'Vider le cache des pages': a new generation of the public site's cache, for a change
+    made outside the admin (a template deployed, a file replaced). Coordinators only."""
+
+    template_name = "inclusion/admin/cache_pages.html"
+    form_class = ConfirmationForm
+    page_title = "Cache des pages publiques"
+    header_icon = "resubmit"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not perms.is_coordinateur(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+
+    def form_valid(self, form):
+        from inclusion import page_cache
+
+        with transaction.atomic():
+            write_journal(acteur=self.request.user, action="cache.pages.vide")
+            page_cache.bump()
+        messages.success(
+            self.request,
+            "Le cache est vidé : les pages publiques seront refaites à la prochaine visite.",
+        )
+        return redirect(self.request.path)

@@ -61,7 +61,7 @@ _responders = []
 
 def store():
     """The shared store of pages and page fragments."""
-    return caches[getattr(settings, "WAGTAIL_CACHE_BACKEND", "pages")]
+    return caches["pages"]
 
 
 # --- The generation ---------------------------------------------------------------------------
@@ -194,7 +194,7 @@ def cached_page_view(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not getattr(settings, "WAGTAIL_CACHE", True) or request.method not in ("GET", "HEAD"):
+        if not settings.PAGE_CACHE_ENABLED or request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
         shared = is_shared(request)
         if shared:

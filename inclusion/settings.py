@@ -74,7 +74,6 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "leaflet",
-    "wagtailcache",
     # Django
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -177,11 +176,9 @@ else:
             "TIMEOUT": 300,
         },
     }
-# wagtail-cache serves the public Wagtail pages from "pages" for 5 minutes at most; pages
-# whose content changes with time or stock (workshops, places, "Mon pass") opt out.
-WAGTAIL_CACHE = os.environ.get("INCLUSION_PAGE_CACHE", "1") == "1"
-WAGTAIL_CACHE_BACKEND = "pages"
-WAGTAIL_CACHE_HEADER = "X-Cache-Page"
+# The public site's cache (inclusion/page_cache.py: its contract) keeps pages in "pages";
+# INCLUSION_PAGE_CACHE=0 turns it off.
+PAGE_CACHE_ENABLED = os.environ.get("INCLUSION_PAGE_CACHE", "1") == "1"
 
 AUTH_USER_MODEL = "inclusion.User"
 AUTHENTICATION_BACKENDS = [

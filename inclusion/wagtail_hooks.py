@@ -8,13 +8,14 @@ These models are not indexed by Wagtail search: `search_backend_name = None` mak
 search use the database (`icontains` on `search_fields`).
 """
 
-from django.urls import path
+from django.urls import path, reverse
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from inclusion import admin_views
+from inclusion import admin_views, perms
 from inclusion.models import Commune, Journal, Lieu, Membership, Quartier, Structure
 from inclusion.services import territoire
 
@@ -314,6 +315,23 @@ class TerritoireViewSetGroup(ModelViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_territoire_viewsets():
     return TerritoireViewSetGroup()
+
+
+class CoordinateurMenuItem(MenuItem):
+    def is_shown(self, request):
+        return perms.is_coordinateur(request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_page_cache_url():
+    return [path("cache-pages/", admin_views.PageCacheView.as_view(), name="inclusion_cache_pages")]
+
+
+@hooks.register("register_settings_menu_item")
+def register_page_cache_menu_item():
+    return CoordinateurMenuItem(
+        "Cache des pages", reverse("inclusion_cache_pages"), icon_name="resubmit"
+    )
 
 
 import inclusion.wagtail_hooks_sms  # noqa: E402, F401

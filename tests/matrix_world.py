@@ -36,7 +36,7 @@ WAGTAIL_CHOSEN = {
     "wagtailimages:index",
     "wagtaildocs:index",
     "wagtailsettings:edit",
-    "wagtailcache_admin:index",
+    "inclusion_cache_pages",
     "wagtail_serve",
     "wagtailcore_login",
 }

@@ -170,7 +170,7 @@ EXPECTED = {
     "wagtailadmin_explore_root": row("login", "kiosk-only", "login", "login", "ok"),
     "wagtailadmin_home": row("login", "kiosk-only", "login", "login", "ok"),
     "wagtailadmin_login": row("ok", "kiosk-only", "ok", "ok", "redirect"),
-    "wagtailcache_admin:index": row("login", "kiosk-only", "login", "login", "ok"),
+    "inclusion_cache_pages": row("login", "kiosk-only", "login", "login", "ok"),
     "wagtailcore_login": row("ok", "kiosk-only", "ok", "ok", "ok"),
     "wagtaildocs:index": row("login", "kiosk-only", "login", "login", "ok"),
     "wagtailimages:index": row("login", "kiosk-only", "login", "login", "ok"),

@@ -459,3 +459,40 @@ def test_journal_is_read_only_for_coordinators(coord_client, client):
     assert Journal.objects.filter(pk=line.pk).exists()
     client.force_login(member(Role.PRESCRIPTEUR))
     assert client.get("/admin/journal/").status_code in (302, 403)
+
+
+# --- The public site's cache, emptied by hand ---------------------------------------------
+
+
+def test_le_coordinateur_vide_le_cache_des_pages(
+    coord_client, coordinateur, django_capture_on_commit_callbacks
+):
+    from inclusion import page_cache
+
+    avant = page_cache.generation()
+    page = coord_client.get("/admin/cache-pages/")
+    assert page.status_code == 200 and "Vider le cache des pages" in page.text
+    assert "Cache des pages" in coord_client.get("/admin/").text  # in the settings menu
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = coord_client.post("/admin/cache-pages/", follow=True)
+    assert "Le cache est vidé" in response.text
+    page_cache.forget()
+    assert page_cache.generation() == avant  # nothing moves before the commit
+    for callback in callbacks:
+        callback()
+    page_cache.forget()
+    assert page_cache.generation() != avant
+    assert Journal.objects.filter(acteur=coordinateur, action="cache.pages.vide").count() == 1
+
+
+def test_vider_le_cache_est_refuse_sans_role_coordinateur(client, editeur_wagtail):
+    from inclusion import page_cache
+
+    client.force_login(editeur_wagtail)
+    avant = page_cache.generation()
+    assert client.get("/admin/cache-pages/").status_code in (302, 403)
+    assert client.post("/admin/cache-pages/").status_code in (302, 403)
+    assert "Cache des pages" not in client.get("/admin/").text
+    page_cache.forget()
+    assert page_cache.generation() == avant
+    assert not Journal.objects.filter(action="cache.pages.vide").exists()
