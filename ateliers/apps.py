@@ -10,9 +10,9 @@ class AteliersConfig(AppConfig):
 
     def ready(self):
         from ateliers import demo
-        from ateliers.ical import peut_avoir_calendrier
+        from ateliers.ical import can_have_calendrier
         from ateliers.perms import can_register_people
-        from ateliers.services.stats import peut_voir_statistiques
+        from ateliers.services.stats import can_view_statistiques
         from inclusion.registry import (
             BeneficiaireAction,
             ProEntry,
@@ -48,7 +48,7 @@ class AteliersConfig(AppConfig):
                 description=(
                     "Taux de présence et absences sans prévenir par thème, lieu et quartier."
                 ),
-                allowed=peut_voir_statistiques,
+                allowed=can_view_statistiques,
                 order=60,
                 in_menu=False,
             )
@@ -60,7 +60,7 @@ class AteliersConfig(AppConfig):
                 description=(
                     "Vos ateliers dans l'agenda de votre téléphone, par une adresse privée."
                 ),
-                allowed=peut_avoir_calendrier,
+                allowed=can_have_calendrier,
                 order=70,
                 in_menu=False,
             )

@@ -145,7 +145,7 @@ def structures_mediateur(user):
     return {sid for sid, role in socle.roles_of(user) if role == Role.MEDIATEUR}
 
 
-def peut_avoir_calendrier(user):
+def can_have_calendrier(user):
     """Médiateurs get a private calendar of their sessions."""
     return bool(getattr(user, "is_active", False) and structures_mediateur(user))
 
@@ -184,13 +184,13 @@ def calendrier_actif(token):
         .filter(token=token, revoque_le__isnull=True)
         .first()
     )
-    if calendrier is None or not peut_avoir_calendrier(calendrier.user):
+    if calendrier is None or not can_have_calendrier(calendrier.user):
         return None
     return calendrier
 
 
 @transaction.atomic
-def regenerer_calendrier(*, user, now=None):
+def regenerate_calendrier(*, user, now=None):
     """Gives the médiateur a new private URL; the previous one stops working at once."""
     now = now or timezone.now()
     calendrier, _ = CalendrierMediateur.objects.update_or_create(
@@ -201,7 +201,7 @@ def regenerer_calendrier(*, user, now=None):
 
 
 @transaction.atomic
-def revoquer_calendrier(*, user, now=None):
+def revoke_calendrier(*, user, now=None):
     """The private URL stops working; a new one can be made later. Returns True if revoked."""
     now = now or timezone.now()
     calendrier = CalendrierMediateur.objects.filter(user=user, revoque_le__isnull=True).first()

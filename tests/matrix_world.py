@@ -192,7 +192,7 @@ def build_world():
     )
     results = build_statements(acteur=coord, mois=mois)
     w["releve"] = next(r.releve for r in results if r.releve.lieu_id == lieu.pk)
-    w["calendrier"] = ical.regenerer_calendrier(user=w["mediateur_a"])
+    w["calendrier"] = ical.regenerate_calendrier(user=w["mediateur_a"])
     # One object of each model the admin edits, so that its screens have something to open.
     from ateliers.models import Parcours
     from inclusion.models.textes import CleTexteSms, TexteSms

@@ -87,7 +87,7 @@ def periode_par_defaut(today=None):
     return datetime.date(annee, mois, jour), today
 
 
-def peut_voir_statistiques(user):
+def can_view_statistiques(user):
     """Coordinators (the whole territory) and médiateurs (the lieux of their structures)."""
     return socle.is_coordinateur(user) or socle.has_role(user, Role.MEDIATEUR)
 

@@ -47,19 +47,19 @@ def flux_mediateur(request, token):
 @require_http_methods(["GET", "POST"])
 def calendrier(request):
     """The médiateur gets, regenerates or revokes the private address of their calendar."""
-    if not ical.peut_avoir_calendrier(request.user):
+    if not ical.can_have_calendrier(request.user):
         raise PermissionDenied("Cette page est réservée aux médiateurs.")
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "regenerer":
-            ical.regenerer_calendrier(user=request.user)
+            ical.regenerate_calendrier(user=request.user)
             messages.success(
                 request,
                 "Votre nouvelle adresse est prête. L'ancienne adresse ne marche plus : "
                 "mettez-la à jour dans votre agenda.",
             )
         elif action == "revoquer":
-            if ical.revoquer_calendrier(user=request.user):
+            if ical.revoke_calendrier(user=request.user):
                 messages.success(
                     request, "L'adresse est désactivée : plus personne ne peut lire ce calendrier."
                 )

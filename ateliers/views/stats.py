@@ -41,7 +41,7 @@ class PeriodeForm(forms.Form):
 
 
 def statistiques(request):
-    if not stats.peut_voir_statistiques(request.user):
+    if not stats.can_view_statistiques(request.user):
         raise PermissionDenied("Cette page est réservée aux médiateurs et aux coordinateurs.")
     du, au = stats.periode_par_defaut()
     if "du" in request.GET or "au" in request.GET:

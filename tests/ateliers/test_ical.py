@@ -137,7 +137,7 @@ def test_flux_mediateur_sessions_animees_et_de_ses_lieux(client):
     )
     # Not theirs.
     SessionFactory()
-    calendrier = ical.regenerer_calendrier(user=mediateur)
+    calendrier = ical.regenerate_calendrier(user=mediateur)
 
     response = client.get(reverse("ateliers_public:flux_mediateur", args=[calendrier.token]))
 
@@ -155,25 +155,25 @@ def test_flux_mediateur_sessions_animees_et_de_ses_lieux(client):
 def test_flux_mediateur_404_apres_revocation_et_regeneration(client):
     ctx = setup_atelier()
     mediateur = ctx["mediateur"]
-    ancien = ical.regenerer_calendrier(user=mediateur).token
+    ancien = ical.regenerate_calendrier(user=mediateur).token
     url = reverse("ateliers_public:flux_mediateur", args=[ancien])
     assert client.get(url).status_code == 200
 
-    nouveau = ical.regenerer_calendrier(user=mediateur).token
+    nouveau = ical.regenerate_calendrier(user=mediateur).token
     assert nouveau != ancien
     assert client.get(url).status_code == 404
     nouvelle_url = reverse("ateliers_public:flux_mediateur", args=[nouveau])
     assert client.get(nouvelle_url).status_code == 200
 
-    assert ical.revoquer_calendrier(user=mediateur) is True
+    assert ical.revoke_calendrier(user=mediateur) is True
     assert client.get(nouvelle_url).status_code == 404
     assert client.get(url).status_code == 404
-    assert ical.revoquer_calendrier(user=mediateur) is False
+    assert ical.revoke_calendrier(user=mediateur) is False
 
 
 def test_flux_mediateur_404_si_plus_mediateur(client):
     ctx = setup_atelier()
-    token = ical.regenerer_calendrier(user=ctx["mediateur"]).token
+    token = ical.regenerate_calendrier(user=ctx["mediateur"]).token
     ctx["mediateur"].memberships.update(active=False)
     url = reverse("ateliers_public:flux_mediateur", args=[token])
     assert client.get(url).status_code == 404

@@ -178,6 +178,6 @@ def test_nombre_de_requetes_constant(client, django_assert_num_queries):
     assert compter() == une
     du, au = stats.periode_par_defaut()
     coordinateur = member(Role.COORDINATEUR, email="c2@example.org")
-    stats.peut_voir_statistiques(coordinateur)  # roles cached on the user
+    stats.can_view_statistiques(coordinateur)  # roles cached on the user
     with django_assert_num_queries(4):
         stats.statistiques(user=coordinateur, du=du, au=au)
