@@ -14,15 +14,15 @@ urlpatterns = [
     path("sessions/<int:pk>/modifier/", sessions.session_update, name="session_update"),
     path("sessions/<int:pk>/annuler/", sessions.session_cancel, name="session_cancel"),
     path("sessions/<int:pk>/feuille.pdf", sessions.feuille_view, name="feuille"),
-    path("sessions/<int:pk>/inscrire/", inscriptions.inscrire_session, name="inscrire_session"),
+    path("sessions/<int:pk>/inscrire/", inscriptions.register_to_session, name="inscrire_session"),
     path(
         "sessions/<int:pk>/inscrire/<uuid:uuid>/",
-        inscriptions.inscrire_confirmer,
+        inscriptions.confirm_inscription,
         name="inscrire_confirmer",
     ),
     path(
         "personnes/<uuid:uuid>/inscrire/",
-        inscriptions.inscrire_personne,
+        inscriptions.register_personne,
         name="inscrire_personne",
     ),
     path("inscriptions/<int:pk>/", inscriptions.inscription_resultat, name="inscription_resultat"),

@@ -10,7 +10,7 @@ urlpatterns = [
     path("session/<int:pk>/", views.session_emargement, name="session"),
     path("session/<int:pk>/presence/<int:inscription_pk>/", views.presence, name="presence"),
     path("session/<int:pk>/cheque/<int:inscription_pk>/", views.cheque, name="cheque"),
-    path("session/<int:pk>/ajouter/", views.ajouter, name="ajouter"),
-    path("session/<int:pk>/nouvelle-personne/", views.creer, name="creer"),
-    path("session/<int:pk>/cloturer/", views.cloturer, name="cloturer"),
+    path("session/<int:pk>/ajouter/", views.add_walk_in, name="ajouter"),
+    path("session/<int:pk>/nouvelle-personne/", views.add_new_walk_in, name="creer"),
+    path("session/<int:pk>/cloturer/", views.close_session, name="cloturer"),
 ]

@@ -46,10 +46,10 @@ def text_for(inscription, kind, rang=None, lien=None):
     with the opt-out link when given; shortened to one SMS."""
     suffixe = LIEN_STOP.format(lien=lien) if lien else ""
 
-    def rendre(v):
+    def render_text(v):
         return render(f"atelier_{kind}", TEXTS[kind], **v) + suffixe
 
-    return un_segment(rendre, valeurs(inscription.session, rang=rang or ""))
+    return un_segment(render_text, valeurs(inscription.session, rang=rang or ""))
 
 
 def notify(inscription, kind, acteur=None, rang=None):
@@ -84,7 +84,7 @@ def sms_outcome(inscription):
     b = inscription.beneficiaire
     if not b.telephone:
         why = "la personne n'a pas de téléphone"
-    elif not b.peut_recevoir_sms and b.consentement_sms:
+    elif not b.can_receive_sms and b.consentement_sms:
         why = "son numéro n'est pas un mobile"
     elif not b.consentement_sms:
         why = "la personne n'a pas accepté les SMS"

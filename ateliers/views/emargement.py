@@ -301,7 +301,7 @@ def cheque(request, pk, inscription_pk):
 
 
 @require_POST
-def ajouter(request, pk):
+def add_walk_in(request, pk):
     """A person found by the search came without registering: a seat, present."""
     session = _session(request, pk)
     if fermee := _ouverte(session):
@@ -348,7 +348,7 @@ def _structure_pour(user, session):
 
 
 @require_POST
-def creer(request, pk):
+def add_new_walk_in(request, pk):
     """Quick creation of a person who is not known yet, then added as present."""
     session = _session(request, pk)
     if fermee := _ouverte(session):
@@ -375,7 +375,7 @@ def creer(request, pk):
     return _present(request, session, inscription)
 
 
-def cloturer(request, pk):
+def close_session(request, pk):
     """Confirmation, then close: people still "inscrit" become absent."""
     session = _session(request, pk)
     if fermee := _ouverte(session):

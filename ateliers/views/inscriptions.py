@@ -28,7 +28,7 @@ def _ouverte(session):
     return session.statut == "planifiee" and session.debut > timezone.now()
 
 
-def inscrire_session(request, pk):
+def register_to_session(request, pk):
     """From a session: find the person among those the user follows."""
     session = get_session(request, pk)
     if not _ouverte(session):
@@ -51,7 +51,7 @@ def _get_beneficiaire(request, uuid):
     )
 
 
-def inscrire_personne(request, uuid):
+def register_personne(request, uuid):
     """From a person's file: choose among the upcoming planned sessions of the territory."""
     beneficiaire = _get_beneficiaire(request, uuid)
     base = Session.objects.a_venir().for_display().select_related("lieu__structure")
@@ -76,7 +76,7 @@ def inscrire_personne(request, uuid):
     )
 
 
-def inscrire_confirmer(request, pk, uuid):
+def confirm_inscription(request, pk, uuid):
     user = request.user
     session = get_session(request, pk)
     beneficiaire = _get_beneficiaire(request, uuid)

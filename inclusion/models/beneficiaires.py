@@ -132,5 +132,5 @@ class Beneficiaire(models.Model):
         return f"{self.prenom} {self.nom}".strip()
 
     @property
-    def peut_recevoir_sms(self):
+    def can_receive_sms(self):
         return self.consentement_sms and self.type_telephone == enums.TypeTelephone.MOBILE

@@ -218,7 +218,7 @@ def queue_many(items, *, now=None):
         body = gsm.normalize(item.body)
         if (
             not body.strip()
-            or not person.peut_recevoir_sms
+            or not person.can_receive_sms
             or refus_sms(person.telephone)
             or person.telephone.as_e164 in opted_out
             or (item.event_at is not None and item.event_at <= now)

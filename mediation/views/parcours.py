@@ -219,7 +219,7 @@ def inscription_faite(request):
             inscription=inscription,
             session=inscription.session,
             telephone_masque=mask_phone(inscription.beneficiaire.telephone),
-            peut_sms=inscription.beneficiaire.peut_recevoir_sms,
+            peut_sms=inscription.beneficiaire.can_receive_sms,
         ),
     )
 

@@ -40,7 +40,7 @@ def rappel(request):
             session=session,
             place=place,
             telephone_masque=mask_phone(inscription.beneficiaire.telephone) if inscription else "",
-            peut_sms=bool(inscription and inscription.beneficiaire.peut_recevoir_sms),
+            peut_sms=bool(inscription and inscription.beneficiaire.can_receive_sms),
         ),
     )
 

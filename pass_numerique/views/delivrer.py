@@ -35,7 +35,7 @@ def enveloppes_for_issuing(user):
     return [e for e in candidates if perms.can_issue_carnet(user, e)]
 
 
-def choisir_personne(request):
+def choose_personne(request):
     user = request.user
     enveloppes = enveloppes_for_issuing(user)
     require(enveloppes, NOT_PRESCRIPTEUR)
@@ -53,24 +53,24 @@ def choisir_personne(request):
     )
 
 
-def confirmer_personne(request, uuid):
+def confirm_personne(request, uuid):
     beneficiaire = get_object_or_404(
         Beneficiaire.objects.for_user(request.user).select_related("commune"), uuid=uuid
     )
-    return _confirmer(request, beneficiaire)
+    return _confirm(request, beneficiaire)
 
 
-def confirmer_anonyme(request):
-    return _confirmer(request, None)
+def confirm_anonyme(request):
+    return _confirm(request, None)
 
 
-def _confirmer(request, beneficiaire):
+def _confirm(request, beneficiaire):
     user = request.user
     enveloppes = enveloppes_for_issuing(user)
     if beneficiaire is None:
         enveloppes = [e for e in enveloppes if e.programme.anonyme_autorise]
     require(enveloppes, NOT_PRESCRIPTEUR)
-    peut_sms = beneficiaire is not None and beneficiaire.peut_recevoir_sms
+    peut_sms = beneficiaire is not None and beneficiaire.can_receive_sms
     queryset = Enveloppe.objects.filter(pk__in=[e.pk for e in enveloppes]).select_related(
         "programme", "structure"
     )

@@ -213,7 +213,7 @@ def test_landline_is_accepted_but_cannot_receive_sms(client):
     assert client.post(reverse("pro:beneficiaire_create"), payload).status_code == 302
     b = Beneficiaire.objects.get()
     assert b.type_telephone == TypeTelephone.FIXE
-    assert not b.peut_recevoir_sms
+    assert not b.can_receive_sms
 
 
 def test_quartier_must_belong_to_commune(client):
