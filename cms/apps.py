@@ -14,7 +14,7 @@ class CmsConfig(AppConfig):
 
         from cms import demo
         from cms.journeys import ateliers
-        from cms.models.habillage import Habillage, fournir
+        from cms.models.habillage import Habillage, get_habillage
         from inclusion import page_cache
         from inclusion.registry import (
             register_demo_builder,
@@ -22,7 +22,7 @@ class CmsConfig(AppConfig):
             register_text_size_view,
         )
 
-        register_habillage_provider(fournir)
+        register_habillage_provider(get_habillage)
         register_text_size_view("cms:taille_texte")
         # What the public pages show, beyond the pages themselves (the socle bumps on those):
         # the look, names, places, themes, the programmes' places, view restrictions.

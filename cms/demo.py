@@ -297,7 +297,7 @@ def racine_wagtail():
     return root
 
 
-def _publier(page):
+def _publish(page):
     page.save_revision().publish()
 
 
@@ -311,7 +311,7 @@ def _accueil(root):
         Site.objects.filter(root_page=ancienne).delete()
         ancienne.delete()
     root.add_child(instance=accueil)
-    _publier(accueil)
+    _publish(accueil)
     return accueil, 1
 
 
@@ -321,7 +321,7 @@ def _enfant(accueil, model, slug, title, **champs):
         return page, 0
     page = model(title=title, slug=slug, **champs)
     accueil.add_child(instance=page)
-    _publier(page)
+    _publish(page)
     return page, 1
 
 
@@ -352,7 +352,7 @@ def build(context):
 
     if accueil.page_comment_ca_marche_id is None:
         accueil.page_comment_ca_marche = pages["comment-ca-marche"]
-        _publier(accueil)
+        _publish(accueil)
 
     if not Habillage.objects.filter(site=site).exists():
         Habillage.objects.create(

@@ -8,7 +8,7 @@ from cms.falc import analyse_page
 from cms.models import AccueilPage, PageFALC
 
 
-def _avertir(request, page):
+def _warn_falc(request, page):
     page = page.specific
     if not isinstance(page, PageFALC | AccueilPage):
         return
@@ -23,9 +23,9 @@ def _avertir(request, page):
 
 @hooks.register("after_create_page")
 def falc_apres_creation(request, page):
-    _avertir(request, page)
+    _warn_falc(request, page)
 
 
 @hooks.register("after_edit_page")
 def falc_apres_modification(request, page):
-    _avertir(request, page)
+    _warn_falc(request, page)

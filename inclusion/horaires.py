@@ -129,7 +129,7 @@ def _heure(minutes):
     return heure_en_mots(datetime.time(*divmod(minutes, 60)))
 
 
-def _enumerer(parts):
+def _join_words(parts):
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " et " + parts[-1]
 
 
@@ -148,14 +148,14 @@ def _jours(days):
             parts.append(f"du {NOMS[run[0]]} au {NOMS[run[-1]]}")
         else:
             parts.extend(f"le {NOMS[d]}" for d in run)
-    text = _enumerer(parts)
+    text = _join_words(parts)
     return text[0].upper() + text[1:]
 
 
 def _plages(spans):
     if spans == (FULL_DAY,):
         return "jour et nuit"
-    return _enumerer([f"de {_heure(a)} à {_heure(b)}" for a, b in spans])
+    return _join_words([f"de {_heure(a)} à {_heure(b)}" for a, b in spans])
 
 
 @lru_cache(maxsize=1024)

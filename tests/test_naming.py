@@ -24,43 +24,6 @@ FRENCH_VERBS = frozenset(
 # Template tags and filters keep the name template authors write ({{ debut|heure_en_mots }}).
 TEMPLATE_REGISTRATIONS = {"filter", "simple_tag", "inclusion_tag", "tag"}
 
-# Offenders not renamed yet (their files were being changed by other work); only shrinks.
-PENDING = {
-    "ateliers/ical.py:peut_avoir_calendrier",
-    "ateliers/ical.py:regenerer_calendrier",
-    "ateliers/ical.py:revoquer_calendrier",
-    "ateliers/services/notifications.py:rendre",
-    "ateliers/services/stats.py:peut_voir_statistiques",
-    "ateliers/views/emargement.py:ajouter",
-    "ateliers/views/emargement.py:cloturer",
-    "ateliers/views/emargement.py:creer",
-    "ateliers/views/inscriptions.py:inscrire_confirmer",
-    "ateliers/views/inscriptions.py:inscrire_personne",
-    "ateliers/views/inscriptions.py:inscrire_session",
-    "cms/demo.py:_publier",
-    "cms/journeys/commun.py:filtrer_ou",
-    "cms/journeys/forms.py:lire_ou",
-    "cms/journeys/inscription.py:_envoyer",
-    "cms/journeys/inscription.py:commencer",
-    "cms/journeys/inscription.py:renvoyer",
-    "cms/journeys/inscription.py:terminer",
-    "cms/journeys/inscription.py:verifier",
-    "cms/journeys/lieux.py:grouper",
-    "cms/journeys/lieux.py:preparer",
-    "cms/journeys/limites.py:noter",
-    "cms/models/habillage.py:construire",
-    "cms/models/habillage.py:fournir",
-    "cms/wagtail_hooks.py:_avertir",
-    "inclusion/horaires.py:_enumerer",
-    "inclusion/models/beneficiaires.py:peut_recevoir_sms",
-    "inclusion/sms/textes.py:raccourcir",
-    "pass_numerique/views/delivrer.py:_confirmer",
-    "pass_numerique/views/delivrer.py:choisir_personne",
-    "pass_numerique/views/delivrer.py:confirmer_anonyme",
-    "pass_numerique/views/delivrer.py:confirmer_personne",
-    "pass_numerique/views/public.py:noter_echec",
-}
-
 
 def _is_template_registration(decorator):
     target = decorator.func if isinstance(decorator, ast.Call) else decorator
@@ -98,13 +61,7 @@ def test_no_function_starts_with_a_french_verb():
     found = []
     for path in _modules():
         found += offenders(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))
-    new = [f for f in found if _key(f) not in PENDING]
-    assert new == [], "Rename with an English verb (CONTRIBUTING.md):\n" + "\n".join(new)
-
-
-def _key(offender):
-    path, _, name = offender.split(":")
-    return f"{path}:{name}"
+    assert found == [], "Rename with an English verb (CONTRIBUTING.md):\n" + "\n".join(found)
 
 
 def test_checker_catches_a_planted_offender():

@@ -22,7 +22,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 
 from ateliers.models import Session, Theme
 from cms.journeys import commun, inscription
-from cms.journeys.forms import CodeForm, FiltresAteliersForm, InscriptionForm, lire_ou
+from cms.journeys.forms import CodeForm, FiltresAteliersForm, InscriptionForm, parse_ou
 from inclusion import page_cache
 
 SEMAINES = 8  # the list shows the next 8 weeks
@@ -83,8 +83,8 @@ class Liste:
         if form is not None:
             if form.is_valid():
                 self.filtres = tuple(form.cleaned_data[nom] for nom in ("ou", "theme", "jour"))
-                type_ou, pk = lire_ou(form.cleaned_data["ou"])
-                sessions = commun.filtrer_ou(sessions, type_ou, pk, prefixe="lieu__")
+                type_ou, pk = parse_ou(form.cleaned_data["ou"])
+                sessions = commun.filter_by_ou(sessions, type_ou, pk, prefixe="lieu__")
                 if form.cleaned_data["theme"]:
                     sessions = sessions.filter(theme_id=int(form.cleaned_data["theme"]))
                 choix_jour = form.cleaned_data["jour"]
@@ -257,7 +257,7 @@ class Routes(RoutablePageMixin):
                 return HttpResponseRedirect(self.url_route(request, "code", pk))
             if form.is_valid():
                 try:
-                    inscription.commencer(
+                    inscription.start(
                         request,
                         session=session,
                         prenom=form.cleaned_data["prenom"],
@@ -290,7 +290,7 @@ class Routes(RoutablePageMixin):
         if request.method == "POST":
             if request.POST.get("action") == "renvoyer":
                 try:
-                    inscription.renvoyer(request, session=session)
+                    inscription.resend_code(request, session=session)
                 except inscription.Refus as refus:
                     form = CodeForm()
                     erreur_renvoi = refus.message
@@ -304,10 +304,10 @@ class Routes(RoutablePageMixin):
             form = CodeForm(request.POST)
             if form.is_valid():
                 try:
-                    data = inscription.verifier(
+                    data = inscription.check_code(
                         request, session=session, code=form.cleaned_data["code"]
                     )
-                    inscription.terminer(request, session=session, data=data)
+                    inscription.finish(request, session=session, data=data)
                 except inscription.Refus as refus:
                     if refus.champ:
                         form.add_error(refus.champ, refus.message)

@@ -40,7 +40,7 @@ def communes_et_quartiers(lieux):
     return list(communes), list(quartiers)
 
 
-def filtrer_ou(queryset, type_ou, pk, prefixe=""):
+def filter_by_ou(queryset, type_ou, pk, prefixe=""):
     if type_ou == "commune":
         return queryset.filter(**{f"{prefixe}commune_id": pk})
     if type_ou == "quartier":

@@ -38,7 +38,7 @@ def choix_lieux(communes, quartiers):
     return choix
 
 
-def lire_ou(valeur):
+def parse_ou(valeur):
     """ "c12" → ("commune", 12); "q3" → ("quartier", 3); anything else → (None, None)."""
     m = re.fullmatch(r"([cq])(\d{1,9})", valeur or "")
     if not m:

@@ -24,7 +24,7 @@ from inclusion.enums import ModeConsentement
 from inclusion.services.beneficiaires import find_or_create_for_registration
 from inclusion.services.telephones import parse_phone
 from inclusion.sms import send_code_sms
-from inclusion.sms.textes import raccourcir
+from inclusion.sms.textes import shorten
 
 CLE = "inscription_publique"
 CLE_FIN = "inscription_publique_fin"
@@ -52,14 +52,14 @@ def _hash(session_pk, e164, code):
 
 def _texte_sms(session, code):
     """One SMS whatever the title (up to 80 characters): a long one is shortened."""
-    titre = raccourcir(session.theme.titre_falc, 60)
+    titre = shorten(session.theme.titre_falc, 60)
     return (
         f"Votre code pour l'atelier {titre} : {code}. "
         "Tapez ce code sur le site. Il marche 10 minutes."
     )
 
 
-def _envoyer(request, session, e164, telephone):
+def _send_code(request, session, e164, telephone):
     """Check the limits, text a new code; return the new code's hash or raise Refus."""
     ip = limites.client_ip(request)
     if limites.CODES_PAR_IP.atteinte(ip):
@@ -75,8 +75,8 @@ def _envoyer(request, session, e164, telephone):
             champ="telephone",
         )
     code = f"{secrets.randbelow(10**6):06d}"
-    limites.CODES_PAR_IP.noter(ip)
-    limites.CODES_PAR_TELEPHONE.noter(e164)
+    limites.CODES_PAR_IP.record(ip)
+    limites.CODES_PAR_TELEPHONE.record(e164)
     resultat = send_code_sms(
         telephone=telephone,
         body=_texte_sms(session, code),
@@ -91,9 +91,9 @@ def _envoyer(request, session, e164, telephone):
     return _hash(session.pk, e164, code)
 
 
-def commencer(request, *, session, prenom, telephone):
+def start(request, *, session, prenom, telephone):
     """Screen 1 done: text a code and keep the pending registration in the session."""
-    code_hash = _envoyer(request, session, telephone.e164, telephone)
+    code_hash = _send_code(request, session, telephone.e164, telephone)
     request.session[CLE] = {
         "session": session.pk,
         "prenom": prenom,
@@ -127,7 +127,7 @@ def en_cours(request, session):
     return data
 
 
-def renvoyer(request, *, session):
+def resend_code(request, *, session):
     """ "Renvoyer le code": a new code, the old one stops working. Raises Refus."""
     data = en_cours(request, session)
     if data is None:
@@ -141,7 +141,7 @@ def renvoyer(request, *, session):
             status=429,
         )
     if not data.get("leurre"):
-        data["hash"] = _envoyer(request, session, data["e164"], parse_phone(data["e164"]))
+        data["hash"] = _send_code(request, session, data["e164"], parse_phone(data["e164"]))
     data.update(
         expire=time.time() + VALIDITE,
         essais=0,
@@ -151,7 +151,7 @@ def renvoyer(request, *, session):
     request.session[CLE] = data
 
 
-def verifier(request, *, session, code):
+def check_code(request, *, session, code):
     """Check the typed code. Returns the pending data when it is right; raises Refus."""
     data = en_cours(request, session)
     if data is None:
@@ -174,7 +174,7 @@ def verifier(request, *, session, code):
     if not constant_time_compare(_hash(session.pk, data["e164"], code), data["hash"]):
         data["essais"] += 1
         request.session[CLE] = data
-        limites.CODES_FAUX_PAR_IP.noter(ip)
+        limites.CODES_FAUX_PAR_IP.record(ip)
         reste = ESSAIS_MAX - data["essais"]
         if reste <= 0:
             message = f"Ce code n'est pas bon. Vous avez tapé {ESSAIS_MAX} codes faux. "
@@ -202,7 +202,7 @@ class Fin:
     rang: int | None
 
 
-def terminer(request, *, session, data):
+def finish(request, *, session, data):
     """Right code: find or create the person and register them, in one transaction."""
     request.session.pop(CLE, None)
     if data.get("leurre"):

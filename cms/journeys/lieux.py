@@ -16,7 +16,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 
 from ateliers.models import Session
 from cms.journeys import commun
-from cms.journeys.forms import FiltresLieuxForm, lire_ou
+from cms.journeys.forms import FiltresLieuxForm, parse_ou
 from inclusion.enums import ServiceMediation
 from inclusion.templatetags.icones import heroicon_outline
 
@@ -50,7 +50,7 @@ def services_en_mots(lieu):
     return resultat
 
 
-def preparer(lieu, now):
+def prepare_lieu(lieu, now):
     commun.etat_lieu(lieu, now=now)
     lieu.services_mots = services_en_mots(lieu)
     return lieu
@@ -83,7 +83,7 @@ def donnees_carte(lieux, page_url):
     ]
 
 
-def grouper(lieux):
+def group_by_commune(lieux):
     """[(commune, [(quartier or None, [lieux])])], communes and quartiers by name."""
     communes = {}
     for lieu in lieux:
@@ -116,8 +116,8 @@ class Routes(RoutablePageMixin):
         status = 200
         if form.is_bound:
             if form.is_valid():
-                type_ou, pk = lire_ou(form.cleaned_data["ou"])
-                lieux = commun.filtrer_ou(lieux, type_ou, pk)
+                type_ou, pk = parse_ou(form.cleaned_data["ou"])
+                lieux = commun.filter_by_ou(lieux, type_ou, pk)
                 if form.cleaned_data["pass_numerique"]:
                     lieux = lieux.filter(qualifie_pass=True)
                 ouverts_seulement = form.cleaned_data["ouvert"]
@@ -125,7 +125,7 @@ class Routes(RoutablePageMixin):
                 lieux = lieux.none()
                 status = 400
         lieux = [
-            preparer(lieu, now)
+            prepare_lieu(lieu, now)
             for lieu in lieux.select_related("commune", "quartier").order_by("commune__nom", "nom")
         ]
         if ouverts_seulement:
@@ -138,7 +138,7 @@ class Routes(RoutablePageMixin):
             status=status,
             form=form,
             lieux=lieux,
-            groupes=grouper(lieux),
+            groupes=group_by_commune(lieux),
             filtre_actif=form.is_bound,
             carte=donnees_carte(lieux, page_url) if avec_carte else None,
             tuiles=tuiles(),
@@ -150,7 +150,7 @@ class Routes(RoutablePageMixin):
         lieu = get_object_or_404(
             commun.lieux_publics().select_related("commune", "quartier"), uuid=uuid
         )
-        preparer(lieu, timezone.now())
+        prepare_lieu(lieu, timezone.now())
         sessions = commun.add_pictograms(
             list(Session.objects.a_venir().filter(lieu=lieu).for_display()[:5])
         )

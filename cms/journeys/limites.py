@@ -13,7 +13,6 @@ HEURE = limites.HEURE
 
 class Limite(limites.Limite):
     espace = "cms"
-    noter = limites.Limite.record  # the name the journeys call
 
 
 # Codes asked from one address, and sent to one number (send_code_sms adds its daily cap).

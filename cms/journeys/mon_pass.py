@@ -87,7 +87,7 @@ class Routes(RoutablePageMixin):
                 ip = limites.client_ip(request)
                 if pass_public.trop_d_echecs(ip):
                     return self._render(request, "trop.html", status=429)
-                pass_public.noter_echec(ip)
+                pass_public.record_echec(ip)
                 return self._render(request, "formulaire.html", status=422, form=form)
             return self.resultat(request, form.cleaned_data["code"])
         return self._render(request, "formulaire.html", form=CodePassForm())
@@ -102,7 +102,7 @@ class Routes(RoutablePageMixin):
         except codes.InvalidCode:
             info = None
         if info is None:
-            pass_public.noter_echec(ip)
+            pass_public.record_echec(ip)
             form = CodePassForm(initial={"code": code})
             return self._render(request, "formulaire.html", status=404, form=form, inconnu=True)
         personnel = render_to_string(TEMPLATES + "_personnel.html", {"info": info})

@@ -1,5 +1,5 @@
 """White-label settings of a site (Wagtail site settings), used by every surface through the
-socle's habillage registry: `fournir` below is the provider registered in cms/apps.py.
+socle's habillage registry: `get_habillage` below is the provider registered in cms/apps.py.
 
 Colours are checked against the text colours of the design system: white text on a button of
 the colour, and the colour used as link text on the white page and on the grey footer. WCAG
@@ -206,7 +206,7 @@ def _cle_hote(request):
         return "defaut"
 
 
-def construire(site):
+def build_habillage(site):
     """The registry's Habillage for a Site, or None when it has no settings row."""
     from django.conf import settings
 
@@ -246,7 +246,7 @@ def construire(site):
 _ABSENT = "absent"
 
 
-def fournir(request=None):
+def get_habillage(request=None):
     """Provider for inclusion.registry: the habillage of the request's site (default site
     without a request), None when that site has no settings (the socle's defaults apply)."""
     from wagtail.models import Site
@@ -258,7 +258,7 @@ def fournir(request=None):
             site = Site.objects.filter(is_default_site=True).first()
         else:
             site = Site.find_for_request(request)
-        return (construire(site) if site else None) or _ABSENT
+        return (build_habillage(site) if site else None) or _ABSENT
 
     valeur = page_cache.kept(compute, "habillage", _cle_hote(request))
     return None if valeur == _ABSENT else valeur

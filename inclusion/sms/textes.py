@@ -140,7 +140,7 @@ def render(kind, default, **values):
     return default.format(**values)
 
 
-def raccourcir(valeur, taille):
+def shorten(valeur, taille):
     """`valeur` in at most `taille` characters, ending with "...": cut after a whole word
     when that loses only a few letters ("Maison France Services du quartier" -> "Maison
     France Services...")."""
@@ -158,13 +158,13 @@ def raccourcir(valeur, taille):
 PALIERS = (30, 20, 12)
 
 
-def un_segment(rendre, valeurs, variables=("lieu", "titre")):
-    """rendre(valeurs) -> text; returns the text once it fits one GSM-7 segment, shortening
+def un_segment(render_text, valeurs, variables=("lieu", "titre")):
+    """render_text(valeurs) -> text; returns the text once it fits one GSM-7 segment, shortening
     the variable parts (names of the workshop and the place, then the date) as needed."""
     valeurs = dict(valeurs)
 
     def is_too_long():
-        texte = gsm.normalize(rendre(valeurs))
+        texte = gsm.normalize(render_text(valeurs))
         # A reworded text outside GSM-7 (an emoji) is long anyway: names are left whole.
         return gsm.encoding(texte) == gsm.GSM7 and gsm.segments(texte) > 1
 
@@ -176,18 +176,18 @@ def un_segment(rendre, valeurs, variables=("lieu", "titre")):
             nom = max(longues, key=lambda n: len(valeurs[n]))
             # The longest name first, no shorter than the other one: both keep their start.
             autre = max((len(valeurs.get(n) or "") for n in variables if n != nom), default=0)
-            exces = gsm.length(gsm.normalize(rendre(valeurs))) - 160
+            exces = gsm.length(gsm.normalize(render_text(valeurs))) - 160
             taille = max(minimum, len(valeurs[nom]) - max(exces, 1))
             if autre < len(valeurs[nom]):
                 taille = max(taille, autre)
-            valeurs[nom] = raccourcir(valeurs[nom], taille)
+            valeurs[nom] = shorten(valeurs[nom], taille)
 
     with cached():  # the coordinator's text is read once, not at each try
         for n, minimum in enumerate(PALIERS):
             shorten_names(minimum)
             if n == 0 and is_too_long() and valeurs.get("quand_court"):
                 valeurs["quand"] = valeurs["quand_court"]
-        return rendre(valeurs)
+        return render_text(valeurs)
 
 
 def preview(kind, corps):

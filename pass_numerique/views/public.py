@@ -2,7 +2,7 @@
 
 The public site (cms) serves the same lookup inside its own page and keys the limit on the
 client's address as it reads it behind trusted proxies: it calls `trop_d_echecs` and
-`noter_echec` with that address, and `mon_pass_view(request, code, ip=…)` as a fallback.
+`record_echec` with that address, and `mon_pass_view(request, code, ip=…)` as a fallback.
 """
 
 from django.contrib.auth.decorators import login_not_required
@@ -25,7 +25,7 @@ def trop_d_echecs(ip):
     return cache.get(_cle(ip), 0) >= MAX_ECHECS
 
 
-def noter_echec(ip):
+def record_echec(ip):
     key = _cle(ip)
     cache.add(key, 0, timeout=FENETRE)
     try:
@@ -44,7 +44,7 @@ def mon_pass_view(request, code, ip=None):
     except codes.InvalidCode:
         info = None
     if info is None:
-        noter_echec(ip)
+        record_echec(ip)
         return _render(request, "inconnu", status=404)
     return _render(request, "ok", info=info)
 

@@ -8,7 +8,7 @@ from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Site
 
 from cms.models import Habillage, PageFALC
-from cms.models.habillage import contraste, fournir
+from cms.models.habillage import contraste, get_habillage
 from inclusion import registry
 from inclusion.enums import Role
 from tests.inclusion.factories import member
@@ -64,7 +64,7 @@ def test_good_settings_pass(site_public):
 
 
 def test_no_settings_keeps_the_socle_defaults(site_public, settings):
-    assert fournir(None) is None
+    assert get_habillage(None) is None
     assert registry.habillage().nom == settings.PLATFORM_NAME
 
 
@@ -101,14 +101,14 @@ def test_provider_is_cached_and_invalidated_on_save(
     with django_capture_on_commit_callbacks(execute=True):  # the cache moves on commit
         habillage.save()
     request = rf.get("/", HTTP_HOST="localhost")
-    assert fournir(request).nom == "Ville de Montclair"
+    assert get_habillage(request).nom == "Ville de Montclair"
     with CaptureQueriesContext(connection) as requetes:
-        assert fournir(rf.get("/pro/", HTTP_HOST="localhost")).nom == "Ville de Montclair"
+        assert get_habillage(rf.get("/pro/", HTTP_HOST="localhost")).nom == "Ville de Montclair"
     assert len(requetes) == 0
     habillage.nom = "Ville de Bellerive"
     with django_capture_on_commit_callbacks(execute=True):
         habillage.save()
-    assert fournir(request).nom == "Ville de Bellerive"
+    assert get_habillage(request).nom == "Ville de Bellerive"
 
 
 def test_logo_is_a_rendition(site_public):
