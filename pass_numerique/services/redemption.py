@@ -238,7 +238,28 @@ def redeem_cheque(
     if not check.ok:
         return _same_request_or_refuse(demande_id, check)
     cheque = check.cheque
-    fields = {
+    fields = _encaissement_fields(
+        cheque,
+        lieu=lieu,
+        acteur=acteur,
+        now=now,
+        prestation=prestation,
+        reference=reference,
+        demande_id=demande_id,
+        sans_cheque_papier=False,
+    )
+    encaissement = _write_once(cheque, fields)
+    if encaissement is None:
+        # Another request cashed it between the check and the write: maybe this very form.
+        return _same_request_or_refuse(demande_id, check_cheque(code=code, lieu=lieu))
+    return encaissement
+
+
+def _encaissement_fields(
+    cheque, *, lieu, acteur, now, prestation, reference, demande_id, sans_cheque_papier
+):
+    """What an Encaissement records, whichever door cashed the chèque."""
+    return {
         "cheque": cheque,
         "lieu": lieu,
         "programme_id": cheque.carnet.programme_id,
@@ -248,13 +269,8 @@ def redeem_cheque(
         "prestation": prestation,
         "reference": reference[:100],
         "demande_id": demande_id,
-        "sans_cheque_papier": False,
+        "sans_cheque_papier": sans_cheque_papier,
     }
-    encaissement = _write_once(cheque, fields)
-    if encaissement is None:
-        # Another request cashed it between the check and the write: maybe this very form.
-        return _same_request_or_refuse(demande_id, check_cheque(code=code, lieu=lieu))
-    return encaissement
 
 
 def _write_once(cheque, fields):
@@ -423,18 +439,16 @@ def redeem_own_cheque(
         if not check.ok:
             last_refusal = check
             continue
-        fields = {
-            "cheque": cheque,
-            "lieu": lieu,
-            "programme_id": cheque.carnet.programme_id,
-            "valeur": cheque.valeur,
-            "encaisse_le": now,
-            "encaisse_par": acteur,
-            "prestation": prestation,
-            "reference": reference[:100],
-            "demande_id": demande_id,
-            "sans_cheque_papier": True,
-        }
+        fields = _encaissement_fields(
+            cheque,
+            lieu=lieu,
+            acteur=acteur,
+            now=now,
+            prestation=prestation,
+            reference=reference,
+            demande_id=demande_id,
+            sans_cheque_papier=True,
+        )
         encaissement = _write_once(cheque, fields)
         if encaissement is not None:
             return encaissement
