@@ -260,6 +260,20 @@ def export_commit(ref, dest):
     subprocess.run(["tar", "-x", "-C", str(dest)], input=archive.stdout, check=True)
 
 
+def workdir(prefix, commit=None):
+    """A temporary directory, and the code to measure: the work tree, or `commit` exported
+    into that directory."""
+    tmp = Path(tempfile.mkdtemp(prefix=prefix))
+    if not commit:
+        return tmp, ROOT
+    try:
+        export_commit(commit, tmp / "app")
+    except Exception:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return tmp, tmp / "app"
+
+
 def server_env(tmp, app_dir, db_name, conn_max_age, **extra):
     """The environment of gunicorn and of the setup commands: production settings (DEBUG
     off) against the throwaway database, files under `tmp`."""
@@ -345,15 +359,7 @@ def main():
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", args.db_name):
         raise SystemExit("--db-name: lower-case letters, digits and _ only")
 
-    tmp = Path(tempfile.mkdtemp(prefix="bench_http_"))
-    app_dir = ROOT
-    if args.commit:
-        app_dir = tmp / "app"
-        try:
-            export_commit(args.commit, app_dir)
-        except Exception:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
+    tmp, app_dir = workdir("bench_http_", args.commit)
     env = server_env(tmp, app_dir, args.db_name, args.conn_max_age)
     gunicorn = None
     gunicorn_log = tmp / "gunicorn.log"

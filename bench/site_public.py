@@ -26,7 +26,6 @@ import os
 import re
 import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -34,7 +33,6 @@ from http_views import (
     HOST,
     PYTHON,
     ROOT,
-    export_commit,
     get,
     git,
     load,
@@ -46,6 +44,7 @@ from http_views import (
     start_gunicorn,
     stop_gunicorn,
     versions,
+    workdir,
 )
 
 RESULTS = ROOT / "bench" / "results" / "site_public.json"
@@ -162,15 +161,7 @@ def main():
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", args.db_name):
         raise SystemExit("--db-name: lower-case letters, digits and _ only")
 
-    tmp = Path(tempfile.mkdtemp(prefix="bench_site_"))
-    app_dir = ROOT
-    if args.commit:
-        app_dir = tmp / "app"
-        try:
-            export_commit(args.commit, app_dir)
-        except Exception:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
+    tmp, app_dir = workdir("bench_site_", args.commit)
     env = server_env(
         tmp,
         app_dir,
