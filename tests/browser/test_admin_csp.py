@@ -81,6 +81,7 @@ def test_the_admin_screens_run_under_their_own_policy(page, log_in, monde):
         f"/admin/lieux/edit/{lieu.pk}/",
         "/admin/structures/",
         "/admin/settings/cms/habillage/",
+        "/admin/cache-pages/",
         f"/admin/pages/{accueil.pk}/edit/",
     ):
         _visite(page, url, violations)
@@ -99,3 +100,20 @@ def test_the_admin_screens_run_under_their_own_policy(page, log_in, monde):
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOT))
     assert not violations, "\n".join(violations)
+
+
+def test_a_coordinator_empties_the_page_cache_from_the_settings_menu(page, log_in, monde):
+    from inclusion import page_cache
+
+    page.add_init_script(ECOUTE)
+    log_in(monde["coordinateur"])
+    avant = page_cache.generation()
+    page.goto("/admin/")
+    page.get_by_role("button", name="Paramètres").click()
+    page.get_by_role("link", name="Cache des pages").click()
+    page.get_by_role("button", name="Vider le cache des pages").click()
+    page.get_by_text("Le cache est vidé").wait_for()
+    page.screenshot(path=str(SCREENSHOT.with_name("admin-cache-pages.png")))
+    page_cache.forget()
+    assert page_cache.generation() != avant
+    assert page.evaluate("window.__violations") == []
