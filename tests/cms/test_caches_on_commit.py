@@ -12,7 +12,7 @@ from inclusion import page_cache
 from tests.ateliers.factories import SessionFactory
 from tests.cms.conftest import build_site
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("frozen")]
 
 
 class Annulation(Exception):

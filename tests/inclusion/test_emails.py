@@ -10,6 +10,8 @@ from inclusion.emails.service import render_email, send_email
 from inclusion.models import OutgoingEmail, StatutEmail
 from inclusion.settings import email_url_settings
 
+pytestmark = pytest.mark.usefixtures("frozen")
+
 
 def test_email_url_with_starttls_and_encoded_password():
     reglages = email_url_settings("smtp+tls://envoi%40ville.fr:p%40ss%3Aw0rd@smtp.ville.fr:587")

@@ -3,7 +3,7 @@
 import pytest
 from wagtail.models import Page, Site
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from django.urls import reverse
 from inclusion.enums import Role
 from tests.inclusion.factories import member
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 def test_pages_send_a_strict_content_security_policy(client):

@@ -8,7 +8,7 @@ from inclusion.enums import Role
 from inclusion.models import Journal
 from tests.inclusion.factories import member
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 def confined_client(prefixe="/pro/ateliers/"):

@@ -19,6 +19,8 @@ from django.urls import reverse
 from inclusion.enums import Role
 from tests.inclusion.factories import member
 
+pytestmark = pytest.mark.usefixtures("frozen")
+
 LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 REDIS = {"default": {"BACKEND": "inclusion.redis_cache.RedisCache", "LOCATION": "redis://x/0"}}
 

@@ -3,7 +3,7 @@ import pytest
 from inclusion.enums import Role
 from tests.inclusion.factories import BeneficiaireFactory, member
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 def test_prescripteur_sees_list_and_detail(client):

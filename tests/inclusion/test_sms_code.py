@@ -9,7 +9,7 @@ from inclusion.models import OptOut, SmsMessage, StatutSms
 from inclusion.services.telephones import parse_phone
 from inclusion.sms import send_code_sms
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 PARIS = ZoneInfo("Europe/Paris")
 
 

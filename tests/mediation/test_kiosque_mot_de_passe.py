@@ -10,7 +10,7 @@ from mediation.services import bornes
 from tests.inclusion.factories import member
 from tests.mediation.factories import PIN, device_cookie, setup_kiosque
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 def test_kiosk_pin_and_password_sessions_end_with_a_new_password():

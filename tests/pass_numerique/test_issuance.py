@@ -3,7 +3,6 @@ import datetime
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
 from inclusion.enums import Role
 from inclusion.models import Journal
@@ -11,10 +10,11 @@ from pass_numerique import codes
 from pass_numerique.enums import StatutCarnet, StatutCheque
 from pass_numerique.models import Carnet, Cheque, Enveloppe
 from pass_numerique.services import issuance
+from tests.clock import TODAY
 from tests.inclusion.factories import BeneficiaireFactory, CommuneFactory, member
 from tests.pass_numerique.factories import EnveloppeFactory, ProgrammeFactory, issued, setup_pass
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 def test_issue_consumes_envelope_and_stores_only_hashes():
@@ -60,7 +60,7 @@ def test_only_prescripteur_of_the_structure_issues():
         ({"brouillon": True}, "pas actif"),
         ({"clos": True}, "pas actif"),
         (
-            {"fin_validite": timezone.localdate() + datetime.timedelta(days=10)},
+            {"fin_validite": TODAY + datetime.timedelta(days=10)},
             "trop tard",
         ),
     ],
