@@ -6,7 +6,6 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 
 from ateliers.enums import Canal, StatutInscription
@@ -39,12 +38,7 @@ def sessions_a_venir(*, jour=None, theme=None, quartier=None, now=None, limite=3
         qs = qs.filter(theme=theme)
     if quartier is not None:
         qs = qs.filter(lieu__quartier=quartier)
-    qs = qs.annotate(
-        nb_attente=Count(
-            "inscriptions", filter=Q(inscriptions__statut=StatutInscription.EN_ATTENTE)
-        )
-    )
-    return list(qs.order_by("debut", "pk")[:limite])
+    return list(qs.with_attente().order_by("debut", "pk")[:limite])
 
 
 def filtres(now=None):
@@ -66,11 +60,7 @@ def session_ouverte(pk, now=None):
     return (
         sessions_ouvertes(now)
         .select_related("theme", "lieu", "lieu__commune")
-        .annotate(
-            nb_attente=Count(
-                "inscriptions", filter=Q(inscriptions__statut=StatutInscription.EN_ATTENTE)
-            )
-        )
+        .with_attente()
         .filter(pk=pk)
         .first()
     )
