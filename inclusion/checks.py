@@ -51,3 +51,41 @@ def sessions_partagees(app_configs, **kwargs):
             id="inclusion.E002",
         )
     ]
+
+
+EMAILS_QUI_NE_PARTENT_PAS = {
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+}
+
+
+@register(Tags.security, deploy=True)
+def emails_sortants(app_configs, **kwargs):
+    """Production must send its e-mails: a forgotten password or an alert printed to a
+    console reaches nobody, and the person is told it was sent."""
+    if settings.DEBUG:
+        return []
+    erreurs = []
+    if settings.EMAIL_BACKEND in EMAILS_QUI_NE_PARTENT_PAS:
+        erreurs.append(
+            Error(
+                "Les e-mails ne partent pas : ils sont seulement écrits dans la console ou "
+                "gardés en mémoire.",
+                hint="Donnez EMAIL_URL (par exemple smtp+tls://utilisateur:mot-de-passe@smtp."
+                "exemple.fr:587) en production.",
+                id="inclusion.E003",
+            )
+        )
+    if settings.DEFAULT_FROM_EMAIL.rstrip(">").endswith("@localhost"):
+        erreurs.append(
+            Error(
+                "L'adresse d'expédition des e-mails est en @localhost : les messageries les "
+                "refuseront.",
+                hint="Donnez DEFAULT_FROM_EMAIL (par exemple "
+                "« Ville <ne-pas-repondre@ville.fr> »).",
+                id="inclusion.E004",
+            )
+        )
+    return erreurs

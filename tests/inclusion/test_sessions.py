@@ -117,3 +117,26 @@ def test_cached_sessions_over_a_per_process_cache_fail_the_deploy_check():
     engine = "django.contrib.sessions.backends.cached_db"
     assert "inclusion.E002" in _ids(DEBUG=False, CACHES=LOCMEM, SESSION_ENGINE=engine)
     assert "inclusion.E002" not in _ids(DEBUG=False, CACHES=REDIS, SESSION_ENGINE=engine)
+
+
+SMTP = "django.core.mail.backends.smtp.EmailBackend"
+FROM = "Ville de Montclair <ne-pas-repondre@montclair.fr>"
+
+
+@pytest.mark.parametrize("backend", ["console", "locmem", "dummy", "filebased"])
+def test_production_that_sends_no_email_fails_the_deploy_check(backend):
+    reglages = {"DEBUG": False, "CACHES": REDIS, "DEFAULT_FROM_EMAIL": FROM}
+    ids = _ids(EMAIL_BACKEND=f"django.core.mail.backends.{backend}.EmailBackend", **reglages)
+    assert "inclusion.E003" in ids
+    assert "inclusion.E003" not in _ids(EMAIL_BACKEND=SMTP, **reglages)
+
+
+def test_a_localhost_sender_fails_the_deploy_check_and_development_is_left_alone():
+    local = "Inclusion numérique <ne-pas-repondre@localhost>"
+    ids = _ids(DEBUG=False, CACHES=REDIS, EMAIL_BACKEND=SMTP, DEFAULT_FROM_EMAIL=local)
+    assert "inclusion.E004" in ids and "inclusion.E003" not in ids
+    assert "inclusion.E004" not in _ids(
+        DEBUG=False, CACHES=REDIS, EMAIL_BACKEND=SMTP, DEFAULT_FROM_EMAIL=FROM
+    )
+    dev = _ids(DEBUG=True, CACHES=LOCMEM, DEFAULT_FROM_EMAIL=local)
+    assert not {"inclusion.E003", "inclusion.E004"} & dev
