@@ -22,6 +22,20 @@ def roles_of(user):
 
 def forget_roles(user):
     user.__dict__.pop("_inclusion_roles", None)
+    user.__dict__.pop("_inclusion_referent", None)
+
+
+def referent_structure_ids(user):
+    """Structures where the user is the référent (an active membership flagged so)."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_inclusion_referent", None)
+    if cached is None:
+        cached = frozenset(
+            user.memberships.actives().filter(referent=True).values_list("structure_id", flat=True)
+        )
+        user._inclusion_referent = cached
+    return cached
 
 
 def has_role(user, *roles):
@@ -91,3 +105,21 @@ def structures_for_creation(user):
     ids = beneficiaire_structure_ids_for(user)
     qs = Structure.objects.filter(active=True)
     return qs if ids is None else qs.filter(pk__in=ids)
+
+
+def can_invite(user):
+    """Coordinators invite into any structure; a structure's référent into theirs only (what
+    each may grant is decided by services/invitations.py)."""
+    return is_coordinateur(user) or bool(referent_structure_ids(user))
+
+
+def can_manage_accounts(user):
+    """Coordinators deactivate accounts and reset a second factor."""
+    return is_coordinateur(user)
+
+
+def can_manage_account(acteur, user):
+    """…of someone else, and a superuser's only when one is a superuser."""
+    if not can_manage_accounts(acteur) or acteur.pk == user.pk:
+        return False
+    return acteur.is_superuser or not user.is_superuser

@@ -29,6 +29,7 @@ class BeneficiaireAction:
 
 
 _pro_entries = {}
+_account_closers = {}
 _beneficiaire_actions = {}
 _demo_builders = {}
 
@@ -112,3 +113,14 @@ def text_size_url():
     from django.urls import reverse
 
     return reverse(_text_size_url_name) if _text_size_url_name else ""
+
+
+def register_account_closer(name, closer):
+    """`closer(user, acteur, now)` revokes what a higher layer gave an account that is being
+    deactivated (kiosk PINs, private calendar tokens…) and returns how many things it revoked.
+    Called inside the deactivation's transaction."""
+    _account_closers[name] = closer
+
+
+def account_closers():
+    return dict(sorted(_account_closers.items()))

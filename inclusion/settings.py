@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "leaflet",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Django
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -94,10 +97,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks the requests whose session passed the second factor (user.is_verified()).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A session confined to a part of the site (the kiosk's) ends on any other URL.
     "inclusion.session_scope.SessionScopeMiddleware",
+    # A session that must pass the second factor reaches only the sign-in's second step.
+    "inclusion.double_facteur.DoubleFacteurMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "inclusion.middleware.PreviewFrameMiddleware",
@@ -318,6 +325,18 @@ INCLUSION_REINITIALISATION_PAR_ADRESSE = int(
     os.environ.get("INCLUSION_REINITIALISATION_PAR_ADRESSE", "3")
 )
 INCLUSION_REINITIALISATION_PAR_IP = int(os.environ.get("INCLUSION_REINITIALISATION_PAR_IP", "10"))
+
+# Invitations of professionals: the link works this many days, once.
+INCLUSION_INVITATION_JOURS = int(os.environ.get("INCLUSION_INVITATION_JOURS", "7"))
+# A new e-mail address is confirmed by a link valid this many hours.
+INCLUSION_CHANGEMENT_EMAIL_HEURES = int(os.environ.get("INCLUSION_CHANGEMENT_EMAIL_HEURES", "24"))
+# Second factor (TOTP + recovery codes, django-otp): "sensibles" requires it of coordinators
+# and of anyone who can open /admin/; "tous" of every professional; "aucun" of nobody (the demo
+# and tests only: the deploy check inclusion.E005 refuses it in production).
+INCLUSION_DOUBLE_FACTEUR = os.environ.get("INCLUSION_DOUBLE_FACTEUR", "sensibles")
+OTP_TOTP_ISSUER = os.environ.get("INCLUSION_PLATFORM_NAME", "Inclusion numérique")
+OTP_TOTP_THROTTLE_FACTOR = 1  # seconds, doubled after each wrong code
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 HELP_PHONE = os.environ.get("INCLUSION_HELP_PHONE", "05 00 00 00 00")
 PLATFORM_NAME = os.environ.get("INCLUSION_PLATFORM_NAME", "Inclusion numérique")

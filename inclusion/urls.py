@@ -30,6 +30,11 @@ urlpatterns = [
     # Short URLs printed as QR codes: /c/<code> (chèque), /p/<code> (carnet, "Mon pass").
     path("", include("pass_numerique.urls_public")),
     path("pro/compte/", include("inclusion.urls_comptes")),
+    path("pro/invitation/", include("inclusion.urls_invitations")),
+    path("pro/double-facteur/", include("inclusion.urls_double_facteur")),
+    path("pro/mon-compte/", include("inclusion.urls_mon_compte")),
+    path("pro/equipe/comptes/", include("inclusion.urls_comptes_gestion")),
+    path("pro/equipe/", include("inclusion.urls_equipe")),
     path("pro/", include("inclusion.urls_pro")),
     # Higher layers are wired by dotted path only: the socle imports none of them.
     path("pro/pass/gestion/", include("pass_numerique.urls_gestion")),

@@ -27,6 +27,9 @@ SECURE_HSTS_SECONDS = 0
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 AXES_ENABLED = False
+# Most tests sign people in with force_login; the second factor is tested with
+# override_settings(INCLUSION_DOUBLE_FACTEUR="sensibles"/"tous") in its own modules.
+INCLUSION_DOUBLE_FACTEUR = "aucun"
 ALLOWED_HOSTS = ["*"]
 WAGTAILADMIN_BASE_URL = "http://testserver"
 LOGGING = {"version": 1, "disable_existing_loggers": False}

@@ -1,5 +1,6 @@
 from inclusion.models.beneficiaires import Beneficiaire, BeneficiaireQuerySet
 from inclusion.models.emails import OutgoingEmail, StatutEmail
+from inclusion.models.invitations import Invitation, InvitationRole, MotifAnnulation
 from inclusion.models.journal import Journal, JournalImmuableError
 from inclusion.models.people import Membership, User
 from inclusion.models.sms import OptOut, SmsMessage, SmsRecu, StatutSms
@@ -12,10 +13,13 @@ __all__ = [
     "CleTexteSms",
     "BeneficiaireQuerySet",
     "Commune",
+    "Invitation",
+    "InvitationRole",
     "Journal",
     "JournalImmuableError",
     "Lieu",
     "Membership",
+    "MotifAnnulation",
     "OptOut",
     "OutgoingEmail",
     "SmsMessage",

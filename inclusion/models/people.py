@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from inclusion import enums
 
@@ -40,6 +41,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField("accès à l'administration Django", default=False)
     is_active = models.BooleanField("actif", default=True)
     date_joined = models.DateTimeField("inscrit le", default=timezone.now)
+    # Raised to end every session of the account at once (sign out everywhere, deactivation),
+    # whatever the session store: it is part of the session auth hash.
+    generation_sessions = models.PositiveIntegerField(default=0, editable=False)
+    desactive_le = models.DateTimeField("désactivé le", null=True, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -61,6 +66,17 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self):
         return self.first_name or self.email
 
+    def _get_session_auth_hash(self, secret=None):
+        # Generation 0 keeps Django's hash, so that adding the field signed nobody out.
+        if not self.generation_sessions:
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac(
+            "inclusion.User.get_session_auth_hash",
+            f"{self.password}:{self.generation_sessions}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
 
 class MembershipQuerySet(models.QuerySet):
     def actives(self):
@@ -76,7 +92,10 @@ class Membership(models.Model):
     )
     role = models.CharField("rôle", max_length=20, choices=enums.Role.choices)
     active = models.BooleanField("active", default=True)
+    # The structure's référent invites colleagues into it (see services/invitations.py).
+    referent = models.BooleanField("référent de la structure", default=False)
     cree_le = models.DateTimeField("créée le", auto_now_add=True)
+    termine_le = models.DateTimeField("terminée le", null=True, blank=True, editable=False)
 
     objects = MembershipQuerySet.as_manager()
 
