@@ -275,18 +275,20 @@ def create_user(*, acteur=None, email, prenom="", nom="", password=None):
 
 
 @transaction.atomic
-def add_membership(*, acteur=None, user, structure, role):
-    """Idempotent: an existing active membership is returned as is, an ended one taken up
-    again (and journalised like a new one)."""
+def add_membership(*, acteur=None, user, structure, role, referent=False):
+    """Idempotent: an existing active membership is returned as is (made référent when asked),
+    an ended one taken up again (and journalised like a new one)."""
     _check_acteur(acteur)
     _check_structure_active(structure, "rattachement")
     membership, created = Membership.objects.get_or_create(
-        user=user, structure=structure, role=role, defaults={"active": True}
+        user=user, structure=structure, role=role, defaults={"active": True, "referent": referent}
     )
-    if not created and not membership.active:
+    if not created and (not membership.active or (referent and not membership.referent)):
+        created = created or not membership.active
         membership.active = True
-        membership.save(update_fields=["active"])
-        created = True
+        membership.termine_le = None
+        membership.referent = membership.referent or referent
+        membership.save(update_fields=["active", "termine_le", "referent"])
     if created:
         write_journal(
             acteur=acteur,
@@ -304,7 +306,8 @@ def remove_membership(*, acteur, membership):
     _check_acteur(acteur)
     with _keeping_own_coordinator_role(acteur):
         membership.active = False
-        membership.save(update_fields=["active"])
+        membership.termine_le = timezone.now()
+        membership.save(update_fields=["active", "termine_le"])
         write_journal(
             acteur=acteur,
             action="membre.retrait",
@@ -330,6 +333,8 @@ def update_membership(*, acteur, membership, **champs):
             _check_structure_active(structure, "rattachement")
         changes = _change(membership, champs)
         if "active" in changes:
+            membership.termine_le = None if membership.active else timezone.now()
+            membership.save(update_fields=["termine_le"])
             action = "membre.ajout" if membership.active else "membre.retrait"
         else:
             action = "membre.modification"
