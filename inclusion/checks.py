@@ -89,3 +89,36 @@ def emails_sortants(app_configs, **kwargs):
             )
         )
     return erreurs
+
+
+DOUBLE_FACTEUR_VALEURS = {"sensibles", "tous", "aucun"}
+
+
+@register(Tags.security)
+def double_facteur_connu(app_configs, **kwargs):
+    if settings.INCLUSION_DOUBLE_FACTEUR in DOUBLE_FACTEUR_VALEURS:
+        return []
+    return [
+        Error(
+            f"INCLUSION_DOUBLE_FACTEUR vaut « {settings.INCLUSION_DOUBLE_FACTEUR} » : "
+            "valeur inconnue.",
+            hint="Choisissez sensibles (par défaut), tous ou aucun (démonstration seulement).",
+            id="inclusion.E006",
+        )
+    ]
+
+
+@register(Tags.security, deploy=True)
+def double_facteur_en_production(app_configs, **kwargs):
+    """Coordinators move public money and read every file: production never runs without a
+    second factor for them."""
+    if settings.DEBUG or settings.INCLUSION_DOUBLE_FACTEUR != "aucun":
+        return []
+    return [
+        Error(
+            "La double authentification est désactivée (INCLUSION_DOUBLE_FACTEUR=aucun).",
+            hint="En production, laissez sensibles (coordinateurs et administration) ou "
+            "choisissez tous ; « aucun » est réservé à la démonstration.",
+            id="inclusion.E005",
+        )
+    ]

@@ -140,3 +140,18 @@ def test_a_localhost_sender_fails_the_deploy_check_and_development_is_left_alone
     )
     dev = _ids(DEBUG=True, CACHES=LOCMEM, DEFAULT_FROM_EMAIL=local)
     assert not {"inclusion.E003", "inclusion.E004"} & dev
+
+
+def test_production_without_a_second_factor_fails_the_deploy_check():
+    reglages = {"CACHES": REDIS, "EMAIL_BACKEND": SMTP, "DEFAULT_FROM_EMAIL": FROM}
+    assert "inclusion.E005" in _ids(DEBUG=False, INCLUSION_DOUBLE_FACTEUR="aucun", **reglages)
+    for valeur in ("sensibles", "tous"):
+        assert "inclusion.E005" not in _ids(
+            DEBUG=False, INCLUSION_DOUBLE_FACTEUR=valeur, **reglages
+        )
+    assert "inclusion.E005" not in _ids(DEBUG=True, INCLUSION_DOUBLE_FACTEUR="aucun")
+
+
+def test_an_unknown_second_factor_setting_fails_every_check():
+    assert "inclusion.E006" in _ids(DEBUG=True, INCLUSION_DOUBLE_FACTEUR="oui")
+    assert "inclusion.E006" not in _ids(DEBUG=True, INCLUSION_DOUBLE_FACTEUR="tous")
