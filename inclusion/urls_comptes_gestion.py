@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from inclusion.views import gestion_comptes as views
 
 app_name = "gestion_comptes"
 
-urlpatterns = []
+urlpatterns = [
+    path("<int:pk>/desactiver/", views.deactivate, name="desactiver"),
+    path("<int:pk>/reactiver/", views.reactivate, name="reactiver"),
+]

@@ -27,3 +27,4 @@ class MediationConfig(AppConfig):
             )
         )
         register_demo_builder("kiosque", demo.build, order=40)
+        from mediation import comptes  # noqa: F401  (registers its account closer)
