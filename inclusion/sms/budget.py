@@ -10,10 +10,10 @@ import logging
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from inclusion.emails.service import send_email
 from inclusion.enums import Role
 from inclusion.mots_du_temps import heure_en_mots
 from inclusion.services.journal import write_journal
@@ -21,6 +21,7 @@ from inclusion.services.journal import write_journal
 logger = logging.getLogger(__name__)
 
 HEURE = 60 * 60
+KIND_ALERTE = "alerte_budget_sms"
 
 
 def _heure(now):
@@ -74,23 +75,19 @@ def _alert_coordinateurs(now, budget):
     )
     logger.warning("sms code budget spent for this hour (budget=%s)", budget)
     destinataires = coordinateurs_emails()
-    if not destinataires:
-        return
-    sujet = f"{settings.PLATFORM_NAME} : trop de codes SMS demandés"
-    texte = (
-        f"Bonjour,\n\nPlus de {budget} codes de confirmation par SMS ont été demandés depuis "
-        f"{heure_en_mots(local.replace(minute=0))} sur le site public. Pour limiter les coûts, "
-        f"plus aucun code n'est envoyé jusqu'à {heure_en_mots(fin)} : les personnes voient le "
-        f"numéro d'aide ({settings.HELP_PHONE}) à la place.\n\n"
-        "Si ce n'est pas normal (beaucoup d'inscriptions à la fois), cela peut "
-        "être une attaque qui fait envoyer des SMS payants. Le journal garde une ligne "
-        "« sms.budget_codes_atteint ».\n"
-    )
-
-    def send():
-        try:
-            send_mail(sujet, texte, None, destinataires)
-        except Exception:  # an alert never breaks the person's page
-            logger.exception("sms code budget alert e-mail not sent")
-
-    transaction.on_commit(send)
+    contexte = {
+        "budget": budget,
+        "depuis": heure_en_mots(local.replace(minute=0)),
+        "jusqua": heure_en_mots(fin),
+        "telephone_personnes": settings.HELP_PHONE,  # what people read (raison_budget)
+    }
+    try:
+        # Through the outbox (worker, retries, the collectivité's habillage), in a savepoint:
+        # an alert never breaks the person's page.
+        with transaction.atomic():
+            for adresse in destinataires:
+                send_email(
+                    to=adresse, template="sms_budget_codes", context=contexte, kind=KIND_ALERTE
+                )
+    except Exception:
+        logger.exception("sms code budget alert e-mail not queued")

@@ -3,6 +3,7 @@ overseas, INCLUSION_SMS_REGIONS) whatever the door, and an hourly budget of code
 once spent, shows the help number and alerts the coordinators once per hour."""
 
 import datetime
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import phonenumbers
@@ -10,9 +11,9 @@ import pytest
 import time_machine
 
 from inclusion.enums import Role, TypeTelephone
-from inclusion.models import Journal, SmsMessage, SmsRecu
+from inclusion.models import Journal, OutgoingEmail, SmsMessage, SmsRecu
 from inclusion.services.telephones import parse_phone, refus_sms
-from inclusion.sms import send_code_sms, send_sms
+from inclusion.sms import budget, send_code_sms, send_sms
 from inclusion.sms.inbound import handle
 from inclusion.sms.service import QueuedSms, queue_many
 from tests.inclusion.factories import BeneficiaireFactory, member
@@ -88,8 +89,16 @@ def _code(numero, now):
         )
 
 
+def alertes():
+    """The budget alerts in the e-mail outbox (the worker sends them), read like sent mail."""
+    return [
+        SimpleNamespace(to=[m.destinataire], subject=m.sujet, body=m.texte)
+        for m in OutgoingEmail.objects.filter(kind=budget.KIND_ALERTE).order_by("pk")
+    ]
+
+
 def test_hourly_budget_then_help_number_and_one_alert_per_hour(
-    settings, mailoutbox, django_capture_on_commit_callbacks, sms_delivered
+    settings, django_capture_on_commit_callbacks, sms_delivered
 ):
     settings.SMS_CODE_HOURLY_BUDGET = 3
     settings.HELP_PHONE = "05 55 12 34 56"
@@ -101,17 +110,43 @@ def test_hourly_budget_then_help_number_and_one_alert_per_hour(
         refused = _code("06 12 34 56 10", at(2027, 3, 15, 14, 20))
     assert not refused.sent and refused.code == "budget"
     assert "05 55 12 34 56" in refused.reason and "Appelez-nous" in refused.reason
-    assert len(mailoutbox) == 1
-    assert mailoutbox[0].to == ["coordination@agglo.example"]
-    assert "codes SMS" in mailoutbox[0].subject
-    assert "06 12 34 56" not in mailoutbox[0].body  # no number in the alert
-    assert "depuis 14 h sur le site public" in mailoutbox[0].body  # inclusion.mots_du_temps
-    assert "jusqu'à 15 h :" in mailoutbox[0].body
+    assert len(alertes()) == 1
+    assert alertes()[0].to == ["coordination@agglo.example"]
+    assert "codes SMS" in alertes()[0].subject
+    assert "06 12 34 56" not in alertes()[0].body  # no number in the alert
+    assert "depuis 14 h sur le site public" in alertes()[0].body  # inclusion.mots_du_temps
+    assert "jusqu'à 15 h :" in alertes()[0].body
     with django_capture_on_commit_callbacks(execute=True):
         assert _code("06 12 34 56 11", at(2027, 3, 15, 14, 50)).code == "budget"
-    assert len(mailoutbox) == 1  # once per hour
+    assert len(alertes()) == 1  # once per hour
     assert Journal.objects.filter(action="sms.budget_codes_atteint").count() == 1
     assert len(sms_delivered) == 3
     # The next hour, codes go again.
     assert _code("06 12 34 56 12", at(2027, 3, 15, 15, 0)).sent
     assert len(sms_delivered) == 4
+
+
+def test_budget_alert_goes_through_the_outbox_to_every_coordinator(
+    settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The worker sends it (retries, the collectivité's habillage, an HTML part), one e-mail
+    per coordinator; nobody else gets it."""
+    from inclusion.emails.delivery import send_due
+
+    settings.SMS_CODE_HOURLY_BUDGET = 1
+    member(Role.COORDINATEUR, email="coordination@agglo.example")
+    member(Role.COORDINATEUR, email="numerique@agglo.example")
+    member(Role.MEDIATEUR, email="mediateur@agglo.example")
+    assert _code("06 12 34 56 00", at(2027, 3, 15, 9, 5)).sent
+    with time_machine.travel(at(2027, 3, 15, 9, 6), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert _code("06 12 34 56 01", at(2027, 3, 15, 9, 6)).code == "budget"
+        send_due()
+    assert sorted(m.to[0] for m in mailoutbox) == [
+        "coordination@agglo.example",
+        "numerique@agglo.example",
+    ]
+    message = mailoutbox[0]
+    assert "jusqu'à 10 h" in message.body
+    assert "Besoin d'aide ? Appelez le" in message.body  # the habillage's footer
+    assert message.alternatives and "Trop de codes SMS" in message.alternatives[0][0]
