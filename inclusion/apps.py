@@ -26,6 +26,16 @@ class InclusionConfig(AppConfig):
                 in_menu=False,
             )
         )
+        register_pro_entry(
+            ProEntry(
+                label="Équipe",
+                url_name="equipe:liste",
+                description="Les membres de vos structures, les invitations en attente, inviter "
+                "une personne.",
+                allowed=perms.can_invite,
+                order=80,
+            )
+        )
         # A publication, an unpublication, a move or a deletion bumps the public pages' cache.
         from wagtail.models import Page
         from wagtail.signals import page_published, page_unpublished, post_page_move
