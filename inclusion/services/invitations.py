@@ -354,14 +354,16 @@ def _locked_open(invitation, acteur):
 def resend(*, acteur, invitation, request=None):
     """A new secret (the earlier link stops working), a new expiry, the e-mail again."""
     invitation = _locked_open(invitation, acteur)
-    if invitation.compte_id and not invitation.compte.is_active:
+    # The address may have got an account since: the e-mail then says to sign in.
+    invitation.compte = account_for(invitation)
+    if invitation.compte is not None and not invitation.compte.is_active:
         raise _refus("compte_desactive")
     now = timezone.now()
     token, invitation.secret_hash = _new_secret(invitation)
     invitation.envoyee_le = now
     invitation.expire_le = now + datetime.timedelta(days=settings.INCLUSION_INVITATION_JOURS)
     invitation.envois += 1
-    invitation.save(update_fields=["secret_hash", "envoyee_le", "expire_le", "envois"])
+    invitation.save(update_fields=["secret_hash", "envoyee_le", "expire_le", "envois", "compte"])
     message = _send(invitation, token, request=request)
     write_journal(
         acteur=acteur,

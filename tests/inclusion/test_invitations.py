@@ -375,6 +375,18 @@ def test_resend_kills_the_old_link(referent, structure, django_capture_on_commit
     assert Journal.objects.filter(action="invitation.renvoi").count() == 1
 
 
+def test_resend_to_an_address_that_got_an_account_since(
+    coordinateur, structure, autre, django_capture_on_commit_callbacks
+):
+    invitation = inviter(coordinateur, structure)
+    existant = member(Role.MEDIATEUR, autre, email="nouveau@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.resend(acteur=coordinateur, invitation=invitation)
+    invitation.refresh_from_db()
+    assert invitation.compte == existant
+    assert "connectez-vous" in mail.outbox[-1].body
+
+
 def test_revoke_kills_the_link(coordinateur, structure, django_capture_on_commit_callbacks):
     invitation, lien = envoyer(coordinateur, structure, django_capture_on_commit_callbacks)
     services.revoke(acteur=coordinateur, invitation=invitation)
