@@ -232,13 +232,16 @@ def deactivate_account(*, acteur, user, now=None):
     with transaction.atomic():
         # The coordinators' rows too, in one order: two coordinators deactivating each other
         # at once wait for each other, and the second sees the first one's change.
-        coordinateurs = list(
+        list(
             User.objects.select_for_update()
             .filter(pk__in=_coordinator_accounts().values("pk"))
             .order_by("pk")
             .values_list("pk", flat=True)
         )
         compte = User.objects.select_for_update().get(pk=user.pk)
+        # Read again once the locks are held (a new snapshot): a concurrent deactivation
+        # committed meanwhile is seen.
+        coordinateurs = set(_coordinator_accounts().values_list("pk", flat=True))
         if not compte.is_active:
             raise _refus("Ce compte est déjà désactivé.", "deja_desactive")
         if compte.pk in coordinateurs and len(coordinateurs) == 1:

@@ -19,6 +19,8 @@ REFUS = "Seul un coordinateur gère les comptes de ses collègues (jamais le sie
 
 
 def _compte(request, pk):
+    if not perms.can_manage_accounts(request.user):  # before the lookup: no id probing
+        raise PermissionDenied(REFUS)
     compte = get_object_or_404(get_user_model(), pk=pk)
     if not perms.can_manage_account(request.user, compte):
         raise PermissionDenied(REFUS)

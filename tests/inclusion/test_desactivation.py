@@ -272,3 +272,37 @@ def test_refusal_is_shown_on_the_page(coordinatrice):
     response = client.post(_url("desactiver", coordinatrice))
     assert response.status_code == 409
     assert "dernier compte de coordinateur" in response.content.decode()
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_coordinators_deactivating_each_other_at_once_leave_one(monkeypatch):
+    """Each one's check ("another coordinator remains") would pass alone; with a pause
+    between the check and the write, the second waits for the first and is refused."""
+    import time
+
+    from inclusion.services import territoire
+    from tests.pass_numerique.test_concurrency import _hammer
+
+    structure = StructureFactory()
+    premiere = member(Role.COORDINATEUR, structure, email="premiere@agglo.example")
+    seconde = member(Role.COORDINATEUR, structure, email="seconde@agglo.example")
+    original = territoire.remove_membership
+
+    def pause_then_remove(**kwargs):
+        time.sleep(0.2)  # checked, not yet written: the other one checks now
+        return original(**kwargs)
+
+    monkeypatch.setattr(territoire, "remove_membership", pause_then_remove)
+    paires = [(premiere, seconde), (seconde, premiere)]
+
+    def worker(i):
+        acteur, cible = paires[i]
+        try:
+            comptes.deactivate_account(acteur=acteur, user=cible)
+        except ValidationError as refus:
+            return [refus.code]
+        return ["desactive"]
+
+    assert sorted(_hammer(worker, threads=2)) == ["dernier_coordinateur", "desactive"]
+    assert User.objects.filter(pk__in=[premiere.pk, seconde.pk], is_active=True).count() == 1
