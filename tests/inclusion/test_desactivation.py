@@ -306,3 +306,35 @@ def test_two_coordinators_deactivating_each_other_at_once_leave_one(monkeypatch)
 
     assert sorted(_hammer(worker, threads=2)) == ["dernier_coordinateur", "desactive"]
     assert User.objects.filter(pk__in=[premiere.pk, seconde.pk], is_active=True).count() == 1
+
+
+@pytest.mark.parametrize("comment", ["desactivation", "deconnexion_partout"])
+def test_a_kiosk_session_ends_too(comment, structure, coordinatrice):
+    """The kiosk's PIN sign-in opens an ordinary session: its auth hash ends it as well."""
+    from django.core import signing
+
+    from tests.inclusion.factories import LieuFactory
+
+    volontaire = member(Role.VOLONTAIRE, structure, email="volontaire@agglo.example")
+    borne, jeton = bornes.register_borne(
+        acteur=coordinatrice, lieu=LieuFactory(structure=structure), libelle="Tablette"
+    )
+    bornes.activate_borne(jeton=jeton)
+    bornes.set_pin(acteur=coordinatrice, user=volontaire, structure=structure, pin="2580")
+    kiosque = Client()
+    kiosque.cookies[bornes.cookie_name()] = signing.get_cookie_signer(
+        salt=bornes.cookie_name() + bornes.COOKIE_SALT
+    ).sign(bornes.cookie_value(borne, jeton))
+    connexion = {"email": volontaire.email, "secret": "2580"}
+    assert kiosque.post("/kiosque/connexion/", connexion).status_code == 302
+    assert kiosque.get("/kiosque/").status_code == 200
+    if comment == "desactivation":
+        comptes.deactivate_account(acteur=coordinatrice, user=volontaire)
+    else:
+        comptes.sign_out_everywhere(user=volontaire)
+    response = kiosque.get("/kiosque/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/kiosque/connexion/")
+    if comment == "desactivation":  # and the PIN opens nothing any more
+        assert kiosque.post("/kiosque/connexion/", connexion).status_code == 422  # refused
+        assert kiosque.get("/kiosque/")["Location"].startswith("/kiosque/connexion/")
