@@ -11,6 +11,7 @@ class MotifAnnulation(models.TextChoices):
     REVOQUEE = "revoquee", "Révoquée"
     COMPTE_DESACTIVE = "compte_desactive", "Compte de l'invitant désactivé"
     STRUCTURE_FERMEE = "structure_fermee", "Structure fermée"
+    REMPLACEE = "remplacee", "Remplacée par une nouvelle invitation"
 
 
 class InvitationQuerySet(models.QuerySet):
@@ -67,11 +68,14 @@ class Invitation(models.Model):
         ordering = ["-cree_le", "-pk"]
         verbose_name = "invitation"
         verbose_name_plural = "invitations"
-        indexes = [
-            models.Index(
+        constraints = [
+            # One open invitation per address (two coordinators inviting the same person at
+            # once: the second is told to re-send the first). An expired one is closed as
+            # "remplacée" by the next.
+            models.UniqueConstraint(
                 fields=["email"],
                 condition=Q(acceptee_le__isnull=True, annulee_le__isnull=True),
-                name="invitation_en_attente_idx",
+                name="invitation_ouverte_unique",
             )
         ]
 

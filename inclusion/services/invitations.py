@@ -26,7 +26,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -264,6 +264,21 @@ def _send(invitation, token, request=None):
     return message
 
 
+def _create_open_invitation(acteur, email, prenom, nom, now, compte):
+    return Invitation.objects.create(
+        email=email,
+        prenom=(prenom or "").strip()[:150],
+        nom=(nom or "").strip()[:150],
+        invite_par=acteur,
+        cree_le=now,
+        envoyee_le=now,
+        envois=1,
+        expire_le=now + datetime.timedelta(days=settings.INCLUSION_INVITATION_JOURS),
+        secret_hash="",
+        compte=compte,
+    )
+
+
 def _details_roles(lignes):
     return [[s.pk, role, referent] for s, role, referent in lignes]
 
@@ -292,18 +307,15 @@ def invite(*, acteur, email, prenom="", nom="", roles, request=None):
     # One pending invitation per address: the earlier one is re-sent instead.
     if Invitation.objects.en_attente(now).filter(email=email).exists():
         raise _refus("invitation_en_attente", "email")
-    invitation = Invitation.objects.create(
-        email=email,
-        prenom=(prenom or "").strip()[:150],
-        nom=(nom or "").strip()[:150],
-        invite_par=acteur,
-        cree_le=now,
-        envoyee_le=now,
-        envois=1,
-        expire_le=now + datetime.timedelta(days=settings.INCLUSION_INVITATION_JOURS),
-        secret_hash="",
-        compte=compte,
-    )
+    Invitation.objects.filter(
+        email=email, acceptee_le__isnull=True, annulee_le__isnull=True, expire_le__lte=now
+    ).update(annulee_le=now, motif_annulation=MotifAnnulation.REMPLACEE)
+    try:
+        with transaction.atomic():
+            invitation = _create_open_invitation(acteur, email, prenom, nom, now, compte)
+    except IntegrityError:
+        # Another invitation to this address was created at the same moment.
+        raise _refus("invitation_en_attente", "email") from None
     token, invitation.secret_hash = _new_secret(invitation)
     invitation.save(update_fields=["secret_hash"])
     InvitationRole.objects.bulk_create(

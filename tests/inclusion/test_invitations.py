@@ -176,6 +176,38 @@ def test_one_pending_invitation_per_address(coordinateur, structure):
     assert codes(error) == {"invitation_en_attente"}
 
 
+def test_an_expired_invitation_is_replaced_by_the_next(coordinateur, structure):
+    ancienne = inviter(coordinateur, structure)
+    with time_machine.travel(FROZEN_AT + datetime.timedelta(days=8), tick=False):
+        nouvelle = inviter(coordinateur, structure)
+    ancienne.refresh_from_db()
+    assert ancienne.motif_annulation == MotifAnnulation.REMPLACEE
+    assert ancienne.annulee_le is not None and nouvelle.annulee_le is None
+
+
+def test_the_database_holds_one_open_invitation_per_address(coordinateur, structure):
+    """The service's check can be raced; the constraint cannot."""
+    from django.db import IntegrityError, transaction
+
+    premiere = inviter(coordinateur, structure)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        services._create_open_invitation(
+            coordinateur, premiere.email, "", "", premiere.cree_le, None
+        )
+
+
+def test_a_race_lost_on_the_constraint_is_a_refusal(coordinateur, structure, monkeypatch):
+    from inclusion.models.invitations import InvitationQuerySet
+
+    inviter(coordinateur, structure)
+    # As if the other invitation had been created after this one's check.
+    monkeypatch.setattr(InvitationQuerySet, "en_attente", lambda self, now: self.none())
+    with pytest.raises(ValidationError) as error:
+        inviter(coordinateur, structure)
+    assert codes(error) == {"invitation_en_attente"}
+    assert Invitation.objects.count() == 1
+
+
 # The e-mail --------------------------------------------------------------------------------
 
 
