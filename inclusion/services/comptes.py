@@ -213,9 +213,11 @@ def deactivate_account(*, acteur, user, now=None):
     - its active memberships end (dated, journalised by territoire.remove_membership);
     - every registered account closer revokes what a higher layer gave it (kiosk PINs,
       private calendar…);
-    - the invitations it sent and nobody accepted yet are cancelled.
-    Nothing is deleted: the journal and activity rows keep pointing at the account.
-    Nobody is told by e-mail (a leaver's mailbox may be gone).
+    - the invitations it sent, or that were sent to it, and nobody accepted are cancelled
+      (services.invitations.cancel_pending_invitations).
+    `now` dates the deactivation, the closers and the invitations; the memberships are dated
+    by remove_membership's own clock. Nothing is deleted: the journal and activity rows keep
+    pointing at the account. Nobody is told by e-mail (a leaver's mailbox may be gone).
 
     Refusals (ValidationError codes): `non_autorise` (perms.can_manage_account),
     `deja_desactive`, `dernier_coordinateur`."""
@@ -258,6 +260,7 @@ def deactivate_account(*, acteur, user, now=None):
             desactive_le=now,
             generation_sessions=F("generation_sessions") + 1,
         )
+        compte.is_active, compte.desactive_le = False, now  # as the closers will see it
         revocations = {
             nom: _count(closer(compte, acteur, now))
             for nom, closer in registry.account_closers().items()
