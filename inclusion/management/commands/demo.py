@@ -219,6 +219,10 @@ ACCOUNTS = [
     ),
     ("centre-social@demo.example", "Karim", "Animateur", [("cs", Role.MEDIATEUR)]),
 ]
+# The référent of a structure invites colleagues into it (espace pro → Équipe).
+REFERENTS = {("france-services@demo.example", "fs", Role.PRESCRIPTEUR)}
+# A colleague invited and not answered yet: its e-mail is printed by the demo's worker.
+INVITATION_DEMO = ("nouvelle.mediatrice@demo.example", "Inès", "media", Role.MEDIATEUR)
 
 PRENOMS = [
     "Jeanne", "Marcel", "Fatima", "Robert", "Yvette", "Mohamed", "Josiane", "André", "Nadia",
@@ -329,10 +333,31 @@ class Command(BaseCommand):
                 self.created += 1
             for key, role in roles:
                 before = user.memberships.count()
-                territoire.add_membership(user=user, structure=structures[key], role=role)
+                territoire.add_membership(
+                    user=user,
+                    structure=structures[key],
+                    role=role,
+                    referent=(email, key, role) in REFERENTS,
+                )
                 self.created += user.memberships.count() - before
             users[email] = user
+        self.build_invitation(structures, users["coordinateur@demo.example"])
         return users
+
+    def build_invitation(self, structures, coordinateur):
+        from inclusion.models import Invitation
+        from inclusion.services import invitations
+
+        email, prenom, key, role = INVITATION_DEMO
+        if Invitation.objects.filter(email=email).exists():
+            return
+        invitations.invite(
+            acteur=coordinateur,
+            email=email,
+            prenom=prenom,
+            roles=[(structures[key], role, False)],
+        )
+        self.created += 1
 
     def build_lieux(self, structures, communes, quartiers, coordinateur):
         lieux = {}
