@@ -57,7 +57,7 @@ def _status_for(form):
 
 def _qr_svg(device):
     svg = segno.make(device.config_url, error="m").svg_inline(
-        scale=5, border=4, dark="#000", light="#fff", omitsize=False
+        scale=4, border=4, dark="#000", light="#fff", omitsize=False
     )
     label = "QR code à scanner avec votre application d'authentification"
     # segno's own markup; the only outside text (the e-mail in the URL) is not in the SVG.

@@ -3,6 +3,7 @@ recovery codes, the middleware at every door, a coordinator's reset."""
 
 import datetime
 import re
+import time
 import zoneinfo
 
 import pytest
@@ -24,6 +25,7 @@ from inclusion.enums import Role
 from inclusion.models import Beneficiaire, Journal
 from inclusion.services import double_facteur as service
 from tests.inclusion.factories import StructureFactory, UserFactory, member
+from tests.pass_numerique.test_concurrency import _hammer
 
 pytestmark = pytest.mark.django_db
 
@@ -594,3 +596,43 @@ def test_hostile_codes_are_refused_cleanly(temps, saisie):
     ):
         assert client.post(url, {champ: saisie}).status_code in (422, 429), (url, saisie)
     assert not TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+# Races (PostgreSQL: SQLite serialises writers and proves nothing here)
+
+
+@pytest.fixture
+def slow_check(monkeypatch):
+    """Pause 2 ms between reading the device (throttle state) and spending the code."""
+    original = service._check_allowed
+
+    def check_then_pause(device):
+        original(device)
+        time.sleep(0.002)
+
+    monkeypatch.setattr(service, "_check_allowed", check_then_pause)
+
+
+def _attempts(user, code, threads=8):
+    def worker(i):
+        try:
+            return [service.verify(user, code).name]
+        except ValidationError as refus:
+            return [refus.error_dict["code"][0].code]
+
+    return _hammer(worker, threads=threads)
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("quel", ["application", "secours"])
+def test_a_code_typed_in_many_places_at_once_is_accepted_once(temps, slow_check, quel):
+    user = coordinateur()
+    device, codes = enrolled(user, temps)
+    code = code_de(device) if quel == "application" else codes[0]
+    outcomes = _attempts(user, code)
+    assert len(outcomes) == 8
+    assert outcomes.count(quel) == 1
+    assert set(outcomes) - {quel} <= {"code_invalide", "trop_d_essais"}
+    if quel == "secours":
+        assert service.status(user).recovery_codes_left == 9
