@@ -42,9 +42,7 @@ KIND_REINITIALISE = "double_facteur_reinitialise"
 
 MESSAGES = {
     "code_invalide": "Ce code ne marche pas. Vérifiez-le et réessayez.",
-    "trop_d_essais": (
-        "Trop d'essais : attendez {secondes} secondes avant de taper un nouveau code."
-    ),
+    "trop_d_essais": "Trop d'essais : attendez {duree} avant de taper un nouveau code.",
     "requis": "Votre rôle demande la double authentification : vous ne pouvez pas l'arrêter.",
     "interdit": "Vous ne pouvez pas réinitialiser la double authentification de ce compte.",
     "deja_actif": "La double authentification est déjà activée sur ce compte.",
@@ -132,13 +130,22 @@ def start_enrolment(user):
     return device
 
 
+def _duree(secondes):
+    """A wait in words: "5 secondes", "3 minutes", "2 heures"."""
+    for unite, taille in (("heure", 3600), ("minute", 60)):
+        if secondes >= 2 * taille:
+            n = -(-secondes // taille)  # rounded up
+            return f"{n} {unite}s"
+    return f"{secondes} seconde{'s' if secondes > 1 else ''}"
+
+
 def _check_allowed(device):
     allowed, data = device.verify_is_allowed()
     if not allowed:
         attente = 1
         if data and data.get("locked_until"):
             attente = max(1, int((data["locked_until"] - timezone.now()).total_seconds()) + 1)
-        raise _refus("trop_d_essais", secondes=attente)
+        raise _refus("trop_d_essais", duree=_duree(attente))
 
 
 def _verify_totp(device, code):

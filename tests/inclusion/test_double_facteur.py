@@ -636,3 +636,15 @@ def test_a_code_typed_in_many_places_at_once_is_accepted_once(temps, slow_check,
     assert set(outcomes) - {quel} <= {"code_invalide", "trop_d_essais"}
     if quel == "secours":
         assert service.status(user).recovery_codes_left == 9
+
+
+def test_the_wait_is_said_in_words():
+    assert [service._duree(s) for s in (1, 5, 119, 120, 125, 7200, 7201)] == [
+        "1 seconde",
+        "5 secondes",
+        "119 secondes",
+        "2 minutes",
+        "3 minutes",
+        "2 heures",
+        "3 heures",
+    ]
