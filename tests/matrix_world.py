@@ -268,6 +268,8 @@ def url_of(name, w):
             "pass_gestion:tableau_de_bord": w["programme"].pk,
             "pass_gestion:": w["releve"].pk,
             "ateliers:inscription": w["inscription"].pk,
+            "gestion_comptes:": w["prescripteur"].pk,
+            "double_facteur:": w["prescripteur"].pk,
             "": w["session"].pk,
         },
     }

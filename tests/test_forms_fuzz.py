@@ -86,6 +86,10 @@ FALLBACK = {
         "consentement_sms": ["on"],
     },
     "emargement:cloturer": {"confirmer": ["1"]},
+    "equipe:revoquer": {"confirmer": ["1"]},
+    # The prescripteur has no app: "gerer" shows neither form.
+    "double_facteur:nouveaux_codes": {"codes-code": []},
+    "double_facteur:arreter": {"arret-code": []},
     "pass:encaisser": {
         "code": [],
         "prestation": ["atelier", "accompagnement"],
@@ -212,6 +216,7 @@ PREPARE = {"page:ateliers:code": _start_public_registration}
 
 # Forms that GET (searches and filters): the same properties, with the query string.
 GET_TARGETS = [
+    ("equipe:liste", "coordinateur", None),
     ("pro:beneficiaire_list", "prescripteur", None),
     ("pass:delivrer", "prescripteur", None),
     ("pass_gestion:releves", "coordinateur", None),
@@ -234,6 +239,16 @@ TARGETS = [
     # Espace pro: sign-in, people, SMS consent.
     ("pro:connexion", "anonyme", None),
     ("comptes:mot_de_passe_oublie", "anonyme", None),
+    ("equipe:inviter", "coordinateur", None),
+    ("equipe:revoquer", "coordinateur", None),
+    ("equipe:renvoyer", "coordinateur", None),
+    ("mon_compte:nom", "prescripteur", None),
+    ("double_facteur:activer", "prescripteur", None),
+    ("double_facteur:perdu", "prescripteur", None),
+    ("double_facteur:nouveaux_codes", "prescripteur", "double_facteur:gerer"),
+    ("double_facteur:arreter", "prescripteur", "double_facteur:gerer"),
+    ("mon_compte:email", "prescripteur", None),
+    ("mon_compte:mot_de_passe", "prescripteur", None),
     ("pro:beneficiaire_create", "prescripteur", None),
     ("pro:beneficiaire_update", "prescripteur", None),
     ("pro:sms_refus", "prescripteur", None),
@@ -287,7 +302,10 @@ FINDINGS: dict[str, str] = {}
 # Pages of our apps with no POST form (GET only, or forms that GET: search and filters).
 # With TARGETS, every URL of the permission matrix outside the admin is accounted for.
 # Forms without a field (a confirmation button): nothing to fuzz.
-NO_FIELD = {"inclusion_cache_pages"}
+NO_FIELD = {
+    "inclusion_cache_pages", "mon_compte:deconnexion_partout", "gestion_comptes:desactiver",
+    "gestion_comptes:reactiver", "double_facteur:reinitialiser",
+}  # fmt: skip
 
 NO_FORM = {
     "sante", "habillage_css", "cms:mon_pass_qr", "pass_mon_pass",
@@ -304,6 +322,11 @@ NO_FORM = {
     "comptes:demande_envoyee", "comptes:mot_de_passe_change",
     # Its form shows behind a live link only: tests/inclusion/test_comptes.py posts bad input.
     "comptes:nouveau_mot_de_passe",
+    "mon_compte:accueil", "double_facteur:gerer",
+    # They redirect every persona of this world (no app set up): tested in test_double_facteur.
+    "double_facteur:codes", "double_facteur:codes_texte", "double_facteur:verifier",
+    # Behind a live link only: their tests post bad input (test_invitations, test_mon_compte).
+    "invitations:accepter", "mon_compte:email_confirmer",
 }  # fmt: skip
 
 

@@ -92,6 +92,34 @@ EXPECTED = {
     "comptes:demande_envoyee": row("ok", "kiosk-only", "ok", "ok", "ok"),
     "comptes:nouveau_mot_de_passe": row("absent", "kiosk-only", "absent", "absent", "absent"),
     "comptes:mot_de_passe_change": row("ok", "kiosk-only", "ok", "ok", "ok"),
+    # Invitations: the link opens nothing without a live token. The team page is for those
+    # who invite (coordinators; a structure's référent, absent from this world).
+    "invitations:accepter": row("absent", "kiosk-only", "absent", "absent", "absent"),
+    "equipe:liste": row("login", "kiosk-only", "denied", "denied", "ok"),
+    "equipe:inviter": row("login", "kiosk-only", "denied", "denied", "ok"),
+    "equipe:renvoyer": row("login", "kiosk-only", "method", "method", "method"),
+    "equipe:revoquer": row("login", "kiosk-only", "method", "method", "method"),
+    # Mon compte: every professional's own; the e-mail confirmation opens with its token.
+    "mon_compte:accueil": row("login", "kiosk-only", "ok", "ok", "ok"),
+    "mon_compte:nom": row("login", "kiosk-only", "ok", "ok", "ok"),
+    "mon_compte:email": row("login", "kiosk-only", "ok", "ok", "ok"),
+    "mon_compte:mot_de_passe": row("login", "kiosk-only", "ok", "ok", "ok"),
+    "mon_compte:deconnexion_partout": row("login", "kiosk-only", "ok", "ok", "ok"),
+    "mon_compte:email_confirmer": row("absent", "kiosk-only", "absent", "absent", "absent"),
+    # Second factor: one's own pages (those that change it need the second step passed, so
+    # they redirect before it); the reset is the coordinators'.
+    "double_facteur:gerer": row("login", "kiosk-only", "ok", "ok", "ok"),
+    "double_facteur:activer": row("login", "kiosk-only", "ok", "ok", "ok"),
+    "double_facteur:codes": row("login", "kiosk-only", "redirect", "redirect", "redirect"),
+    "double_facteur:codes_texte": row("login", "kiosk-only", "redirect", "redirect", "redirect"),
+    "double_facteur:nouveaux_codes": row("login", "kiosk-only", "method", "method", "method"),
+    "double_facteur:arreter": row("login", "kiosk-only", "method", "method", "method"),
+    "double_facteur:verifier": row("login", "kiosk-only", "redirect", "redirect", "redirect"),
+    "double_facteur:perdu": row("login", "kiosk-only", "ok", "ok", "ok"),
+    "double_facteur:reinitialiser": row("login", "kiosk-only", "denied", "denied", "ok"),
+    # Leavers: coordinators only (403 before any lookup).
+    "gestion_comptes:desactiver": row("login", "kiosk-only", "denied", "denied", "ok"),
+    "gestion_comptes:reactiver": row("login", "kiosk-only", "denied", "denied", "ok"),
     "pro:sms_reautoriser": row("login", "kiosk-only", "ok", "absent", "ok"),
     "pro:sms_refus": row("login", "kiosk-only", "ok", "absent", "ok"),
     "pro:sms_statistiques": row("login", "kiosk-only", "denied", "denied", "ok"),
