@@ -13,6 +13,7 @@ from inclusion import perms
 from inclusion.forms import apply_service_errors
 from inclusion.forms_invitations import EquipeFiltreForm, InvitationForm, lignes_formset
 from inclusion.models import Invitation, Membership, Structure, User
+from inclusion.services import double_facteur
 from inclusion.services import invitations as services
 
 TEMPLATES = "inclusion/equipe"
@@ -50,7 +51,7 @@ def liste(request):
     else:
         membres = membres.filter(memberships__isnull=False)
     membres = (
-        membres.distinct()
+        double_facteur.with_second_factor(membres.distinct())
         .order_by("last_name", "first_name", "email")
         .prefetch_related(Prefetch("memberships", queryset=memberships, to_attr="rattachements"))
     )

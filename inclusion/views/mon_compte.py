@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from inclusion.forms import apply_service_errors
 from inclusion.forms_mon_compte import EmailForm, MotDePasseForm, NomForm
-from inclusion.services import comptes
+from inclusion.services import comptes, double_facteur
 
 TEMPLATES = "inclusion/mon_compte"
 
@@ -23,7 +23,11 @@ def accueil(request):
     return render(
         request,
         f"{TEMPLATES}/accueil.html",
-        {"compte": user, "memberships": memberships},
+        {
+            "compte": user,
+            "memberships": memberships,
+            "double_facteur": double_facteur.status(user),
+        },
     )
 
 

@@ -149,10 +149,26 @@ def test_members_paginated(coordinateur, structure, monkeypatch):
 
 
 def test_manage_links_only_when_allowed(coordinateur, referent, structure):
-    """The links of other helpers' pages appear only once their URLs exist; the page renders
-    either way."""
-    assert client_for(coordinateur).get(LISTE).status_code == 200
-    assert "Désactiver le compte" not in client_for(referent).get(LISTE).content.decode()
+    """A coordinator deactivates, reactivates and resets a second factor; a référent never."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from inclusion.services import comptes
+
+    TOTPDevice.objects.create(user=referent, name="app", confirmed=True)
+    pour_le_referent = client_for(referent).get(LISTE).content.decode()
+    assert "Désactiver le compte" not in pour_le_referent
+    assert "Réinitialiser la double authentification" not in pour_le_referent
+
+    page = client_for(coordinateur).get(LISTE).content.decode()
+    assert reverse("gestion_comptes:desactiver", kwargs={"pk": referent.pk}) in page
+    assert reverse("double_facteur:reinitialiser", kwargs={"pk": referent.pk}) in page
+    assert "Activée" in page
+
+    parti = member(Role.MEDIATEUR, structure, email="parti@example.org")
+    comptes.deactivate_account(acteur=coordinateur, user=parti)
+    page = client_for(coordinateur).get(LISTE).content.decode()
+    assert reverse("gestion_comptes:reactiver", kwargs={"pk": parti.pk}) in page
+    assert reverse("gestion_comptes:desactiver", kwargs={"pk": parti.pk}) not in page
 
 
 def test_invite_page_happy_path(referent, structure, django_capture_on_commit_callbacks):

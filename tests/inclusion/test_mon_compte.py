@@ -77,6 +77,26 @@ def test_home_shows_the_account(camille, temps, django_assert_max_num_queries):
         assert f'href="{reverse(f"mon_compte:{name}")}"' in texte
 
 
+def test_home_tells_the_second_factor_status(camille, settings):
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = _signed_in(camille)
+    assert "Pas encore activée" in _texte(client.get(reverse("mon_compte:accueil")))
+    settings.INCLUSION_DOUBLE_FACTEUR = "tous"  # required and not set up: set it up first
+    assert client.get(reverse("mon_compte:accueil"))["Location"].startswith(
+        reverse("double_facteur:activer")
+    )
+    settings.INCLUSION_DOUBLE_FACTEUR = "aucun"
+    TOTPDevice.objects.create(user=camille, name="app", confirmed=True)
+    secours = StaticDevice.objects.create(user=camille, name="secours")
+    for code in ("abcd-efgh", "ijkl-mnop"):
+        secours.token_set.create(token=code)
+    texte = _texte(client.get(reverse("mon_compte:accueil")))
+    assert "Il vous reste 2 codes de secours" in texte
+    assert reverse("double_facteur:gerer") in texte
+
+
 def test_header_links_to_my_account(camille):
     texte = _texte(_signed_in(camille).get(ACCUEIL))
     assert f'href="{reverse("mon_compte:accueil")}"' in texte
