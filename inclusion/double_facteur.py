@@ -29,6 +29,8 @@ AUCUN, SENSIBLES, TOUS = "aucun", "sensibles", "tous"
 
 # Session key: whether the account had a confirmed device when the session opened.
 CLE_APPAREIL = "_double_facteur_appareil"
+# Session key: whether the account could open the Wagtail admin when last looked at.
+CLE_ADMIN = "_double_facteur_admin"
 
 # Not pages: what every page loads (same list as the confined sessions').
 TOUJOURS_PERMIS = session_scope.TOUJOURS_PERMIS
@@ -36,16 +38,46 @@ NAMESPACE = "double_facteur"
 VUES_PERMISES = {"pro:deconnexion"}
 
 
-def requires_second_factor(user):
-    """Whether `user` must have a second factor, by settings.INCLUSION_DOUBLE_FACTEUR."""
-    niveau = getattr(settings, "INCLUSION_DOUBLE_FACTEUR", SENSIBLES)
-    if niveau == AUCUN or not getattr(user, "is_authenticated", False):
+def _niveau():
+    return getattr(settings, "INCLUSION_DOUBLE_FACTEUR", SENSIBLES)
+
+
+def _required_by_role(user):
+    """The part of the rule read from the account and its roles (no permission query)."""
+    if _niveau() == AUCUN or not getattr(user, "is_authenticated", False):
         return False
     if user.is_superuser or user.is_staff or perms.is_coordinateur(user):
         return True
-    if niveau == TOUS and perms.can_access_pro(user):
-        return True
+    return _niveau() == TOUS and perms.can_access_pro(user)
+
+
+def _may_open_admin(user):
     return user.has_perm("wagtailadmin.access_admin")
+
+
+def requires_second_factor(user):
+    """Whether `user` must have a second factor, by settings.INCLUSION_DOUBLE_FACTEUR."""
+    if _niveau() == AUCUN or not getattr(user, "is_authenticated", False):
+        return False
+    return _required_by_role(user) or _may_open_admin(user)
+
+
+def _required_for(request):
+    """requires_second_factor for a request, without two permission queries on each page:
+    whether the account may open the admin is noted in the session at sign-in, and read
+    again at the admin's own door (a permission given since then counts there at once)."""
+    user = request.user
+    if _niveau() == AUCUN:
+        return False
+    if _required_by_role(user):
+        return True
+    note = request.session.get(CLE_ADMIN)
+    if note is None or request.path_info.startswith(reverse("wagtailadmin_home")):
+        present = _may_open_admin(user)
+        if note is not present:
+            request.session[CLE_ADMIN] = present
+        note = present
+    return note
 
 
 def has_confirmed_device(user):
@@ -79,7 +111,7 @@ def must_pass_second_factor(request):
         return False
     if user.is_verified():
         return False
-    return requires_second_factor(user) or _has_device(request)
+    return _required_for(request) or _has_device(request)
 
 
 def safe_next(request, url, default="pro:accueil"):
@@ -150,6 +182,7 @@ def second_factor_passed(view):
 def _on_login(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         note_device(request, has_confirmed_device(user))
+        request.session.pop(CLE_ADMIN, None)  # looked at again on the first page
 
 
 user_logged_in.connect(_on_login, dispatch_uid="inclusion.double_facteur.on_login")

@@ -276,6 +276,29 @@ def test_aucun_costs_no_query_for_accounts_without_an_app(temps):
 
 
 @SENSIBLES
+def test_sensibles_costs_a_prescripteur_no_permission_query_on_each_page(temps):
+    """Whether one may open the admin is noted once per session, not asked on each page."""
+    client = client_de(member(Role.PRESCRIPTEUR))
+    client.get("/pro/")
+    with CaptureQueriesContext(connection) as contexte:
+        assert client.get("/pro/").status_code == 200
+    assert not any("auth_permission" in q["sql"] for q in contexte.captured_queries)
+
+
+@SENSIBLES
+def test_admin_access_given_during_a_session_counts_at_the_admin_door(temps):
+    editeur = member(Role.PRESCRIPTEUR)
+    client = client_de(editeur)
+    assert client.get("/pro/").status_code == 200  # noted: may not open the admin
+    editeur.user_permissions.add(
+        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    )
+    assert_redirige(client.get("/admin/"), ACTIVER, "/admin/")
+    # From then on, every page of that session asks for it.
+    assert_redirige(client.get("/pro/"), ACTIVER, "/pro/")
+
+
+@SENSIBLES
 def test_the_kiosk_session_keeps_its_pin_sign_in(temps):
     client = client_de(coordinateur())
     session = client.session
