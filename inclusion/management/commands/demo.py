@@ -287,6 +287,8 @@ class Command(BaseCommand):
         # Higher layers (pass numérique, ateliers…) add their demo data through the registry.
         for builder in registry.demo_builders():
             self.created += builder(context)
+        # Last: its e-mail carries the habillage the CMS's builder has just set.
+        self.build_invitation(structures, users["coordinateur@demo.example"])
 
     def build_territory(self):
         communes, quartiers = {}, {}
@@ -341,7 +343,6 @@ class Command(BaseCommand):
                 )
                 self.created += user.memberships.count() - before
             users[email] = user
-        self.build_invitation(structures, users["coordinateur@demo.example"])
         return users
 
     def build_invitation(self, structures, coordinateur):
