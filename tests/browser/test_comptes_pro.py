@@ -248,3 +248,20 @@ def test_lost_phone_recovery_code_on_a_small_phone(phone_page, live_server, sett
     expect(page.get_by_label("Code de secours")).to_have_attribute("aria-invalid", "true")
     assert_accessible(page)
     _shot(page, "code-refuse-360")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="base_pro.html marks 'Accueil' current on every page whose url_name is 'accueil', "
+    "Mon compte's (mon_compte:accueil) included: two links say aria-current=page",
+)
+def test_mon_compte_is_the_only_current_page_in_the_header(page, log_in):
+    log_in(member(Role.MEDIATEUR, email="sam@example.org", first_name="Sam"))
+    page.goto("/pro/mon-compte/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mon compte")
+    expect(page.get_by_role("link", name=re.compile("Mon compte"))).to_have_attribute(
+        "aria-current", "page"
+    )
+    expect(page.get_by_role("link", name="Accueil", exact=True)).not_to_have_attribute(
+        "aria-current", "page"
+    )
