@@ -1,4 +1,4 @@
-from inclusion import perms, registry
+from inclusion import double_facteur, perms, registry
 
 
 def plateforme(request):
@@ -15,4 +15,6 @@ def plateforme(request):
         context["can_see_beneficiaires"] = perms.can_list_beneficiaires(user)
         context["is_coordinateur_nav"] = perms.is_coordinateur(user)
         context["pro_entries"] = registry.pro_entries_for(user)
+        # Before the second step nothing but its own pages opens: no menu to offer.
+        context["second_facteur_en_attente"] = double_facteur.must_pass_second_factor(request)
     return context

@@ -250,11 +250,6 @@ def test_lost_phone_recovery_code_on_a_small_phone(phone_page, live_server, sett
     _shot(page, "code-refuse-360")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="base_pro.html marks 'Accueil' current on every page whose url_name is 'accueil', "
-    "Mon compte's (mon_compte:accueil) included: two links say aria-current=page",
-)
 def test_mon_compte_is_the_only_current_page_in_the_header(page, log_in):
     log_in(member(Role.MEDIATEUR, email="sam@example.org", first_name="Sam"))
     page.goto("/pro/mon-compte/")

@@ -249,6 +249,13 @@ def test_confirmation_page_lists_what_will_happen(
     assert "L'historique reste" in texte
 
 
+def test_confirmation_page_speaks_of_one_membership_in_the_singular(coordinatrice, structure):
+    seul = member(Role.MEDIATEUR, structure, email="seul@agglo.example")
+    texte = _signed_in(coordinatrice).get(_url("desactiver", seul)).content.decode()
+    assert "Son rattachement se termine aujourd" in texte and "Ses 1" not in texte
+    assert structure.nom in texte
+
+
 def test_deactivate_then_reactivate_through_the_pages(partant, coordinatrice):
     ailleurs = _signed_in(partant)
     client = _signed_in(coordinatrice)

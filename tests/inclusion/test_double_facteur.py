@@ -321,6 +321,10 @@ def test_pages_left_open_before_the_second_step(temps):
     assert client.get("/pro/double-facteur/telephone-perdu/").status_code == 200
     assert client.get("/sante/").status_code == 200
     assert client.get("/habillage.css").status_code == 200
+    # No menu to pages that would only send back here; signing out stays.
+    page = client.get(VERIFIER).content.decode()
+    assert 'aria-label="Menu principal"' not in page and "Mon compte" not in page
+    assert "Se déconnecter" in page
     response = client.post(reverse("pro:deconnexion"))
     assert response.status_code == 302 and "_auth_user_id" not in client.session
 
