@@ -27,14 +27,15 @@ class Genre(models.TextChoices):
     NON_COMMUNIQUE = "non_communique", "Non communiqué"
 
 
+# La Coop de la médiation numérique's keys, so that records go there and back unmapped.
 class TrancheAge(models.TextChoices):
-    MOINS_12 = "moins_12", "Moins de 12 ans"
-    DE_12_A_18 = "12_18", "12 à 18 ans"
-    DE_18_A_24 = "18_24", "18 à 24 ans"
-    DE_25_A_39 = "25_39", "25 à 39 ans"
-    DE_40_A_59 = "40_59", "40 à 59 ans"
-    DE_60_A_69 = "60_69", "60 à 69 ans"
-    PLUS_70 = "70_plus", "70 ans et plus"
+    MOINS_12 = "moins_de_douze", "Moins de 12 ans"
+    DE_12_A_18 = "douze_dix_huit", "12 à 18 ans"
+    DE_18_A_24 = "dix_huit_vingt_quatre", "18 à 24 ans"
+    DE_25_A_39 = "vingt_cinq_trente_neuf", "25 à 39 ans"
+    DE_40_A_59 = "quarante_cinquante_neuf", "40 à 59 ans"
+    DE_60_A_69 = "soixante_soixante_neuf", "60 à 69 ans"
+    PLUS_70 = "soixante_dix_plus", "70 ans et plus"
     NON_COMMUNIQUE = "non_communique", "Non communiqué"
 
 

@@ -41,7 +41,7 @@ class Beneficiaire(models.Model):
     annee_naissance = models.PositiveSmallIntegerField("année de naissance", null=True, blank=True)
     tranche_age = models.CharField(
         "tranche d'âge",
-        max_length=20,
+        max_length=30,
         choices=enums.TrancheAge.choices,
         default=enums.TrancheAge.NON_COMMUNIQUE,
     )

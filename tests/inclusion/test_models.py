@@ -78,10 +78,10 @@ def test_tranche_age_bands():
     import datetime
 
     today = datetime.date(2026, 6, 1)
-    assert tranche_age_for_year(1950, today) == "70_plus"
-    assert tranche_age_for_year(1960, today) == "60_69"
-    assert tranche_age_for_year(2000, today) == "25_39"
-    assert tranche_age_for_year(2010, today) == "12_18"
+    assert tranche_age_for_year(1950, today) == "soixante_dix_plus"
+    assert tranche_age_for_year(1960, today) == "soixante_soixante_neuf"
+    assert tranche_age_for_year(2000, today) == "vingt_cinq_trente_neuf"
+    assert tranche_age_for_year(2010, today) == "douze_dix_huit"
     assert tranche_age_for_year(None, today) == "non_communique"
 
 

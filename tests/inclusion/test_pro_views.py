@@ -169,7 +169,7 @@ def test_create_beneficiaire_happy_path(client):
     assert b.telephone.as_e164 == "+33600001234"
     assert Beneficiaire.objects.values_list("telephone", flat=True).get() == "+33600001234"
     assert b.type_telephone == TypeTelephone.MOBILE
-    assert b.tranche_age == "70_plus"
+    assert b.tranche_age == "soixante_dix_plus"
     assert b.consentement_sms and b.consentement_sms_par == user and b.consentement_sms_le
     assert b.structure == structure and b.cree_par == user
     assert Journal.objects.filter(action="beneficiaire.creation", objet_id=str(b.pk)).exists()
