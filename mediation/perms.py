@@ -36,3 +36,53 @@ def can_use_borne(user, borne):
 def can_manage_bornes(user):
     """Coordinators register devices and set the volunteers' PINs."""
     return socle.is_coordinateur(user)
+
+
+# --- Activity records (CRA) ------------------------------------------------------------------
+
+ROLES_ACTIVITES = (Role.MEDIATEUR, Role.COORDINATEUR)
+
+
+def structure_ids_activites(user):
+    """Structures whose records the user sees besides their own: those where they are an
+    active médiateur; None means all of them (coordinators). Prescripteurs and volontaires
+    see no record."""
+    if socle.is_coordinateur(user):
+        return None
+    return {sid for sid, role in socle.roles_of(user) if role == Role.MEDIATEUR}
+
+
+def structure_ids_auteur(user):
+    """Structures a record of the user may belong to: their active médiateur or coordinateur
+    memberships."""
+    return {sid for sid, role in socle.roles_of(user) if role in ROLES_ACTIVITES}
+
+
+def can_record_activite(user):
+    """Médiateurs record their accompaniments and workshops; coordinators may too."""
+    return socle.is_coordinateur(user) or socle.has_role(user, Role.MEDIATEUR)
+
+
+def can_view_activite(user, activite):
+    """A live record is seen by its author, the médiateurs of its structure, and
+    coordinators (the same scope as Activite.objects.visible_to)."""
+    if activite.supprime_le is not None or not getattr(user, "is_authenticated", False):
+        return False
+    if activite.mediateur_id == user.pk:
+        return True
+    ids = structure_ids_activites(user)
+    return ids is None or activite.structure_id in ids
+
+
+def can_edit_activite(user, activite):
+    """Only its author edits or deletes a record, and not once deleted."""
+    return (
+        getattr(user, "is_authenticated", False)
+        and activite.supprime_le is None
+        and activite.mediateur_id == user.pk
+    )
+
+
+def can_see_notes(user, activite):
+    """Notes are private to the record's author: not their structure, not coordinators."""
+    return getattr(user, "is_authenticated", False) and activite.mediateur_id == user.pk

@@ -1,0 +1,668 @@
+"""Activity records (comptes rendus d'activité, La Coop's CRA): individual accompaniments and
+workshops, stored with La Coop's keys (mediation.vocabulaire).
+
+Refusals are ValidationErrors with codes: field errors in a dict (for the forms), the others
+(`non_autorise`, `supprimee`, `emargement_ouvert`…) plain. The journal gets ids and field
+names only, never notes, names or the procedure's name.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, OuterRef, Q, Sum
+from django.utils import timezone
+
+from ateliers import perms as perms_ateliers
+from ateliers.enums import StatutInscription, StatutSession, ThematiqueCoop
+from inclusion import perms as socle
+from inclusion.enums import Genre, Statut, TrancheAge
+from inclusion.models import Lieu, Structure
+from inclusion.queries import count_of
+from inclusion.services.beneficiaires import touch_activity
+from inclusion.services.journal import write_journal
+from mediation import perms
+from mediation.models import Activite, Participant
+from mediation.vocabulaire import (
+    Autonomie,
+    Materiel,
+    Niveau,
+    StructureRedirection,
+    Thematique,
+    TypeActivite,
+    TypeLieu,
+)
+from pass_numerique.enums import Prestation
+
+DUREE_DEFAUT = 30
+DUREE_MAX = 600
+NOTES_MAX = 2000
+TEXTE_COURT_MAX = 200
+ANCIENNETE_MAX_JOURS = 365
+ANONYMES_MAX = 200
+
+# Fields a médiateur types, by type of record.
+CHAMPS_COMMUNS = (
+    "date",
+    "duree_minutes",
+    "type_lieu",
+    "lieu",
+    "commune",
+    "thematiques",
+    "materiel",
+    "nom_demarche",
+    "reoriente",
+    "structure_redirection",
+    "notes",
+)
+CHAMPS = {
+    TypeActivite.INDIVIDUEL: (*CHAMPS_COMMUNS, "autonomie"),
+    TypeActivite.COLLECTIF: (*CHAMPS_COMMUNS, "niveau", "titre_atelier"),
+}
+
+# The workshop catalogue's thématiques (ateliers.enums.ThematiqueCoop, short keys of its own)
+# to La Coop's keys. A theme without any gets culture_numerique.
+THEMATIQUES_DES_THEMES = {
+    ThematiqueCoop.DIAGNOSTIC: Thematique.DIAGNOSTIC_NUMERIQUE,
+    ThematiqueCoop.MATERIEL: Thematique.PRENDRE_EN_MAIN_DU_MATERIEL,
+    ThematiqueCoop.MAINTENANCE: Thematique.MAINTENANCE_DE_MATERIEL,
+    ThematiqueCoop.CONTENUS: Thematique.GERE_SES_CONTENUS_NUMERIQUES,
+    ThematiqueCoop.NAVIGATION: Thematique.NAVIGATION_SUR_INTERNET,
+    ThematiqueCoop.EMAIL: Thematique.EMAIL,
+    ThematiqueCoop.BUREAUTIQUE: Thematique.BUREAUTIQUE,
+    ThematiqueCoop.RESEAUX: Thematique.RESEAUX_SOCIAUX,
+    ThematiqueCoop.SANTE: Thematique.SANTE,
+    ThematiqueCoop.BANQUE: Thematique.BANQUE_ET_ACHATS_EN_LIGNE,
+    ThematiqueCoop.ENTREPRENEURIAT: Thematique.ENTREPRENEURIAT,
+    ThematiqueCoop.INSERTION: Thematique.INSERTION_PROFESSIONNELLE,
+    ThematiqueCoop.SECURITE: Thematique.SECURITE_NUMERIQUE,
+    ThematiqueCoop.PARENTALITE: Thematique.PARENTALITE,
+    ThematiqueCoop.SCOLARITE: Thematique.SCOLARITE_ET_NUMERIQUE,
+    ThematiqueCoop.CREER: Thematique.CREER_AVEC_LE_NUMERIQUE,
+    ThematiqueCoop.CULTURE: Thematique.CULTURE_NUMERIQUE,
+    ThematiqueCoop.IA: Thematique.INTELLIGENCE_ARTIFICIELLE,
+    ThematiqueCoop.DEMARCHES: Thematique.AIDE_AUX_DEMARCHES_ADMINISTRATIVES,
+}
+THEMATIQUE_PAR_DEFAUT = Thematique.CULTURE_NUMERIQUE
+
+
+class _Erreurs:
+    """Field errors gathered, raised together (each with its code)."""
+
+    def __init__(self):
+        self.par_champ = {}
+
+    def add(self, champ, message, code):
+        self.par_champ.setdefault(champ, []).append(ValidationError(message, code=code))
+
+    def raise_if_any(self):
+        if self.par_champ:
+            raise ValidationError(self.par_champ)
+
+
+def _refuse(message, code):
+    raise ValidationError(message, code=code)
+
+
+# --- Places and defaults ---------------------------------------------------------------------
+
+
+def lieux_du_mediateur(user):
+    """Active lieux of the active structures where the user may record (médiateur or
+    coordinateur memberships): the places a record's lieu is chosen from."""
+    ids = perms.structure_ids_auteur(user)
+    return (
+        Lieu.objects.filter(actif=True, structure_id__in=ids, structure__active=True)
+        .select_related("commune")
+        .order_by("nom")
+    )
+
+
+def lieu_unique(user):
+    """The user's lieu when they have exactly one, else None (then they choose)."""
+    lieux = list(lieux_du_mediateur(user)[:2])
+    return lieux[0] if len(lieux) == 1 else None
+
+
+def _last_record(acteur, beneficiaire=None):
+    """The acteur's last live individual record (with this person first, when given)."""
+    qs = Activite.objects.vivantes().filter(mediateur=acteur, type=TypeActivite.INDIVIDUEL)
+    qs = qs.select_related("lieu", "commune").order_by("-cree_le", "-pk")
+    if beneficiaire is not None:
+        avec = qs.filter(participants__beneficiaire=beneficiaire).first()
+        if avec is not None:
+            return avec
+    return qs.first()
+
+
+def defaults_for(acteur, beneficiaire=None):
+    """Initial values of an individual record: sensible defaults, then "comme la dernière
+    fois" (the acteur's last live record — with this person if there is one: canal, lieu,
+    matériel, thématiques, duration), then what the person's file knows (commune, genre, age
+    band, status under "participant")."""
+    valeurs = {
+        "date": timezone.localdate(),
+        "duree_minutes": DUREE_DEFAUT,
+        "type_lieu": TypeLieu.LIEU_ACTIVITE,
+        "lieu": lieu_unique(acteur),
+        "commune": None,
+        "thematiques": [],
+        "materiel": [],
+        "autonomie": "",
+        "nom_demarche": "",
+        "reoriente": False,
+        "structure_redirection": "",
+        "notes": "",
+    }
+    derniere = _last_record(acteur, beneficiaire)
+    if derniere is not None:
+        lieu_encore = derniere.lieu is None or (
+            derniere.lieu.actif and derniere.lieu.structure_id in perms.structure_ids_auteur(acteur)
+        )
+        if lieu_encore:
+            valeurs["type_lieu"] = derniere.type_lieu
+            valeurs["lieu"] = derniere.lieu
+            valeurs["commune"] = derniere.commune
+        valeurs["materiel"] = list(derniere.materiel)
+        valeurs["thematiques"] = list(derniere.thematiques)
+        valeurs["duree_minutes"] = derniere.duree_minutes
+    valeurs["comme_la_derniere_fois"] = derniere is not None
+    if beneficiaire is not None:
+        if beneficiaire.commune_id and valeurs["type_lieu"] != TypeLieu.LIEU_ACTIVITE:
+            valeurs["commune"] = beneficiaire.commune
+        valeurs["participant"] = _copied_from_file(beneficiaire)
+    return valeurs
+
+
+def defaults_for_session(session):
+    """A workshop record's values from its session: theme → thématiques (La Coop's keys),
+    level, title, duration from start and end (at most 600 minutes), place, date."""
+    theme = session.theme
+    thematiques = []
+    for cle in theme.thematiques or []:
+        coop = THEMATIQUES_DES_THEMES.get(cle)
+        if coop is not None and coop not in thematiques:
+            thematiques.append(coop)
+    minutes = int((session.fin - session.debut).total_seconds() // 60)
+    return {
+        "date": timezone.localdate(session.debut),
+        "duree_minutes": min(max(minutes, 1), DUREE_MAX),
+        "type_lieu": TypeLieu.LIEU_ACTIVITE,
+        "lieu": session.lieu,
+        "commune": None,
+        "thematiques": thematiques or [THEMATIQUE_PAR_DEFAUT],
+        "materiel": [],
+        "niveau": theme.niveau if theme.niveau in Niveau.values else "",
+        "titre_atelier": theme.titre[:TEXTE_COURT_MAX],
+        "nom_demarche": "",
+        "reoriente": False,
+        "structure_redirection": "",
+        "notes": "",
+    }
+
+
+# --- Validation ------------------------------------------------------------------------------
+
+
+def _check_choice(erreurs, champ, valeur, choices, blank=True):
+    if valeur == "" and blank:
+        return ""
+    if valeur not in choices.values:
+        erreurs.add(champ, "Cette valeur n'est pas dans la liste.", "valeur_inconnue")
+    return valeur
+
+
+def _check_list(erreurs, champ, valeurs, choices):
+    if isinstance(valeurs, str) or not isinstance(valeurs, (list, tuple, set, frozenset)):
+        erreurs.add(champ, "Cette valeur n'est pas dans la liste.", "valeur_inconnue")
+        return []
+    propres = []
+    for v in valeurs:
+        if v not in choices.values:
+            erreurs.add(champ, "Cette valeur n'est pas dans la liste.", "valeur_inconnue")
+        elif str(v) not in propres:
+            propres.append(str(v))
+    return propres
+
+
+def _check_text(erreurs, champ, valeur, maximum):
+    valeur = (valeur or "").strip()
+    if len(valeur) > maximum:
+        erreurs.add(champ, f"{maximum} caractères au plus.", "texte_trop_long")
+    return valeur
+
+
+def _clean(acteur, type_activite, data, erreurs, lieu_libre=None):
+    """Check and normalise a record's typed fields. `lieu_libre`: a lieu accepted even
+    outside the acteur's structures (the workshop session's own place)."""
+    today = timezone.localdate()
+    propre = dict(data)
+
+    date = data.get("date")
+    if isinstance(date, datetime.datetime) or not isinstance(date, datetime.date):
+        erreurs.add("date", "Indiquez une date.", "date_requise")
+    elif date > today:
+        erreurs.add("date", "La date ne peut pas être dans le futur.", "date_future")
+    elif date < today - datetime.timedelta(days=ANCIENNETE_MAX_JOURS):
+        erreurs.add("date", "La date remonte à plus d'un an.", "date_trop_ancienne")
+
+    duree = data.get("duree_minutes")
+    if isinstance(duree, bool) or not isinstance(duree, int) or not 1 <= duree <= DUREE_MAX:
+        erreurs.add("duree_minutes", f"Une durée entre 1 et {DUREE_MAX} minutes.", "duree_invalide")
+
+    type_lieu = _check_choice(erreurs, "type_lieu", data.get("type_lieu"), TypeLieu, blank=False)
+    lieu = data.get("lieu")
+    if type_lieu == TypeLieu.LIEU_ACTIVITE:
+        if lieu is None:
+            erreurs.add("lieu", "Choisissez le lieu d'activité.", "lieu_requis")
+        elif not (lieu_libre is not None and lieu.pk == lieu_libre.pk) and (
+            not lieu.actif or lieu.structure_id not in perms.structure_ids_auteur(acteur)
+        ):
+            erreurs.add(
+                "lieu", "Ce lieu n'est pas un lieu de votre structure.", "lieu_hors_structure"
+            )
+        propre["commune"] = None
+    else:
+        propre["lieu"] = None
+
+    propre["thematiques"] = _check_list(erreurs, "thematiques", data.get("thematiques"), Thematique)
+    if not propre["thematiques"] and "thematiques" not in erreurs.par_champ:
+        erreurs.add("thematiques", "Choisissez au moins une thématique.", "thematique_requise")
+    propre["materiel"] = _check_list(erreurs, "materiel", data.get("materiel") or [], Materiel)
+
+    if type_activite == TypeActivite.INDIVIDUEL:
+        _check_choice(erreurs, "autonomie", data.get("autonomie", ""), Autonomie)
+    else:
+        _check_choice(erreurs, "niveau", data.get("niveau", ""), Niveau)
+        propre["titre_atelier"] = _check_text(
+            erreurs, "titre_atelier", data.get("titre_atelier"), TEXTE_COURT_MAX
+        )
+
+    propre["reoriente"] = bool(data.get("reoriente"))
+    redirection = data.get("structure_redirection") or ""
+    if propre["reoriente"]:
+        if not redirection:
+            erreurs.add(
+                "structure_redirection",
+                "Indiquez vers quelle structure la personne est réorientée.",
+                "redirection_requise",
+            )
+        else:
+            _check_choice(erreurs, "structure_redirection", redirection, StructureRedirection)
+    propre["structure_redirection"] = redirection if propre["reoriente"] else ""
+
+    propre["nom_demarche"] = _check_text(
+        erreurs, "nom_demarche", data.get("nom_demarche"), TEXTE_COURT_MAX
+    )
+    propre["notes"] = _check_text(erreurs, "notes", data.get("notes"), NOTES_MAX)
+    return propre
+
+
+def _copied_from_file(beneficiaire):
+    """What a named participant row copies from the person's file, at recording time."""
+    return {
+        "beneficiaire": beneficiaire,
+        "genre": beneficiaire.genre,
+        "tranche_age": beneficiaire.tranche_age,
+        "statut_social": beneficiaire.statut,
+        "commune": beneficiaire.commune,
+    }
+
+
+def _anonymous(erreurs, personne, champ="anonyme"):
+    """An anonymous participant's values: genre, age band, status (and commune), each
+    defaulting to non communiqué."""
+    inconnus = set(personne) - {"genre", "tranche_age", "statut_social", "commune"}
+    if inconnus:
+        erreurs.add(champ, "Cette valeur n'est pas dans la liste.", "valeur_inconnue")
+    valeurs = {
+        "beneficiaire": None,
+        "genre": personne.get("genre") or Genre.NON_COMMUNIQUE,
+        "tranche_age": personne.get("tranche_age") or TrancheAge.NON_COMMUNIQUE,
+        "statut_social": personne.get("statut_social") or Statut.NON_COMMUNIQUE,
+        "commune": personne.get("commune"),
+    }
+    for cle, choices in (("genre", Genre), ("tranche_age", TrancheAge), ("statut_social", Statut)):
+        _check_choice(erreurs, champ, valeurs[cle], choices, blank=False)
+    return valeurs
+
+
+def _individual_participant(acteur, beneficiaire, anonyme, erreurs):
+    if (beneficiaire is None) == (anonyme is None):
+        erreurs.add(
+            "beneficiaire",
+            "Choisissez la personne accompagnée, ou « personne anonyme ».",
+            "personne_requise",
+        )
+        return None
+    if beneficiaire is not None:
+        if not socle.can_view_beneficiaire(acteur, beneficiaire):
+            erreurs.add(
+                "beneficiaire",
+                "Vous ne pouvez pas voir le dossier de cette personne.",
+                "beneficiaire_inaccessible",
+            )
+            return None
+        return _copied_from_file(beneficiaire)
+    return _anonymous(erreurs, anonyme)
+
+
+def _anonymous_rows(erreurs, anonymes):
+    """`anonymes`: (genre, tranche_age, statut_social, nombre) tuples → participant values."""
+    rows = []
+    for genre, tranche_age, statut_social, nombre in anonymes:
+        if isinstance(nombre, bool) or not isinstance(nombre, int) or nombre < 0:
+            erreurs.add("anonymes", "Un nombre de personnes, 0 ou plus.", "nombre_invalide")
+            continue
+        valeurs = _anonymous(
+            erreurs,
+            {"genre": genre, "tranche_age": tranche_age, "statut_social": statut_social},
+            champ="anonymes",
+        )
+        rows += [valeurs] * nombre
+    if len(rows) > ANONYMES_MAX:
+        erreurs.add("anonymes", f"{ANONYMES_MAX} participants anonymes au plus.", "nombre_invalide")
+    return rows
+
+
+def _structure_for(acteur, lieu, structure, erreurs):
+    """The structure a record belongs to: the lieu's, else the one given, else the acteur's
+    only one."""
+    ids = perms.structure_ids_auteur(acteur)
+    if lieu is not None:
+        return lieu.structure
+    if structure is not None:
+        if structure.pk not in ids:
+            erreurs.add(
+                "structure", "Ce n'est pas une de vos structures.", "structure_hors_perimetre"
+            )
+        return structure
+    if len(ids) == 1:
+        return Structure.objects.get(pk=next(iter(ids)))
+    erreurs.add(
+        "structure", "Choisissez la structure pour laquelle vous travailliez.", "structure_requise"
+    )
+    return None
+
+
+def _check_keys(type_activite, champs):
+    inconnus = set(champs) - set(CHAMPS[type_activite])
+    if inconnus:
+        raise TypeError(f"Champs inconnus pour ce type d'activité : {sorted(inconnus)}")
+
+
+def _journal(acteur, action, activite, **details):
+    write_journal(
+        acteur=acteur,
+        action=action,
+        objet=activite,
+        structure=activite.structure,
+        details={"type": activite.type, **details},
+    )
+
+
+def _create_participants(activite, rows):
+    Participant.objects.bulk_create(Participant(activite=activite, **row) for row in rows)
+
+
+# --- Writes ----------------------------------------------------------------------------------
+
+
+def record_individuelle(*, acteur, beneficiaire=None, anonyme=None, structure=None, **champs):
+    """Record an individual accompaniment of a person's file (visible to the acteur) or of an
+    anonymous person (`anonyme`: a dict of genre, tranche_age, statut_social, commune).
+    Fields left out take defaults (today, 30 minutes, at the acteur's only lieu).
+
+    Codes: non_autorise, personne_requise, beneficiaire_inaccessible, valeur_inconnue,
+    thematique_requise, lieu_requis, lieu_hors_structure, redirection_requise, date_requise,
+    date_future, date_trop_ancienne, duree_invalide, texte_trop_long, structure_requise,
+    structure_hors_perimetre."""
+    if not perms.can_record_activite(acteur):
+        _refuse("Seuls les médiateurs enregistrent des activités.", "non_autorise")
+    _check_keys(TypeActivite.INDIVIDUEL, champs)
+    data = {
+        "date": timezone.localdate(),
+        "duree_minutes": DUREE_DEFAUT,
+        "type_lieu": TypeLieu.LIEU_ACTIVITE,
+        "materiel": [],
+        "thematiques": [],
+        **champs,
+    }
+    if "lieu" not in champs and data["type_lieu"] == TypeLieu.LIEU_ACTIVITE:
+        data["lieu"] = lieu_unique(acteur)
+    erreurs = _Erreurs()
+    propre = _clean(acteur, TypeActivite.INDIVIDUEL, data, erreurs)
+    participant = _individual_participant(acteur, beneficiaire, anonyme, erreurs)
+    structure = _structure_for(acteur, propre.get("lieu"), structure, erreurs)
+    erreurs.raise_if_any()
+    with transaction.atomic():
+        activite = Activite.objects.create(
+            type=TypeActivite.INDIVIDUEL,
+            mediateur=acteur,
+            structure=structure,
+            participants_anonymes=0 if beneficiaire is not None else 1,
+            **propre,
+        )
+        _create_participants(activite, [participant])
+        _journal(acteur, "activite.creation", activite, participants=1)
+    if beneficiaire is not None:
+        touch_activity(beneficiaire=beneficiaire)
+    return activite
+
+
+def activite_de_session(session):
+    """The live record of a workshop session, or None."""
+    return Activite.objects.vivantes().filter(session=session).first()
+
+
+def record_collective_from_session(*, acteur, session, anonymes=(), **champs):
+    """Record a workshop from its session once the émargement is closed: present people as
+    participants (copying their file's genre, age band, status and commune), the session's
+    theme, level, title, duration and place (defaults_for_session; `champs` override them),
+    plus anonymous participants: `anonymes` = (genre, tranche_age, statut_social, nombre).
+
+    Refused: non_autorise (who may not manage the session), session_annulee,
+    emargement_ouvert (the session is not closed yet), deja_enregistree (a live record exists:
+    activite_de_session gives it), and the field codes of record_individuelle, nombre_invalide."""
+    if not perms.can_record_activite(acteur) or not perms_ateliers.can_manage_session(
+        acteur, session
+    ):
+        _refuse("Seuls les médiateurs de cet atelier l'enregistrent.", "non_autorise")
+    if session.statut == StatutSession.ANNULEE:
+        _refuse("Cette session est annulée.", "session_annulee")
+    if session.statut != StatutSession.TERMINEE:
+        _refuse("Clôturez d'abord l'émargement de la session.", "emargement_ouvert")
+    if activite_de_session(session) is not None:
+        _refuse("Cet atelier est déjà enregistré.", "deja_enregistree")
+    _check_keys(TypeActivite.COLLECTIF, champs)
+    data = {**defaults_for_session(session), **champs}
+    erreurs = _Erreurs()
+    propre = _clean(acteur, TypeActivite.COLLECTIF, data, erreurs, lieu_libre=session.lieu)
+    anonymous_rows = _anonymous_rows(erreurs, anonymes)
+    erreurs.raise_if_any()
+    presents = [
+        i.beneficiaire
+        for i in session.inscriptions.filter(statut=StatutInscription.PRESENT)
+        .select_related("beneficiaire__commune")
+        .order_by("pk")
+    ]
+    lieu = propre.get("lieu")
+    try:
+        with transaction.atomic():
+            activite = Activite.objects.create(
+                type=TypeActivite.COLLECTIF,
+                mediateur=acteur,
+                structure=lieu.structure if lieu is not None else session.lieu.structure,
+                session=session,
+                participants_anonymes=len(anonymous_rows),
+                **propre,
+            )
+            _create_participants(
+                activite, [_copied_from_file(b) for b in presents] + anonymous_rows
+            )
+            _journal(
+                acteur,
+                "activite.creation",
+                activite,
+                session=session.pk,
+                participants=len(presents) + len(anonymous_rows),
+            )
+    except IntegrityError:
+        # Two recordings of one session at once: the partial unique constraint kept one.
+        if activite_de_session(session) is not None:
+            _refuse("Cet atelier est déjà enregistré.", "deja_enregistree")
+        raise
+    return activite
+
+
+def _lock_own(acteur, activite):
+    """The record locked for writing, after the author check (non_autorise)."""
+    if activite.mediateur_id != acteur.pk:
+        _refuse("Seul l'auteur de cette activité peut la modifier.", "non_autorise")
+    return Activite.objects.select_for_update().get(pk=activite.pk)
+
+
+def update_activite(*, acteur, activite, beneficiaire=None, anonyme=None, anonymes=None, **champs):
+    """Change a record's fields (only its author: non_autorise; not a deleted one: supprimee).
+    An individual record may change its person (beneficiaire or anonyme); a workshop its
+    anonymous participants (`anonymes`, replacing them). Same field codes as the recordings."""
+    _check_keys(activite.type, champs)
+    individuel = activite.type == TypeActivite.INDIVIDUEL
+    if (anonymes is not None and individuel) or (
+        not individuel and (beneficiaire is not None or anonyme is not None)
+    ):
+        raise TypeError("Participants non applicables à ce type d'activité.")
+    with transaction.atomic():
+        current = _lock_own(acteur, activite)
+        if current.supprime_le is not None:
+            _refuse("Cette activité a été supprimée.", "supprimee")
+        avant = {champ: getattr(current, champ) for champ in CHAMPS[current.type]}
+        data = {**avant, **champs}
+        erreurs = _Erreurs()
+        lieu_libre = current.session.lieu if current.session_id else None
+        propre = _clean(acteur, current.type, data, erreurs, lieu_libre=lieu_libre)
+        participant = None
+        if beneficiaire is not None or anonyme is not None:
+            participant = _individual_participant(acteur, beneficiaire, anonyme, erreurs)
+        rows = _anonymous_rows(erreurs, anonymes) if anonymes is not None else None
+        structure = current.structure
+        if individuel and propre.get("lieu") is not None:
+            structure = propre["lieu"].structure
+        erreurs.raise_if_any()
+
+        changes = sorted(champ for champ, valeur in propre.items() if avant.get(champ) != valeur)
+        for champ, valeur in propre.items():
+            setattr(current, champ, valeur)
+        current.structure = structure
+        if participant is not None:
+            current.participants.all().delete()
+            _create_participants(current, [participant])
+            current.participants_anonymes = 0 if participant["beneficiaire"] else 1
+            changes.append("participants")
+        if rows is not None:
+            current.participants.filter(beneficiaire__isnull=True).delete()
+            _create_participants(current, rows)
+            current.participants_anonymes = len(rows)
+            changes.append("participants")
+        current.save()
+        _journal(acteur, "activite.modification", current, champs=changes)
+    if participant is not None and participant["beneficiaire"] is not None:
+        touch_activity(beneficiaire=participant["beneficiaire"])
+    return current
+
+
+def delete_activite(*, acteur, activite):
+    """Delete a record (only its author: non_autorise), leaving a tombstone for sync and
+    exports: id, type, dates, author, duration, canal, place and thématiques stay; notes,
+    procedure's name and workshop title are blanked; participants lose their link to a file
+    but keep genre, age band and status (the counts do not change); the chèque link goes.
+    Deleting again changes nothing."""
+    with transaction.atomic():
+        current = _lock_own(acteur, activite)
+        if current.supprime_le is not None:
+            return current
+        current.supprime_le = timezone.now()
+        current.notes = ""
+        current.nom_demarche = ""
+        current.titre_atelier = ""
+        current.encaissement = None
+        current.save()
+        current.participants.update(beneficiaire=None)
+        _journal(acteur, "activite.suppression", current)
+    return current
+
+
+def link_encaissement(*, acteur, activite, encaissement):
+    """Tie a redemption and an individual record of the same service: same person (when both
+    the chèque's carnet and the record name a file), same day, same place.
+    Linking the same pair again changes nothing.
+
+    Codes: non_autorise, supprimee, type_incompatible (a workshop's chèques are on its
+    registrations), encaissement_atelier, deja_liee, personne_differente, jour_different,
+    lieu_different."""
+    with transaction.atomic():
+        current = _lock_own(acteur, activite)
+        if current.supprime_le is not None:
+            _refuse("Cette activité a été supprimée.", "supprimee")
+        if current.encaissement_id == encaissement.pk:
+            return current
+        if current.type != TypeActivite.INDIVIDUEL:
+            _refuse(
+                "Les chèques d'un atelier sont liés aux inscriptions de la session.",
+                "type_incompatible",
+            )
+        if encaissement.prestation == Prestation.ATELIER:
+            _refuse("Ce chèque a payé un atelier.", "encaissement_atelier")
+        if current.encaissement_id or Activite.objects.filter(encaissement=encaissement).exists():
+            _refuse("Ce chèque ou cette activité est déjà lié à un autre.", "deja_liee")
+        # A named carnet and a named record must name the same file; an anonymous side
+        # cannot contradict the other (a médiateur of another structure records the person
+        # anonymously when their file is not theirs to see).
+        carnet_beneficiaire_id = encaissement.cheque.carnet.beneficiaire_id
+        if carnet_beneficiaire_id is not None:
+            personnes = set(
+                current.participants.filter(beneficiaire__isnull=False).values_list(
+                    "beneficiaire_id", flat=True
+                )
+            )
+            if personnes and personnes != {carnet_beneficiaire_id}:
+                _refuse("Ce chèque vient du carnet d'une autre personne.", "personne_differente")
+        if timezone.localdate(encaissement.encaisse_le) != current.date:
+            _refuse("Ce chèque a été encaissé un autre jour.", "jour_different")
+        if encaissement.lieu_id != current.lieu_id:
+            _refuse("Ce chèque a été encaissé dans un autre lieu.", "lieu_different")
+        current.encaissement = encaissement
+        try:
+            with transaction.atomic():
+                current.save(update_fields=["encaissement", "modifie_le"])
+        except IntegrityError:
+            _refuse("Ce chèque ou cette activité est déjà lié à un autre.", "deja_liee")
+        _journal(
+            acteur,
+            "activite.modification",
+            current,
+            champs=["encaissement"],
+            encaissement=encaissement.pk,
+        )
+    return current
+
+
+# --- Counts ----------------------------------------------------------------------------------
+
+
+def counts(queryset):
+    """Totals for "Mes activités", in one query: records, by type, participants (rows of
+    named and anonymous people), duration in minutes."""
+    nb = count_of(Participant.objects.filter(activite=OuterRef("pk")), "activite")
+    totaux = (
+        queryset.order_by()
+        .annotate(_nb=nb)
+        .aggregate(
+            activites=Count("pk"),
+            individuels=Count("pk", filter=Q(type=TypeActivite.INDIVIDUEL)),
+            collectifs=Count("pk", filter=Q(type=TypeActivite.COLLECTIF)),
+            participants=Sum("_nb"),
+            duree_minutes=Sum("duree_minutes"),
+        )
+    )
+    return {cle: valeur or 0 for cle, valeur in totaux.items()}
