@@ -2,33 +2,74 @@ from django.db import models
 
 
 class Niveau(models.TextChoices):
+    """A workshop's level, La Coop's keys (also the activity records' niveau)."""
+
     DEBUTANT = "debutant", "Débutant"
     INTERMEDIAIRE = "intermediaire", "Intermédiaire"
     AVANCE = "avance", "Avancé"
 
 
-class ThematiqueCoop(models.TextChoices):
-    """La Coop de la médiation numérique: thématiques of digital mediation."""
+class Thematique(models.TextChoices):
+    """La Coop de la médiation numérique's 30 thématiques, stored as La Coop's keys
+    (../shared/reference/CRA_ORIENTATION_OPENDATA.md, part 1): the workshop catalogue's and
+    the activity records' (mediation), one copy. Labels are La Coop's wording."""
 
-    DIAGNOSTIC = "diagnostic", "Diagnostic numérique"
-    MATERIEL = "materiel", "Prendre en main du matériel"
-    MAINTENANCE = "maintenance", "Maintenance de matériel"
-    CONTENUS = "contenus", "Gérer ses contenus numériques"
-    NAVIGATION = "navigation", "Navigation sur internet"
+    # Médiation numérique
+    DIAGNOSTIC_NUMERIQUE = "diagnostic_numerique", "Diagnostic numérique"
+    PRENDRE_EN_MAIN_DU_MATERIEL = "prendre_en_main_du_materiel", "Prendre en main du matériel"
+    MAINTENANCE_DE_MATERIEL = "maintenance_de_materiel", "Maintenance de matériel"
+    GERE_SES_CONTENUS_NUMERIQUES = "gere_ses_contenus_numeriques", "Gérer ses contenus numériques"
+    NAVIGATION_SUR_INTERNET = "navigation_sur_internet", "Navigation sur internet"
     EMAIL = "email", "E-mail"
     BUREAUTIQUE = "bureautique", "Bureautique"
-    RESEAUX = "reseaux_sociaux", "Réseaux sociaux et communication"
+    RESEAUX_SOCIAUX = "reseaux_sociaux", "Réseaux sociaux et communication"
     SANTE = "sante", "Santé"
-    BANQUE = "banque", "Banque et achats en ligne"
+    BANQUE_ET_ACHATS_EN_LIGNE = "banque_et_achats_en_ligne", "Banque et achats en ligne"
     ENTREPRENEURIAT = "entrepreneuriat", "Accompagner un professionnel (entrepreneuriat)"
-    INSERTION = "insertion", "Insertion professionnelle"
-    SECURITE = "securite", "Prévention en sécurité numérique"
+    INSERTION_PROFESSIONNELLE = "insertion_professionnelle", "Insertion professionnelle"
+    SECURITE_NUMERIQUE = "securite_numerique", "Prévention en sécurité numérique"
     PARENTALITE = "parentalite", "Parentalité"
-    SCOLARITE = "scolarite", "Scolarité et numérique"
-    CREER = "creer", "Créer avec le numérique"
-    CULTURE = "culture", "Culture numérique"
-    IA = "ia", "Intelligence artificielle"
-    DEMARCHES = "demarches", "Aide aux démarches administratives"
+    SCOLARITE_ET_NUMERIQUE = "scolarite_et_numerique", "Scolarité et numérique"
+    CREER_AVEC_LE_NUMERIQUE = "creer_avec_le_numerique", "Créer avec le numérique"
+    CULTURE_NUMERIQUE = "culture_numerique", "Culture numérique"
+    INTELLIGENCE_ARTIFICIELLE = "intelligence_artificielle", "Intelligence artificielle"
+    AIDE_AUX_DEMARCHES_ADMINISTRATIVES = (
+        "aide_aux_demarches_administratives",
+        "Aide aux démarches administratives",
+    )
+    # Administrative families
+    PAPIERS_ELECTIONS_CITOYENNETE = (
+        "papiers_elections_citoyennete",
+        "Papiers, élections, citoyenneté",
+    )
+    FAMILLE_SCOLARITE = "famille_scolarite", "Famille, scolarité"
+    SOCIAL_SANTE = "social_sante", "Social, santé"
+    TRAVAIL_FORMATION = "travail_formation", "Travail, formation"
+    LOGEMENT = "logement", "Logement"
+    TRANSPORTS_MOBILITE = "transports_mobilite", "Transports, mobilité"
+    ARGENT_IMPOTS = "argent_impots", "Argent, impôts"
+    JUSTICE = "justice", "Justice"
+    ETRANGERS_EUROPE = "etrangers_europe", "Étrangers, Europe"
+    LOISIRS_SPORTS_CULTURE = "loisirs_sports_culture", "Loisirs, sports, culture"
+    ASSOCIATIONS = "associations", "Associations"
+
+
+THEMATIQUES_ADMINISTRATIVES = frozenset(
+    {
+        Thematique.PAPIERS_ELECTIONS_CITOYENNETE,
+        Thematique.FAMILLE_SCOLARITE,
+        Thematique.SOCIAL_SANTE,
+        Thematique.TRAVAIL_FORMATION,
+        Thematique.LOGEMENT,
+        Thematique.TRANSPORTS_MOBILITE,
+        Thematique.ARGENT_IMPOTS,
+        Thematique.JUSTICE,
+        Thematique.ETRANGERS_EUROPE,
+        Thematique.LOISIRS_SPORTS_CULTURE,
+        Thematique.ASSOCIATIONS,
+    }
+)
+THEMATIQUES_MEDIATION = frozenset(set(Thematique) - THEMATIQUES_ADMINISTRATIVES)
 
 
 class Public(models.TextChoices):

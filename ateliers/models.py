@@ -20,7 +20,7 @@ from ateliers.enums import (
     Public,
     StatutInscription,
     StatutSession,
-    ThematiqueCoop,
+    Thematique,
 )
 from inclusion.enums import ServiceMediation
 from inclusion.queries import count_of
@@ -41,7 +41,7 @@ class Theme(models.Model):
     niveau = models.CharField("niveau", max_length=20, choices=Niveau.choices)
     duree_minutes = models.PositiveSmallIntegerField("durée habituelle (minutes)", default=120)
     thematiques = MultiSelectField(
-        "thématiques (La Coop)", choices=ThematiqueCoop.choices, max_length=300
+        "thématiques (La Coop)", choices=Thematique.choices, max_length=600
     )
     service = models.CharField(
         "service du standard national", max_length=80, choices=ServiceMediation.choices

@@ -49,7 +49,7 @@ def seed(nb_people, nb_sessions):
         titre_falc="Utiliser son téléphone",
         description_falc="Vous apprenez.",
         niveau="debutant",
-        thematiques=["materiel"],
+        thematiques=["prendre_en_main_du_materiel"],
         service=ServiceMediation.QUOTIDIEN,
     )
     start = timezone.now() + datetime.timedelta(days=2)

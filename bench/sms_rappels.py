@@ -62,7 +62,7 @@ def seed(nb):
         titre_falc="Utiliser son téléphone",
         description_falc="Vous apprenez.",
         niveau="debutant",
-        thematiques=["materiel"],
+        thematiques=["prendre_en_main_du_materiel"],
         service=ServiceMediation.QUOTIDIEN,
     )
     now = timezone.now()

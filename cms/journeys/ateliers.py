@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_protect
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 
+from ateliers.enums import THEMATIQUES_ADMINISTRATIVES, Thematique
 from ateliers.models import Session, Theme
 from cms.journeys import commun, inscription
 from cms.journeys.forms import CodeForm, FiltresAteliersForm, InscriptionForm, parse_ou
@@ -37,6 +38,10 @@ JOURS_SEMAINE = {  # Django's week_day: 1 = Sunday
     "samedi": 7,
 }
 TEMPLATES = "cms/journeys/ateliers/"
+# Themes where people bring their papers: démarches and the administrative families.
+THEMATIQUES_AVEC_PAPIERS = THEMATIQUES_ADMINISTRATIVES | {
+    Thematique.AIDE_AUX_DEMARCHES_ADMINISTRATIVES
+}
 
 
 def a_apporter(theme):
@@ -48,9 +53,10 @@ def a_apporter(theme):
         choses.append(("device-phone-mobile", "Votre téléphone portable et son chargeur."))
     if theme.pictogramme == "device-tablet":
         choses.append(("device-tablet", "Votre tablette et son chargeur."))
-    if "email" in (theme.thematiques or []):
+    thematiques = set(theme.thematiques or [])
+    if Thematique.EMAIL in thematiques:
         choses.append(("envelope", "Votre adresse e-mail et son mot de passe, si vous en avez."))
-    if "demarches" in (theme.thematiques or []):
+    if thematiques & THEMATIQUES_AVEC_PAPIERS:
         choses.append(("identification", "Votre carte d'identité et les courriers utiles."))
     choses.append(("eye", "Vos lunettes, si vous en portez."))
     return choses

@@ -14,7 +14,7 @@ from django.db.models import Count, OuterRef, Q, Sum
 from django.utils import timezone
 
 from ateliers import perms as perms_ateliers
-from ateliers.enums import StatutInscription, StatutSession, ThematiqueCoop
+from ateliers.enums import StatutInscription, StatutSession
 from inclusion import perms as socle
 from inclusion.enums import Genre, Statut, TrancheAge
 from inclusion.models import Lieu, Structure
@@ -60,29 +60,7 @@ CHAMPS = {
     TypeActivite.COLLECTIF: (*CHAMPS_COMMUNS, "niveau", "titre_atelier"),
 }
 
-# The workshop catalogue's thématiques (ateliers.enums.ThematiqueCoop, short keys of its own)
-# to La Coop's keys. A theme without any gets culture_numerique.
-THEMATIQUES_DES_THEMES = {
-    ThematiqueCoop.DIAGNOSTIC: Thematique.DIAGNOSTIC_NUMERIQUE,
-    ThematiqueCoop.MATERIEL: Thematique.PRENDRE_EN_MAIN_DU_MATERIEL,
-    ThematiqueCoop.MAINTENANCE: Thematique.MAINTENANCE_DE_MATERIEL,
-    ThematiqueCoop.CONTENUS: Thematique.GERE_SES_CONTENUS_NUMERIQUES,
-    ThematiqueCoop.NAVIGATION: Thematique.NAVIGATION_SUR_INTERNET,
-    ThematiqueCoop.EMAIL: Thematique.EMAIL,
-    ThematiqueCoop.BUREAUTIQUE: Thematique.BUREAUTIQUE,
-    ThematiqueCoop.RESEAUX: Thematique.RESEAUX_SOCIAUX,
-    ThematiqueCoop.SANTE: Thematique.SANTE,
-    ThematiqueCoop.BANQUE: Thematique.BANQUE_ET_ACHATS_EN_LIGNE,
-    ThematiqueCoop.ENTREPRENEURIAT: Thematique.ENTREPRENEURIAT,
-    ThematiqueCoop.INSERTION: Thematique.INSERTION_PROFESSIONNELLE,
-    ThematiqueCoop.SECURITE: Thematique.SECURITE_NUMERIQUE,
-    ThematiqueCoop.PARENTALITE: Thematique.PARENTALITE,
-    ThematiqueCoop.SCOLARITE: Thematique.SCOLARITE_ET_NUMERIQUE,
-    ThematiqueCoop.CREER: Thematique.CREER_AVEC_LE_NUMERIQUE,
-    ThematiqueCoop.CULTURE: Thematique.CULTURE_NUMERIQUE,
-    ThematiqueCoop.IA: Thematique.INTELLIGENCE_ARTIFICIELLE,
-    ThematiqueCoop.DEMARCHES: Thematique.AIDE_AUX_DEMARCHES_ADMINISTRATIVES,
-}
+# A workshop record from a theme without any thématique gets this one.
 THEMATIQUE_PAR_DEFAUT = Thematique.CULTURE_NUMERIQUE
 
 
@@ -178,11 +156,9 @@ def defaults_for_session(session):
     """A workshop record's values from its session: theme → thématiques (La Coop's keys),
     level, title, duration from start and end (at most 600 minutes), place, date."""
     theme = session.theme
-    thematiques = []
-    for cle in theme.thematiques or []:
-        coop = THEMATIQUES_DES_THEMES.get(cle)
-        if coop is not None and coop not in thematiques:
-            thematiques.append(coop)
+    # The theme stores La Coop's keys too (ateliers.enums.Thematique): taken as they are,
+    # once each, minus any value the vocabulary no longer has.
+    thematiques = [c for c in dict.fromkeys(theme.thematiques or []) if c in Thematique.values]
     minutes = int((session.fin - session.debut).total_seconds() // 60)
     return {
         "date": timezone.localdate(session.debut),

@@ -16,7 +16,7 @@ class ThemeFactory(factory.django.DjangoModelFactory):
     titre_falc = "Utiliser son téléphone"
     description_falc = "Vous apprenez à appeler. Vous apprenez à envoyer un message."
     niveau = "debutant"
-    thematiques = ["materiel"]
+    thematiques = ["prendre_en_main_du_materiel"]
     service = ServiceMediation.QUOTIDIEN
     avec_cheque = True
 

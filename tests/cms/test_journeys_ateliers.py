@@ -127,6 +127,17 @@ def test_what_to_bring_follows_the_theme():
     textes = " ".join(phrase for _, phrase in a_apporter(gratuit))
     assert "carnet" not in textes and "téléphone portable" not in textes
     assert "adresse e-mail" in textes
+    assert "carte d'identité" not in textes
+
+
+@pytest.mark.parametrize("thematique", ["aide_aux_demarches_administratives", "logement"])
+def test_what_to_bring_for_paperwork(thematique):
+    from cms.journeys.ateliers import a_apporter
+
+    theme = ThemeFactory.build(thematiques=[thematique])
+    textes = " ".join(phrase for _, phrase in a_apporter(theme))
+    assert "Votre carte d'identité et les courriers utiles." in textes
+    assert "adresse e-mail" not in textes
 
 
 def test_unknown_or_past_session_is_404(client, site_public):

@@ -383,7 +383,10 @@ def atelier(ctx):
     """A finished 90-minute session at ctx's lieu: two people present, one registered who did
     not come."""
     now = timezone.now()
-    theme = ThemeFactory(thematiques=["materiel", "securite"], niveau="intermediaire")
+    theme = ThemeFactory(
+        thematiques=[Thematique.PRENDRE_EN_MAIN_DU_MATERIEL, Thematique.SECURITE_NUMERIQUE],
+        niveau="intermediaire",
+    )
     session = SessionFactory(
         theme=theme,
         lieu=ctx["lieu"],
@@ -484,6 +487,18 @@ def test_collective_refusals(ctx, atelier):
 def test_theme_without_thematiques_falls_back(ctx):
     theme = ThemeFactory(thematiques=[])
     session = SessionFactory(theme=theme, lieu=ctx["lieu"])
+    assert activites.defaults_for_session(session)["thematiques"] == [Thematique.CULTURE_NUMERIQUE]
+
+
+def test_session_defaults_take_the_themes_keys_as_they_are(ctx):
+    # The catalogue stores La Coop's keys (administrative families too); a value the
+    # vocabulary no longer has is left out, and a theme left with none falls back.
+    theme = ThemeFactory(thematiques=[Thematique.ARGENT_IMPOTS, "plus_une_thematique"])
+    session = SessionFactory(theme=theme, lieu=ctx["lieu"])
+    assert activites.defaults_for_session(session)["thematiques"] == [Thematique.ARGENT_IMPOTS]
+    theme.thematiques = ["plus_une_thematique"]
+    theme.save()
+    session.refresh_from_db()
     assert activites.defaults_for_session(session)["thematiques"] == [Thematique.CULTURE_NUMERIQUE]
 
 
