@@ -61,7 +61,7 @@ def _visite(page, url, violations):
     assert response.status == 200, url
     policy = response.headers.get("content-security-policy", "")
     assert "default-src 'self'" in policy and "frame-ancestors 'self'" in policy, url
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state("networkidle", timeout=30_000)
     violations += [f"{url}: {v}" for v in page.evaluate("window.__violations")]
 
 
@@ -90,7 +90,7 @@ def test_the_admin_screens_run_under_their_own_policy(page, log_in, monde):
     page.locator("[data-side-panel-toggle='preview']").click()
     cadre = page.frame_locator("iframe[data-w-preview-target='iframe'], #preview-iframe").first
     cadre.locator("h1").first.wait_for()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state("networkidle", timeout=30_000)
     violations += [f"aperçu: {v}" for v in page.evaluate("window.__violations")]
     # The framed page keeps the site's strict policy, framed by the admin only.
     apercu = page.request.get(f"/admin/pages/{accueil.pk}/edit/preview/?in_preview_panel=true")
