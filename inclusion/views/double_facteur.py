@@ -184,22 +184,28 @@ def verification(request):
             return redirect(url_with_next("double_facteur:activer", _suivant(request) or None))
         return redirect(_next_url(request))
     form = CodeForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                device = service.verify(user, form.cleaned_data["code"])
-            except ValidationError as error:
-                apply_service_errors(form, error)
-                status = _status_for(form)
-            else:
-                _sign_in_second_step(request, device)
-                _recovery_message(request, device)
-                return redirect(_next_url(request))
-        else:
-            status = 422
+    status = _check_code(request, form)
+    if status is None:
+        return redirect(_next_url(request))
     context = {"form": form, "suivant": _suivant(request)}
     return render(request, f"{TEMPLATES}verifier.html", context, status=status)
+
+
+def _check_code(request, form):
+    """A POSTed code (app or recovery) passes the second step: None. Otherwise the status of
+    the page that shows the form again (200 on a GET)."""
+    if request.method != "POST":
+        return 200
+    if not form.is_valid():
+        return 422
+    try:
+        device = service.verify(request.user, form.cleaned_data["code"])
+    except ValidationError as error:
+        apply_service_errors(form, error)
+        return _status_for(form)
+    _sign_in_second_step(request, device)
+    _recovery_message(request, device)
+    return None
 
 
 @never_cache
@@ -209,20 +215,9 @@ def telephone_perdu(request):
     if user.is_verified():
         return redirect(_next_url(request))
     form = CodeSecoursForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                device = service.verify(user, form.cleaned_data["code"])
-            except ValidationError as error:
-                apply_service_errors(form, error)
-                status = _status_for(form)
-            else:
-                _sign_in_second_step(request, device)
-                _recovery_message(request, device)
-                return redirect(_next_url(request))
-        else:
-            status = 422
+    status = _check_code(request, form)
+    if status is None:
+        return redirect(_next_url(request))
     context = {
         "form": form,
         "suivant": _suivant(request),
