@@ -124,3 +124,65 @@ def register_account_closer(name, closer):
 
 def account_closers():
     return dict(sorted(_account_closers.items()))
+
+
+# --- A person's file: one timeline, one merge, several layers ------------------------------
+
+
+@dataclass(frozen=True)
+class Evenement:
+    """One line of a person's timeline (records, workshops, chèques, diagnostics…)."""
+
+    quand: object  # a date or an aware datetime; sorted newest first
+    nature: str  # a short key, e.g. "activite", "inscription", "cheque", "diagnostic"
+    titre: str
+    detail: str = ""
+    url: str = ""
+
+
+_timeline_providers = {}
+_file_mergers = {}
+_export_builders = {}
+
+
+def register_timeline_provider(name, provider):
+    """`provider(user, beneficiaire)` returns the Evenements of that person the user may see,
+    in a constant number of queries."""
+    _timeline_providers[name] = provider
+
+
+def timeline_for(user, beneficiaire):
+    import datetime
+
+    def key(e):
+        q = e.quand
+        return (
+            q
+            if isinstance(q, datetime.datetime)
+            else datetime.datetime.combine(q, datetime.time.max)
+        )
+
+    events = []
+    for _, provider in sorted(_timeline_providers.items()):
+        events.extend(provider(user, beneficiaire))
+    return sorted(events, key=lambda e: key(e).replace(tzinfo=None), reverse=True)
+
+
+def register_file_merger(name, merger):
+    """`merger(kept, removed, acteur)` moves what a higher layer holds of `removed` to `kept`
+    (inside the merge's transaction) and returns {label: count moved}."""
+    _file_mergers[name] = merger
+
+
+def file_mergers():
+    return dict(sorted(_file_mergers.items()))
+
+
+def register_export(nature, builder):
+    """A long export the worker builds (inclusion.models.ExportFichier.nature). `builder` is
+    what inclusion/services/exports_fichiers.py calls; its protocol is documented there."""
+    _export_builders[nature] = builder
+
+
+def export_builder(nature):
+    return _export_builders.get(nature)

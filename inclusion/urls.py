@@ -35,6 +35,9 @@ urlpatterns = [
     path("pro/mon-compte/", include("inclusion.urls_mon_compte")),
     path("pro/equipe/comptes/", include("inclusion.urls_comptes_gestion")),
     path("pro/equipe/", include("inclusion.urls_equipe")),
+    path("pro/exports/", include("inclusion.urls_exports")),
+    path("pro/doublons/", include("inclusion.urls_doublons")),
+    path("pro/import/", include("inclusion.urls_import")),
     path("pro/", include("inclusion.urls_pro")),
     # Higher layers are wired by dotted path only: the socle imports none of them.
     path("pro/pass/gestion/", include("pass_numerique.urls_gestion")),
@@ -42,6 +45,9 @@ urlpatterns = [
     path("pro/ateliers/emargement/", include("ateliers.urls_emargement")),
     path("pro/ateliers/", include("ateliers.urls")),
     path("ateliers/", include("ateliers.urls_public")),
+    path("pro/activites/", include("mediation.urls_activites")),
+    path("pro/diagnostics/", include("mediation.urls_diagnostic")),
+    path("diagnostic/", include("mediation.urls_diagnostic_public")),
     path("kiosque/", include("mediation.urls_kiosque")),
     path("sms/", include("inclusion.sms.urls")),
     # The short opt-out link printed in SMS (/s/<token>); the long /sms/stop/… still works.

@@ -14,6 +14,7 @@ from inclusion.enums import Genre, Statut, TrancheAge
 from mediation.vocabulaire import (
     Autonomie,
     Niveau,
+    OutilDiagnostic,
     StructureRedirection,
     TypeActivite,
     TypeLieu,
@@ -332,3 +333,58 @@ class Participant(models.Model):
 
     def __str__(self):
         return f"Participant à {self.activite}"
+
+
+# --- Diagnostics of digital skills -------------------------------------------------------
+
+
+class Diagnostic(models.Model):
+    """A diagnostic kept in a person's file: ours (what stands in the way, then a 0–3 score
+    per skill area, keys in mediation/diagnostic.py), or a result typed from Pix or ABC Diag.
+    Only the espace pro stores one; the kiosk's and the public site's are never saved."""
+
+    wagtail_reference_index_ignore = True
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    beneficiaire = models.ForeignKey(
+        "inclusion.Beneficiaire", on_delete=models.PROTECT, related_name="diagnostics"
+    )
+    structure = models.ForeignKey(
+        "inclusion.Structure", on_delete=models.PROTECT, related_name="diagnostics"
+    )
+    auteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="diagnostics"
+    )
+    date = models.DateField("date")
+    outil = models.CharField(
+        "outil", max_length=20, choices=OutilDiagnostic.choices, default=OutilDiagnostic.INCLUSION
+    )
+    obstacles = models.JSONField("ce qui bloque", default=list, blank=True)
+    scores = models.JSONField("scores par domaine", default=dict, blank=True)
+    resultat_externe = models.CharField("résultat (score ou niveau)", max_length=100, blank=True)
+    activite = models.OneToOneField(
+        Activite,
+        on_delete=models.SET_NULL,
+        related_name="diagnostic",
+        null=True,
+        blank=True,
+        verbose_name="activité comptée",
+    )
+    cree_le = models.DateTimeField("enregistré le", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = "diagnostic numérique"
+        verbose_name_plural = "diagnostics numériques"
+        indexes = [
+            models.Index(fields=["beneficiaire", "-date"], name="diagnostic_personne_date"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outil=OutilDiagnostic.INCLUSION) | ~Q(resultat_externe=""),
+                name="diagnostic_externe_avec_resultat",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_outil_display()} du {self.date:%d/%m/%Y}"

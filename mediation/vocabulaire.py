@@ -53,3 +53,11 @@ class StructureRedirection(models.TextChoices):
     INSERTION_PROFESSIONNELLE = "insertion_professionnelle", "Insertion professionnelle"
     AIDE_DEMARCHES = "aide_aux_demarches_administratives", "Aide aux démarches administratives"
     AUTRE = "autre", "Autre"
+
+
+class OutilDiagnostic(models.TextChoices):
+    """Who produced a diagnostic of digital skills: ours, or a result typed from another tool."""
+
+    INCLUSION = "inclusion", "Diagnostic de la plateforme"
+    PIX = "pix", "Pix"
+    ABC_DIAG = "abc_diag", "ABC Diag"

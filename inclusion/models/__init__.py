@@ -1,5 +1,7 @@
 from inclusion.models.beneficiaires import Beneficiaire, BeneficiaireQuerySet
+from inclusion.models.doublons import PaireDistincte
 from inclusion.models.emails import OutgoingEmail, StatutEmail
+from inclusion.models.fichiers import ExportFichier, StatutExport
 from inclusion.models.invitations import Invitation, InvitationRole, MotifAnnulation
 from inclusion.models.journal import Journal, JournalImmuableError
 from inclusion.models.people import Membership, User
@@ -13,6 +15,7 @@ __all__ = [
     "CleTexteSms",
     "BeneficiaireQuerySet",
     "Commune",
+    "ExportFichier",
     "Invitation",
     "InvitationRole",
     "Journal",
@@ -22,9 +25,11 @@ __all__ = [
     "MotifAnnulation",
     "OptOut",
     "OutgoingEmail",
+    "PaireDistincte",
     "SmsMessage",
     "SmsRecu",
     "StatutEmail",
+    "StatutExport",
     "StatutSms",
     "Quartier",
     "Structure",

@@ -1,0 +1,5 @@
+"""URLs (namespace "doublons")."""
+
+app_name = "doublons"
+
+urlpatterns = []

@@ -1,0 +1,5 @@
+"""URLs (namespace "exports")."""
+
+app_name = "exports"
+
+urlpatterns = []

@@ -1,0 +1,5 @@
+"""URLs (namespace "import_personnes")."""
+
+app_name = "import_personnes"
+
+urlpatterns = []

@@ -1,0 +1,5 @@
+"""URLs (namespace "activites")."""
+
+app_name = "activites"
+
+urlpatterns = []

@@ -1,0 +1,5 @@
+"""URLs (namespace "diagnostics")."""
+
+app_name = "diagnostics"
+
+urlpatterns = []

@@ -1,0 +1,5 @@
+"""URLs (namespace "diagnostic_public")."""
+
+app_name = "diagnostic_public"
+
+urlpatterns = []
