@@ -77,4 +77,4 @@ class AteliersConfig(AppConfig):
         register_keyword(
             "ATELIERS", sms.handle_ateliers, "ATELIERS pour les prochains ateliers", order=12
         )
-        from ateliers import comptes  # noqa: F401  (registers its account closer)
+        from ateliers import chronologie, comptes, fusion  # noqa: F401  (registrations)

@@ -48,3 +48,4 @@ class InclusionConfig(AppConfig):
         post_delete.connect(page_cache.bump, sender=Page, dispatch_uid="page_cache_deleted")
         # After every migrate: permissions exist only once post_migrate has run.
         post_migrate.connect(ensure_coordinateurs_group, dispatch_uid="inclusion_groups")
+        from inclusion import chronologie  # noqa: F401  (registrations)

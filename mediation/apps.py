@@ -27,4 +27,10 @@ class MediationConfig(AppConfig):
             )
         )
         register_demo_builder("kiosque", demo.build, order=40)
-        from mediation import comptes  # noqa: F401  (registers its account closer)
+        from mediation import (  # noqa: F401  (registrations; comptes: the account closer)
+            activites_hooks,
+            chronologie,
+            comptes,
+            diagnostic_hooks,
+            fusion,
+        )

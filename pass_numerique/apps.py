@@ -80,3 +80,4 @@ class PassNumeriqueConfig(AppConfig):
             m2m_changed.connect(
                 sync_perimeter_flags, sender=through, dispatch_uid=f"perimetre_{through.__name__}"
             )
+        from pass_numerique import chronologie, fusion  # noqa: F401  (registrations)

@@ -1,0 +1,2 @@
+"""Registrations of the activity records (menu entry, file action, exports, émargement
+follow-up)."""

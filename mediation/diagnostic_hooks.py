@@ -1,0 +1,1 @@
+"""Registrations of the diagnostics (file action, kiosk and public entries)."""

@@ -1,0 +1,1 @@
+"""This layer's lines of a person's timeline (inclusion.registry.register_timeline_provider)."""
