@@ -32,5 +32,6 @@ class MediationConfig(AppConfig):
             chronologie,
             comptes,
             diagnostic_hooks,
+            exports_activites,
             fusion,
         )
