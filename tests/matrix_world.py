@@ -203,7 +203,33 @@ def build_world():
     w["texte_sms"] = TexteSms.objects.create(
         cle=CleTexteSms.values[0], corps="Texte de test.", actif=False
     )
+    _build_mediation(w, lieu)
     return w
+
+
+def _build_mediation(w, lieu):
+    """Structure A's activity record, diagnostic and export (issue 15)."""
+    from inclusion.models import ExportFichier
+    from mediation.models import Diagnostic
+    from mediation.services.activites import record_individuelle
+
+    w["activite"] = record_individuelle(
+        acteur=w["mediateur_a"],
+        beneficiaire=w["personne"],
+        lieu=lieu,
+        date=timezone.localdate() - datetime.timedelta(days=2),
+        thematiques=["email"],
+    )
+    w["diagnostic"] = Diagnostic.objects.create(
+        beneficiaire=w["personne"],
+        structure=w["structure"],
+        auteur=w["mediateur_a"],
+        date=timezone.localdate(),
+        scores={},
+    )
+    w["export"] = ExportFichier.objects.create(
+        demandeur=w["mediateur_a"], nature="activites", format="xlsx", cree_le=timezone.now()
+    )
 
 
 def stop_token(w):
