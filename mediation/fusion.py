@@ -1,2 +1,29 @@
 """What this layer moves when two files of one person are merged
 (inclusion.registry.register_file_merger)."""
+
+from inclusion.registry import register_file_merger
+from mediation.models import Diagnostic, Participant
+
+
+def merge_mediation(kept, removed, acteur):
+    """Activity records and diagnostics move to the kept file. A record where both files
+    appear keeps one participant for the person (the kept file's): it was one person."""
+    both = Participant.objects.filter(
+        beneficiaire=removed,
+        activite__in=Participant.objects.filter(beneficiaire=kept).values("activite"),
+    )
+    doubles, _ = both.delete()
+    participants = Participant.objects.filter(beneficiaire=removed).update(beneficiaire=kept)
+    diagnostics = Diagnostic.objects.filter(beneficiaire=removed).update(beneficiaire=kept)
+    return {
+        "participations": participants,
+        "participations_en_double": doubles,
+        "diagnostics": diagnostics,
+    }
+
+
+merge_mediation.relations = frozenset(
+    {("mediation.Participant", "beneficiaire"), ("mediation.Diagnostic", "beneficiaire")}
+)
+
+register_file_merger("mediation", merge_mediation)

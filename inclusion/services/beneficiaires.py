@@ -1,15 +1,13 @@
 """Registering and updating beneficiaries. Every staff read of a file is journalised."""
 
-import unicodedata
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from inclusion import perms
 from inclusion.enums import TrancheAge, TypeTelephone
 from inclusion.models import Beneficiaire
+from inclusion.services import doublons
 from inclusion.services.journal import write_journal
 from inclusion.services.telephones import REFUS_SMS, check_consent, parse_phone
 from inclusion.sms.optout import MOTIF_CONSENTEMENT, MOTIF_NUMERO, cancel_pending_sms
@@ -49,22 +47,16 @@ def tranche_age_for_year(annee, aujourdhui=None):
 
 
 def find_duplicates(*, user, prenom, nom="", telephone="", annee_naissance=None, exclure=None):
-    """Likely duplicates the user may see: same phone, or same first name, name and birth year."""
-    conditions = Q()
-    if telephone:
-        conditions |= Q(telephone=telephone)
-    if prenom and nom and annee_naissance:
-        conditions |= Q(
-            prenom__iexact=prenom.strip(),
-            nom__iexact=nom.strip(),
-            annee_naissance=annee_naissance,
-        )
-    if not conditions:
-        return Beneficiaire.objects.none()
-    qs = Beneficiaire.objects.for_user(user).filter(conditions).select_related("commune")
-    if exclure is not None:
-        qs = qs.exclude(pk=exclure.pk)
-    return qs.order_by("prenom", "nom", "pk")
+    """Likely duplicates the user may see (the rule is services.doublons': same phone and
+    first name, or same first name, name and birth year; typos, accents and case tolerated)."""
+    return doublons.duplicates_of_new(
+        user=user,
+        prenom=prenom,
+        nom=nom,
+        telephone=telephone,
+        annee_naissance=annee_naissance,
+        exclure=exclure,
+    )
 
 
 def _apply_phone(beneficiaire, telephone_saisi, sans_telephone):
@@ -208,10 +200,9 @@ def touch_activity(*, beneficiaire, quand=None):
     )
 
 
-def _folded(text):
-    """First names compared without case, accents or extra spaces ("Élodie " = "elodie")."""
-    text = unicodedata.normalize("NFKD", text or "")
-    return " ".join("".join(c for c in text if not unicodedata.combining(c)).lower().split())
+# First names compared without case, accents or spaces ("Élodie " = "elodie"): the
+# duplicate finder's folding, one copy.
+_folded = doublons.fold
 
 
 @transaction.atomic
