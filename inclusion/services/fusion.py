@@ -10,6 +10,7 @@ even at the same instant, finds the removed file gone and is refused.
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 
 from inclusion import registry
 from inclusion.enums import Genre, Statut, TrancheAge, TypeTelephone
@@ -47,6 +48,33 @@ def handled_relations():
     for merger in registry.file_mergers().values():
         found |= set(getattr(merger, "relations", ()))
     return found
+
+
+# How a relation's rows are named on the confirmation page when the model's own name reads
+# oddly there (a participant row is the person's part in an activity record).
+LIBELLES = {"mediation.Participant": ("activité", "activités")}
+
+
+def what_each_holds(files):
+    """{file pk: [(count, label), …]} of what each file holds (what a merge would move), one
+    query per relation to Beneficiaire, hidden "+" relations (distinct pairs) left out."""
+    pks = [f.pk for f in files]
+    held = {pk: [] for pk in pks}
+    for rel in Beneficiaire._meta.related_objects:
+        model = rel.related_model
+        singular, plural = LIBELLES.get(
+            model._meta.label, (model._meta.verbose_name, model._meta.verbose_name_plural)
+        )
+        rows = (
+            model._default_manager.filter(**{f"{rel.field.name}__in": pks})
+            .order_by()
+            .values(rel.field.name)
+            .annotate(n=Count("pk"))
+            .values_list(rel.field.name, "n")
+        )
+        for pk, n in rows:
+            held[pk].append((n, str(singular if n == 1 else plural)))
+    return held
 
 
 def _lock_pair(acteur, garde, supprime):
