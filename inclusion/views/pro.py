@@ -1,5 +1,7 @@
 """Espace pro views: parse → check permission → call a service → render."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -129,6 +131,53 @@ def beneficiaire_create(request):
     )
 
 
+# "Son parcours": the newest lines shown first; "Voir tout" shows the rest.
+PARCOURS_COURT = 50
+# Icon of each kind of line (inclusion.registry.Evenement.nature); others get the default.
+ICONES_PARCOURS = {
+    "dossier": "document-plus",
+    "sms": "chat-bubble-left-ellipsis",
+    "sms_refus": "no-symbol",
+    "carnet": "ticket",
+    "cheque": "banknotes",
+    "inscription": "calendar-days",
+    "attente": "clock",
+    "presence": "check-circle",
+    "absence": "x-circle",
+    "annulation": "arrow-uturn-left",
+    "activite": "user",
+    "activite_collective": "user-group",
+    "diagnostic": "clipboard-document-check",
+}
+
+
+def _parcours(user, beneficiaire, tout):
+    """The person's timeline grouped by month, newest first: [(first day of the month,
+    [{"e": Evenement, "icone", "heure": has a time of day}, …]), …], the total, and whether
+    some lines were left out."""
+    evenements = registry.timeline_for(user, beneficiaire)
+    shown = evenements if tout else evenements[:PARCOURS_COURT]
+    mois = []
+    for evenement in shown:
+        quand = evenement.quand
+        debut_mois = datetime.date(quand.year, quand.month, 1)
+        if not mois or mois[-1][0] != debut_mois:
+            mois.append((debut_mois, []))
+        mois[-1][1].append(
+            {
+                "e": evenement,
+                "icone": ICONES_PARCOURS.get(evenement.nature, "information-circle"),
+                "heure": isinstance(quand, datetime.datetime),
+            }
+        )
+    return {
+        "mois": mois,
+        "total": len(evenements),
+        "affiches": len(shown),
+        "tronque": len(shown) < len(evenements),
+    }
+
+
 def beneficiaire_detail(request, uuid):
     beneficiaire = _get_beneficiaire(request, uuid)
     services.record_beneficiaire_read(acteur=request.user, beneficiaire=beneficiaire)
@@ -141,6 +190,9 @@ def beneficiaire_detail(request, uuid):
             "can_edit": perms.can_edit_beneficiaire(request.user, beneficiaire),
             "actions": registry.beneficiaire_actions_for(request.user, beneficiaire),
             "sms": sms_views.historique(beneficiaire, request.user),
+            "parcours": _parcours(
+                request.user, beneficiaire, tout=request.GET.get("parcours") == "tout"
+            ),
         },
     )
 
