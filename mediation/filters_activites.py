@@ -67,7 +67,7 @@ def parametres_valides(params):
     return propres
 
 
-def filtrer_activites(user, params):
+def filter_activites(user, params):
     """The live records `user` may see (Activite.objects.visible_to), filtered by `params`
     (a QueryDict or a dict: du, au as ISO dates, type, thematique, lieu as a pk, personne as a
     file's uuid, portee "miennes" or "structure"), and the applied filters in French as
@@ -126,3 +126,8 @@ def filtrer_activites(user, params):
         lisibles.append(("Portée", PORTEES[PORTEE_STRUCTURE]))
 
     return qs, lisibles
+
+
+# The name the export (helper of issue 15) was promised; English verbs for functions
+# (tests/test_naming.py), so the function is filter_activites and this its other name.
+filtrer_activites = filter_activites

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from ateliers import perms
+from ateliers import perms, registry
 from ateliers.enums import ACTIVE, StatutInscription, StatutSession
 from ateliers.forms_emargement import (
     AjoutForm,
@@ -210,6 +210,10 @@ def _page(request, session, *, status=200, erreur=None, forms_cheque=None, **con
             "choix_presence": CHOIX_PRESENCE,
             "erreur": erreur,
             "depasse": max(session.nb_inscrits - session.capacite, 0),
+            # What higher layers offer once it is closed (ateliers/registry.py).
+            "suites": registry.suites_emargement_for(user, session)
+            if session.statut == StatutSession.TERMINEE
+            else [],
             **context,
         },
         status=status,

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.http import QueryDict
 
-from mediation.filters_activites import filtrer_activites
+from mediation.filters_activites import filter_activites
 from mediation.services import activites
 from mediation.vocabulaire import Thematique, TypeActivite, TypeLieu
 from tests.clock import TODAY
@@ -30,7 +30,7 @@ def test_no_filter_gives_the_visible_live_records(ctx):
     supprimee = individuelle(ctx)
     activites.delete_activite(acteur=ctx["mediateur"], activite=supprimee)
     individuelle(ctx, acteur=ctx["autre"], anonyme={})
-    qs, lisibles = filtrer_activites(ctx["mediateur"], {})
+    qs, lisibles = filter_activites(ctx["mediateur"], {})
     assert pks(qs) == {mienne.pk, collegue.pk}
     assert lisibles == []
 
@@ -41,16 +41,16 @@ def test_period_type_thematique_and_scope(ctx):
     social = individuelle(ctx, thematiques=[Thematique.SOCIAL_SANTE])
     collegue = individuelle(ctx, acteur=ctx["collegue"])
     params = QueryDict(f"du={TODAY.isoformat()}&au={TODAY.isoformat()}")
-    qs, lisibles = filtrer_activites(ctx["mediateur"], params)
+    qs, lisibles = filter_activites(ctx["mediateur"], params)
     assert pks(qs) == {sante.pk, social.pk, collegue.pk}
     assert lisibles == [("Période", "du 17/11/2026 au 17/11/2026")]
 
     # A key matches whole keys only: "sante" is not "social_sante".
-    qs, lisibles = filtrer_activites(ctx["mediateur"], {"thematique": "sante"})
+    qs, lisibles = filter_activites(ctx["mediateur"], {"thematique": "sante"})
     assert pks(qs) == {sante.pk}
     assert lisibles == [("Thématique", Thematique.SANTE.label)]
 
-    qs, lisibles = filtrer_activites(ctx["mediateur"], {"portee": "miennes", "type": "individuel"})
+    qs, lisibles = filter_activites(ctx["mediateur"], {"portee": "miennes", "type": "individuel"})
     assert pks(qs) == {hier.pk, sante.pk, social.pk}
     assert ("Type", TypeActivite.INDIVIDUEL.label) in lisibles
     assert ("Portée", "Mes activités") in lisibles
@@ -61,10 +61,10 @@ def test_place_and_person(ctx):
     ici = individuelle(ctx, lieu=ctx["lieu"])
     la_bas = individuelle(ctx, lieu=autre_lieu, anonyme={})
     distance = individuelle(ctx, type_lieu=TypeLieu.A_DISTANCE, anonyme={})
-    qs, lisibles = filtrer_activites(ctx["mediateur"], {"lieu": str(autre_lieu.pk)})
+    qs, lisibles = filter_activites(ctx["mediateur"], {"lieu": str(autre_lieu.pk)})
     assert pks(qs) == {la_bas.pk}
     assert lisibles == [("Lieu", autre_lieu.nom)]
-    qs, lisibles = filtrer_activites(ctx["mediateur"], {"personne": str(ctx["personne"].uuid)})
+    qs, lisibles = filter_activites(ctx["mediateur"], {"personne": str(ctx["personne"].uuid)})
     assert pks(qs) == {ici.pk}
     assert lisibles[0][0] == "Personne"
     assert distance.pk not in pks(qs)
@@ -72,7 +72,7 @@ def test_place_and_person(ctx):
 
 def test_a_person_of_another_structure_matches_nothing(ctx):
     individuelle(ctx)
-    qs, lisibles = filtrer_activites(ctx["autre"], {"personne": str(ctx["personne"].uuid)})
+    qs, lisibles = filter_activites(ctx["autre"], {"personne": str(ctx["personne"].uuid)})
     assert list(qs) == []
     assert lisibles == [("Personne", "personne introuvable")]
 
@@ -92,7 +92,7 @@ def test_a_person_of_another_structure_matches_nothing(ctx):
 )
 def test_invalid_values_are_ignored(ctx, params):
     a = individuelle(ctx)
-    qs, lisibles = filtrer_activites(ctx["mediateur"], params)
+    qs, lisibles = filter_activites(ctx["mediateur"], params)
     if params.get("du") == ["2026-11-17"]:
         assert lisibles == [("Période", "à partir du 17/11/2026")]
     else:
@@ -104,5 +104,5 @@ def test_anonymous_user_sees_nothing(ctx):
     from django.contrib.auth.models import AnonymousUser
 
     individuelle(ctx)
-    qs, _ = filtrer_activites(AnonymousUser(), {})
+    qs, _ = filter_activites(AnonymousUser(), {})
     assert list(qs) == []
