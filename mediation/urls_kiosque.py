@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from mediation.views import acces, parcours, rappels
+from mediation.views import acces, diagnostic_kiosque, parcours, rappels
 
 app_name = "kiosque"
 
@@ -24,4 +24,5 @@ urlpatterns = [
     path("rappel/sms/", rappels.rappel_sms, name="rappel_sms"),
     path("ticket/atelier/<int:pk>/", rappels.ticket_atelier, name="ticket_atelier"),
     path("ticket/lieu/<uuid:uuid>/", rappels.ticket_lieu, name="ticket_lieu"),
+    path("diagnostic/", diagnostic_kiosque.diagnostic, name="diagnostic"),
 ]
