@@ -11,7 +11,9 @@ author. The rows are the list's (mediation.filters_activites), so deleted record
 are never exported.
 """
 
-from django.db.models import Exists, OuterRef, Prefetch
+import functools
+
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from inclusion import perms as socle
@@ -19,6 +21,7 @@ from inclusion.enums import Genre, Role, Statut, TrancheAge
 from inclusion.models import Membership
 from inclusion.registry import register_export
 from inclusion.services.exports_fichiers import ExportBuilder, Tableau
+from inclusion.validators import parse_codes_postaux
 from mediation import perms
 from mediation.filters_activites import PORTEE_MIENNES, filtrer_activites, parametres_valides
 from mediation.models import Participant
@@ -100,17 +103,16 @@ def _moment(value):
     return f"{timezone.localtime(value):%d/%m/%Y à %H:%M}"
 
 
-def _commune(commune):
-    if commune is None:
+@functools.lru_cache(maxsize=1024)
+def _code_postal(codes_postaux):
+    codes = parse_codes_postaux(codes_postaux)
+    return codes[0] if codes else ""
+
+
+def _commune(nom, codes_postaux, code_insee):
+    if nom is None:
         return ["", "", ""]
-    return [commune.nom, commune.code_postal_principal, commune.code_insee]
-
-
-def _lieu(activite):
-    lieu = activite.lieu
-    if lieu is not None:
-        return [lieu.nom, lieu.adresse, lieu.commune.nom, lieu.code_postal, lieu.commune.code_insee]
-    return ["", "", *_commune(activite.commune)]
+    return [nom, _code_postal(codes_postaux), code_insee]
 
 
 def _roles(qs):
@@ -124,70 +126,129 @@ def _roles(qs):
     return roles
 
 
-def _role(roles, activite):
+def _role(roles, a):
     """The author's role: médiateur of the record's structure, else coordinateur if so."""
-    du_mediateur = roles.get(activite.mediateur_id, {})
-    if Role.MEDIATEUR in du_mediateur.get(activite.structure_id, ()):
+    du_mediateur = roles.get(a["mediateur_id"], {})
+    if Role.MEDIATEUR in du_mediateur.get(a["structure_id"], ()):
         return Role.MEDIATEUR.label
     if any(Role.COORDINATEUR in r for r in du_mediateur.values()):
         return Role.COORDINATEUR.label
     return Role.MEDIATEUR.label
 
 
+# Plain values, not model instances: Lieu, User and Beneficiaire are wide models, and building
+# them cost more than writing the file. The participants of each chunk of records come in one
+# query (the prefetch, by hand), so queries grow with chunks, never with rows.
+CHAMPS = (
+    "pk", "uuid", "date", "cree_le", "modifie_le", "type", "type_lieu", "duree_minutes",
+    "titre_atelier", "materiel", "thematiques", "nom_demarche", "autonomie", "niveau",
+    "reoriente", "structure_redirection", "notes", "mediateur_id", "structure_id",
+    "lieu_id", "lieu__nom", "lieu__adresse", "lieu__code_postal", "lieu__commune__nom",
+    "lieu__commune__code_insee", "commune__nom", "commune__codes_postaux", "commune__code_insee",
+)  # fmt: skip
+CHAMPS_MEDIATEUR = ("mediateur__first_name", "mediateur__last_name")
+CHAMPS_PARTICIPANT = (
+    "activite_id", "beneficiaire_id", "beneficiaire__prenom", "beneficiaire__nom", "genre",
+    "tranche_age", "statut_social", "commune__nom", "commune__codes_postaux",
+    "commune__code_insee",
+)  # fmt: skip
+
+
+def _chunks(qs, champs):
+    chunk = []
+    for a in qs.values(*champs).iterator(chunk_size=CHUNK):
+        chunk.append(a)
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _participants_of(chunk):
+    """{record pk: [participant values, in their order]} for one chunk of records."""
+    par_activite = {}
+    rows = (
+        Participant.objects.filter(activite_id__in=[a["pk"] for a in chunk])
+        .order_by("activite_id", "pk")
+        .values_list(*CHAMPS_PARTICIPANT)
+    )
+    for row in rows:
+        par_activite.setdefault(row[0], []).append(row)
+    return par_activite
+
+
+def _lieu(a):
+    if a["lieu_id"] is not None:
+        return [
+            a["lieu__nom"],
+            a["lieu__adresse"],
+            a["lieu__commune__nom"],
+            a["lieu__code_postal"],
+            a["lieu__commune__code_insee"],
+        ]
+    return [
+        "",
+        "",
+        *_commune(a["commune__nom"], a["commune__codes_postaux"], a["commune__code_insee"]),
+    ]
+
+
+def _activite_cells(a):
+    individuel = a["type"] == TypeActivite.INDIVIDUEL
+    niveau = a["autonomie"] or a["niveau"]
+    return [
+        CANAUX.get(a["type_lieu"], a["type_lieu"]),
+        *_lieu(a),
+        a["duree_minutes"],
+        a["titre_atelier"],
+        _lines(MATERIELS, a["materiel"]),
+        _lines(THEMATIQUES, a["thematiques"]),
+        "",  # tags: none in this system
+        a["nom_demarche"],
+        NIVEAUX.get(niveau, niveau),
+        ("Oui" if a["reoriente"] else "Non") if individuel else "",
+        REDIRECTIONS.get(a["structure_redirection"], a["structure_redirection"]),
+    ]
+
+
 def _rows(user, qs, propre):
     """One list of cells per participant (a record without any still gets one row)."""
-    qs = qs.select_related("lieu__commune", "commune").prefetch_related(
-        Prefetch(
-            "participants",
-            queryset=Participant.objects.select_related("beneficiaire", "commune").order_by("pk"),
-        )
-    )
-    if not propre:
-        qs = qs.select_related("mediateur")
-        roles = _roles(qs)
-    for a in qs.iterator(chunk_size=CHUNK):
-        modifiee = (a.modifie_le - a.cree_le).total_seconds() >= 1
-        debut = [a.date, _moment(a.cree_le), _moment(a.modifie_le) if modifiee else ""]
-        if not propre:
-            m = a.mediateur
-            debut += [m.first_name, m.last_name, _role(roles, a)]
-        individuel = a.type == TypeActivite.INDIVIDUEL
-        commun = [
-            CANAUX.get(a.type_lieu, a.type_lieu),
-            *_lieu(a),
-            a.duree_minutes,
-            a.titre_atelier,
-            _lines(MATERIELS, a.materiel),
-            _lines(THEMATIQUES, a.thematiques),
-            "",  # tags: none in this system
-            a.nom_demarche,
-            NIVEAUX.get(a.autonomie or a.niveau, "") if (a.autonomie or a.niveau) else "",
-            ("Oui" if a.reoriente else "Non") if individuel else "",
-            REDIRECTIONS.get(a.structure_redirection, a.structure_redirection),
-        ]
-        participants = list(a.participants.all())
-        n = len(participants)
-        notes = a.notes if propre and perms.can_see_notes(user, a) else ""
-        for i, p in enumerate(participants or [None]):
-            rang = 1 if n == 1 else (f"{i + 1}/{n}" if n else 0)
-            ligne = [*debut, TYPES.get(a.type, a.type), rang]
-            if propre:
-                b = p.beneficiaire if p is not None else None
-                ligne.append(f"{b.prenom} {b.nom}".strip() if b is not None else "Anonyme")
-            ligne += commun
-            if p is None:
-                ligne += ["", "", "", "", "", ""]
-            else:
-                ligne += [
-                    *_commune(p.commune),
-                    GENRES.get(p.genre, p.genre),
-                    TRANCHES.get(p.tranche_age, p.tranche_age),
-                    STATUTS.get(p.statut_social, p.statut_social),
-                ]
-            if propre:
-                ligne.append(notes if i == 0 else "")
-            ligne.append(str(a.uuid))
-            yield ligne
+    roles = {} if propre else _roles(qs)
+    champs = CHAMPS if propre else CHAMPS + CHAMPS_MEDIATEUR
+    for chunk in _chunks(qs, champs):
+        participants = _participants_of(chunk)
+        for a in chunk:
+            modifiee = (a["modifie_le"] - a["cree_le"]).total_seconds() >= 1
+            debut = [a["date"], _moment(a["cree_le"]), _moment(a["modifie_le"]) if modifiee else ""]
+            if not propre:
+                debut += [a["mediateur__first_name"], a["mediateur__last_name"], _role(roles, a)]
+            commun = _activite_cells(a)
+            type_label = TYPES.get(a["type"], a["type"])
+            # Notes are their author's only (mediation.perms.can_see_notes).
+            notes = a["notes"] if propre and a["mediateur_id"] == user.pk else ""
+            lignes = participants.get(a["pk"]) or [None]
+            n = len(lignes) if lignes[0] is not None else 0
+            for i, p in enumerate(lignes):
+                rang = 1 if n == 1 else (f"{i + 1}/{n}" if n else 0)
+                ligne = [*debut, type_label, rang]
+                if propre:
+                    nom = f"{p[2]} {p[3]}".strip() if p is not None and p[1] is not None else ""
+                    ligne.append(nom or "Anonyme")
+                ligne += commun
+                if p is None:
+                    ligne += ["", "", "", "", "", ""]
+                else:
+                    ligne += [
+                        *_commune(p[7], p[8], p[9]),
+                        GENRES.get(p[4], p[4]),
+                        TRANCHES.get(p[5], p[5]),
+                        STATUTS.get(p[6], p[6]),
+                    ]
+                if propre:
+                    ligne.append(notes if i == 0 else "")
+                ligne.append(str(a["uuid"]))
+                yield ligne
 
 
 def count_rows(qs):
