@@ -25,17 +25,17 @@ def comparison(a, b):
     """Rows (label, value of a, value of b, differ) shown side by side."""
 
     def annee(f):
-        return f.annee_naissance or "Non renseignée"
+        return f.annee_naissance or "Inconnue"
 
     def inscrit(f):
         return f"{f.structure.nom}, le {f.cree_le:%d/%m/%Y}"
 
     rows = [
         ("Prénom", lambda f: f.prenom),
-        ("Nom", lambda f: f.nom or "Non renseigné"),
+        ("Nom", lambda f: f.nom or "Inconnu"),
         ("Année de naissance", annee),
         ("Téléphone", lambda f: mask_phone(f.telephone) or "Pas de téléphone"),
-        ("Commune", lambda f: f.commune.nom if f.commune else "Non renseignée"),
+        ("Commune", lambda f: f.commune.nom if f.commune else "Inconnue"),
         ("Inscrit par", inscrit),
     ]
     return [(label, get(a), get(b), str(get(a)) != str(get(b))) for label, get in rows]
