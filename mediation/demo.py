@@ -1,11 +1,13 @@
-"""Demo data of the kiosk (registered in apps.py): one registered device at the volontaire
-demo account's lieu, activated, and a PIN for volontaire@demo.example.
+"""Demo data of mediation (registered in apps.py): the kiosk — one registered device at the
+volontaire demo account's lieu, activated, and a PIN for volontaire@demo.example — then the
+activity records and two likely duplicate files (demo_activites.py).
 
 The device's activation link is not needed in the demo: sign in with the e-mail and the
 password anywhere, or open /kiosque/activer/<token>/ of a device registered in the admin."""
 
 from inclusion.enums import Role
 from inclusion.models import Membership
+from mediation import demo_activites
 from mediation.models import BorneKiosque, CodePin
 from mediation.services import bornes
 
@@ -15,7 +17,12 @@ LIBELLE = "Tablette de l'accueil (démo)"
 
 
 def build(context):
-    """Idempotent: creates the device and the PIN once; a second run creates nothing."""
+    """Idempotent: a second run creates nothing."""
+    return _kiosque(context) + demo_activites.build(context)
+
+
+def _kiosque(context):
+    """The device and the PIN, once."""
     user = context["users"].get(VOLONTAIRE)
     if user is None:
         return 0
