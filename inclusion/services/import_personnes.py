@@ -108,9 +108,9 @@ def _commune(valeurs, communes, ligne):
             candidates = [c for c in candidates if cp in c.liste_codes_postaux]
         commune = candidates[0] if len(candidates) == 1 else None
     if commune is None and (code or nom):
-        decrite = " ".join(p for p in (nom, cp, f"(code INSEE {code})" if code else "") if p)
+        decrite = ", ".join(p for p in (nom, cp, f"code INSEE {code}" if code else "") if p)
         ligne.remarques.append(
-            f"Commune « {decrite} » absente du territoire : dossier créé sans commune."
+            f"Commune absente du territoire ({decrite}) : dossier créé sans commune."
         )
     return commune
 

@@ -194,6 +194,8 @@ def _read_rows(rows):
     for numero, row in enumerate(rows, start=1):
         cellules = [_texte(v) for v in row]
         if not any(cellules):
+            if numero > MAX_LIGNES * 10:  # a sheet of endless empty rows
+                break
             continue
         if cles is None:
             premiere = premiere or cellules

@@ -198,7 +198,10 @@ def test_coop_labels_map_to_our_keys(monde):
     assert paul.donnees["commune"].code_insee == "33902"
     # Josiane's commune is not in this territory: said, and the file is created without it.
     assert josiane.donnees["commune"] is None
-    assert "absente du territoire" in josiane.remarques[0]
+    assert josiane.remarques == [
+        "Commune absente du territoire (Bellerive-sur-Lys, 33910, code INSEE 33901) : "
+        "dossier créé sans commune."
+    ]
     assert bernard.issue == service.ERREUR
 
 
