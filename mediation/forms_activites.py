@@ -21,7 +21,7 @@ from mediation.vocabulaire import (
 
 DUREES = [15, 30, 45, 60, 90]
 AUTRE_DUREE = "autre"
-LIGNES_ANONYMES = 5
+LIGNES_ANONYMES = 3
 
 # A pictogram (heroicons outline) beside each thématique's text label.
 PICTOS_THEMATIQUES = {

@@ -28,7 +28,7 @@ from mediation.forms_activites import (
 )
 from mediation.forms_activites_filtres import ActiviteFiltreForm
 from mediation.services import activites as services
-from mediation.vocabulaire import TypeLieu
+from mediation.vocabulaire import Thematique, TypeLieu
 
 PAGE_SIZE = 25
 NON_AUTORISE = (
@@ -222,6 +222,10 @@ def activity_list(request):
     qs, lisibles = filter_activites(user, params)
     totaux = services.counts(qs)
     page = Paginator(qs.for_list(), PAGE_SIZE).get_page(request.GET.get("page"))
+    for activite in page.object_list:
+        activite.thematiques_labels = [
+            Thematique(t).label for t in activite.thematiques if t in Thematique.values
+        ]
     lieux = services.lieux_du_mediateur(user)
     form = ActiviteFiltreForm(initial=params, lieux=lieux)
     personne_label = next((v for k, v in lisibles if k == "Personne"), None)
