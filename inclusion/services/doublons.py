@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from rapidfuzz.distance import OSA
@@ -198,24 +198,34 @@ def is_declared_distinct(a, b):
 
 
 def mark_distinct(*, acteur, a, b, now=None):
-    """Record that two files are two people: the pair is no longer listed. Idempotent."""
+    """Record that two files are two people: the pair is no longer listed. Idempotent.
+    Under both rows' locks, like a merge: of a merge and this at the same moment, the second
+    is refused (a merged file no longer exists; a merge of two people is refused)."""
     check_pair(acteur, a, b)
     first, second = ordered_pair(a, b)
-    try:
-        with transaction.atomic():
-            paire, cree = PaireDistincte.objects.get_or_create(
-                beneficiaire_a=first,
-                beneficiaire_b=second,
-                defaults={"par": acteur, "le": now or timezone.now()},
+    with transaction.atomic():
+        locked = list(
+            Beneficiaire.objects.select_for_update(of=("self",))
+            .filter(pk__in=[first.pk, second.pk])
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if len(locked) < 2:
+            raise ValidationError(
+                "Un des deux dossiers n'existe plus : il a peut-être été fusionné.",
+                code="dossier_introuvable",
             )
-            if cree:
-                write_journal(
-                    acteur=acteur,
-                    action="beneficiaire.doublon_ecarte",
-                    objet=first,
-                    structure=first.structure,
-                    details={"autre": second.pk},
-                )
-    except IntegrityError:  # the same pair marked at the same moment elsewhere
-        return PaireDistincte.objects.get(beneficiaire_a=first, beneficiaire_b=second)
+        paire, cree = PaireDistincte.objects.get_or_create(
+            beneficiaire_a=first,
+            beneficiaire_b=second,
+            defaults={"par": acteur, "le": now or timezone.now()},
+        )
+        if cree:
+            write_journal(
+                acteur=acteur,
+                action="beneficiaire.doublon_ecarte",
+                objet=first,
+                structure=first.structure,
+                details={"autre": second.pk},
+            )
     return paire

@@ -16,7 +16,7 @@ from inclusion.enums import Genre, ModeConsentement, Role, TypeTelephone
 from inclusion.models import Beneficiaire, Journal, PaireDistincte, SmsMessage, StatutSms
 from inclusion.services import doublons
 from inclusion.services.fusion import handled_relations, merge_beneficiaires
-from mediation.models import Diagnostic, Participant
+from mediation.models import Activite, Diagnostic, Participant
 from pass_numerique.models import Carnet
 from pass_numerique.services.issuance import issue_carnets
 from tests.ateliers.factories import SessionFactory
@@ -32,6 +32,7 @@ from tests.pass_numerique.factories import EnveloppeFactory, ProgrammeFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
+YEAR = datetime.timedelta(days=365)
 MODELS = (Carnet, Inscription, Participant, Diagnostic, SmsMessage)
 
 
@@ -116,6 +117,13 @@ def test_every_relation_to_a_file_is_handled_by_a_merger():
     assert reverse_relations() - handled_relations() == set()
     assert handled_relations() - reverse_relations() == set()
     assert set(registry.file_mergers()) >= {"pass_numerique", "ateliers", "mediation"}
+
+
+def test_records_of_the_removed_file_count_as_modified(ctx):
+    activite = individuelle(ctx, beneficiaire=ctx["supprime"])
+    Activite.objects.filter(pk=activite.pk).update(modifie_le=timezone.now() - YEAR)
+    merge_beneficiaires(acteur=ctx["mediateur"], garde=ctx["garde"], supprime=ctx["supprime"])
+    assert Activite.objects.get(pk=activite.pk).modifie_le == timezone.now()
 
 
 def test_merge_moves_everything_and_orphans_nothing(ctx):
@@ -324,6 +332,13 @@ class TestRefusals:
         merge_beneficiaires(acteur=ctx["mediateur"], garde=ctx["garde"], supprime=ctx["supprime"])
         code = self.code_of(acteur=ctx["mediateur"], garde=ctx["garde"], supprime=ctx["supprime"])
         assert code == "dossier_introuvable"
+
+    def test_marking_two_people_after_a_merge(self, ctx):
+        merge_beneficiaires(acteur=ctx["mediateur"], garde=ctx["garde"], supprime=ctx["supprime"])
+        with pytest.raises(ValidationError) as refused:
+            doublons.mark_distinct(acteur=ctx["mediateur"], a=ctx["garde"], b=ctx["supprime"])
+        assert refused.value.code == "dossier_introuvable"
+        assert PaireDistincte.objects.count() == 0
 
     def test_a_volontaire(self, ctx):
         volontaire = member(Role.VOLONTAIRE, structure=ctx["structure"])

@@ -8,8 +8,8 @@ import pytest
 import time_machine
 
 from inclusion.enums import Role
-from inclusion.models import Beneficiaire, Journal, SmsMessage, StatutSms
-from inclusion.services import fusion
+from inclusion.models import Beneficiaire, Journal, PaireDistincte, SmsMessage, StatutSms
+from inclusion.services import doublons, fusion
 from tests.clock import FROZEN_AT
 from tests.inclusion.factories import BeneficiaireFactory, StructureFactory, member
 from tests.pass_numerique.test_concurrency import _hammer
@@ -110,3 +110,26 @@ def test_many_merges_of_overlapping_pairs_leave_one_file(monkeypatch):
     assert left.count() == 4 - outcomes.count("ok")
     assert SmsMessage.objects.filter(beneficiaire__in=left).count() == 4
     assert set(outcomes) <= {"ok", "dossier_introuvable"}
+
+
+def test_a_merge_and_two_people_at_once_never_both(monkeypatch):
+    """One professional merges the pair while another says they are two people."""
+    structure, a, b = _pair()
+    users = [member(Role.MEDIATEUR, structure=structure) for _ in range(2)]
+    _slow_fill(monkeypatch)
+
+    def worker(i):
+        try:
+            if i == 0:
+                fusion.merge_beneficiaires(acteur=users[0], garde=a, supprime=b)
+                return ["fusion"]
+            time.sleep(0.05)  # the merge holds the locks first
+            doublons.mark_distinct(acteur=users[1], a=a, b=b)
+            return ["distinctes"]
+        except fusion.ValidationError as refused:
+            return [refused.code]
+
+    outcomes = sorted(_hammer(worker, threads=2))
+    assert outcomes == ["dossier_introuvable", "fusion"]
+    assert PaireDistincte.objects.count() == 0
+    assert Beneficiaire.objects.filter(pk__in=[a.pk, b.pk]).count() == 1
