@@ -78,7 +78,8 @@ def request_export(request):
         response = HttpResponse(reponse.contenu, content_type=reponse.content_type)
         response["Content-Disposition"] = f'attachment; filename="{reponse.nom_fichier}"'
         return response
-    return redirect("exports:progression", uuid=reponse.export.uuid)
+    # Whoever just asked for it follows it: the page reloads itself (no JavaScript needed).
+    return redirect(reverse("exports:progression", args=[reponse.export.uuid]) + "?suivi=auto")
 
 
 def export_progress(request, uuid):
@@ -86,6 +87,9 @@ def export_progress(request, uuid):
     if services.is_expired(export):
         return _expired_page(request, export)
     en_cours = export.statut in (StatutExport.EN_ATTENTE, StatutExport.EN_COURS)
+    # Reloading on a timer only when asked (WCAG 2.2.1: the person can stop it, and a page
+    # opened from "Mes exports" stays still for a screen reader).
+    auto = en_cours and request.GET.get("suivi") == "auto"
     total = export.lignes_total or 0
     pourcentage = min(100, export.lignes_faites * 100 // total) if total else 0
     return render(
@@ -95,6 +99,7 @@ def export_progress(request, uuid):
             "export": export,
             "label": services.label_of(export.nature),
             "en_cours": en_cours,
+            "auto": auto,
             "pourcentage": pourcentage,
             "refresh": REFRESH_SECONDS,
             "erreur": services.ERREURS.get(export.erreur_code, services.ERREURS["erreur_interne"]),

@@ -200,13 +200,19 @@ def test_progress_page_refreshes_without_javascript_and_announces(
             reverse("exports:demander"), {"nature": "essai", "format": "xlsx", "n": "8"}
         )
     export = ExportFichier.objects.get()
-    assert response.url == reverse("exports:progression", args=[export.uuid])
+    progression = reverse("exports:progression", args=[export.uuid])
+    assert response.url == progression + "?suivi=auto"
     ExportFichier.objects.filter(pk=export.pk).update(statut=StatutExport.EN_COURS, lignes_faites=2)
     page = client_for(mediateur).get(response.url)
     assert '<meta http-equiv="refresh" content="5">' in page.text
+    assert "Arrêter la mise à jour automatique" in page.text
     assert 'role="status"' in page.text
     assert '<progress id="avancement" max="100" value="25">' in page.text
     assert "2 lignes écrites sur 8 (25&nbsp;%)" in page.text
+    # Opened again without asking to follow it (from "Mes exports"): it stays still.
+    page = client_for(mediateur).get(progression)
+    assert 'http-equiv="refresh"' not in page.text
+    assert f"{progression}?suivi=auto" in page.text
 
 
 def test_download_by_the_requester_only(essai, mediateur, django_capture_on_commit_callbacks):
