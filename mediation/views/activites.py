@@ -90,12 +90,12 @@ def _structure_for(user, beneficiaire):
     return None
 
 
-def record_individual(request, personne=None):
+def record_individual(request, uuid=None):
     """A new individual accompaniment: of a file (its uuid in the path or ?personne=), or
     ?q= to search one, or of an anonymous person."""
     user = request.user
     require_recording(user)
-    uuid = request.POST.get("beneficiaire") or personne or request.GET.get("personne")
+    uuid = request.POST.get("beneficiaire") or uuid or request.GET.get("personne")
     beneficiaire = None
     if uuid:
         try:
@@ -185,7 +185,9 @@ def record_workshop(request, pk):
     if session.statut != StatutSession.TERMINEE:
         context["pas_cloturee"] = session.statut != StatutSession.ANNULEE
         context["annulee"] = session.statut == StatutSession.ANNULEE
-        return render(request, "mediation/activites/atelier.html", context, status=409)
+        # The page says why and where to go; a post there is refused.
+        status = 409 if request.method == "POST" else 200
+        return render(request, "mediation/activites/atelier.html", context, status=status)
     defaults = services.defaults_for_session(session)
     status = 200
     if request.method == "POST":

@@ -106,7 +106,7 @@ def test_record_anonymous_then_like_last_time(client, ctx):
 def test_record_for_a_file_copies_it(client, ctx):
     signed(client, ctx["mediateur"])
     personne = ctx["personne"]
-    url = reverse("activites:nouvelle_personne", kwargs={"personne": personne.uuid})
+    url = reverse("activites:nouvelle_personne", kwargs={"uuid": personne.uuid})
     page = client.get(url).content.decode()
     assert personne.prenom in page
     assert 'name="genre"' not in page  # the file knows
@@ -125,7 +125,7 @@ def test_record_for_a_file_copies_it(client, ctx):
 
 def test_another_structures_file_is_404(client, ctx):
     signed(client, ctx["autre"])
-    url = reverse("activites:nouvelle_personne", kwargs={"personne": ctx["personne"].uuid})
+    url = reverse("activites:nouvelle_personne", kwargs={"uuid": ctx["personne"].uuid})
     assert client.get(url).status_code == 404
     assert client.get(reverse("activites:nouvelle"), {"personne": "pas-un-uuid"}).status_code == 404
     response = client.post(
@@ -205,7 +205,9 @@ def test_closing_the_emargement_offers_the_record(client, ctx, session):
     url = reverse("activites:atelier", kwargs={"pk": session.pk})
     emargement = reverse("emargement:session", args=[session.pk])
     assert url not in client.get(emargement).content.decode()
-    assert client.get(url).status_code == 409  # not closed yet
+    response = client.get(url)  # not closed yet: the page says so, a post is refused
+    assert "Clôturez d'abord l'émargement" in response.content.decode()
+    assert client.post(url, {}).status_code == 409
     client.post(reverse("emargement:cloturer", args=[session.pk]))
     page = client.get(emargement).content.decode()
     assert "Enregistrer le compte rendu de l&#x27;atelier" in page
