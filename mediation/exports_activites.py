@@ -23,7 +23,7 @@ from inclusion.registry import register_export
 from inclusion.services.exports_fichiers import ExportBuilder, Tableau
 from inclusion.validators import parse_codes_postaux
 from mediation import perms
-from mediation.filters_activites import PORTEE_MIENNES, filtrer_activites, parametres_valides
+from mediation.filters_activites import PORTEE_MIENNES, filter_activites, parametres_valides
 from mediation.models import Participant
 from mediation.vocabulaire import (
     Autonomie,
@@ -264,7 +264,7 @@ def allowed(user):
 
 
 def build(user, parametres):
-    qs, filtres = filtrer_activites(user, parametres)
+    qs, filtres = filter_activites(user, parametres)
     propre = parametres.get("portee") == PORTEE_MIENNES
     if not propre:
         # A wider export shows no person's name, not even the one filtered on.
