@@ -179,8 +179,10 @@ def file_mergers():
 
 
 def register_export(nature, builder):
-    """A long export the worker builds (inclusion.models.ExportFichier.nature). `builder` is
-    what inclusion/services/exports_fichiers.py calls; its protocol is documented there."""
+    """An export of a table (inclusion.models.ExportFichier.nature): `builder` is an
+    inclusion.services.exports_fichiers.ExportBuilder — label, allowed(user),
+    clean(params) -> parametres, build(user, parametres) -> Tableau (lazy rows), and the list
+    it is asked from. Small ones are answered at once, long ones built by the worker."""
     _export_builders[nature] = builder
 
 
