@@ -418,3 +418,51 @@ def test_link_cheque_view(client, cheque):
     activite.refresh_from_db()
     assert activite.encaissement == cheque["encaissement"]
     assert "Encaissé le" in client.get(url).content.decode()
+
+
+HOSTILE = ["\x00", "é" * 10000, "-1", "99999999999999999999", "2026-02-30", "<script>", ""]
+
+
+@pytest.mark.parametrize("valeur", HOSTILE)
+def test_hostile_input_is_refused_without_error_or_write(client, ctx, session, valeur):
+    attendance.close_session(acteur=ctx["mediateur"], session=session)
+    activite = individuelle(ctx)
+    signed(client, ctx["mediateur"])
+    champs = [
+        "date",
+        "duree",
+        "duree_autre",
+        "thematiques",
+        "materiel",
+        "type_lieu",
+        "lieu",
+        "autonomie",
+        "genre",
+        "structure_redirection",
+        "beneficiaire",
+        "anonymes_0_nombre",
+        "anonymes_0_genre",
+        "titre_atelier",
+        "encaissement",
+    ]
+    avant = (Activite.objects.count(), list(Activite.objects.values_list("duree_minutes")))
+    for url, base in (
+        (reverse("activites:nouvelle"), routine_post(lieu=ctx["lieu"].pk)),
+        (reverse("activites:modifier", kwargs={"uuid": activite.uuid}), routine_post()),
+        (reverse("activites:atelier", kwargs={"pk": session.pk}), routine_post()),
+        (reverse("activites:lier_cheque", kwargs={"uuid": activite.uuid}), {}),
+    ):
+        for champ in champs:
+            response = client.post(url, {**base, champ: valeur})
+            assert response.status_code in (302, 404, 409, 422), (url, champ)
+            if response.status_code != 302:
+                assert (
+                    Activite.objects.count(),
+                    list(Activite.objects.values_list("duree_minutes")),
+                ) == avant
+            else:
+                Activite.objects.exclude(pk=activite.pk).delete()
+                avant = (
+                    Activite.objects.count(),
+                    list(Activite.objects.values_list("duree_minutes")),
+                )
