@@ -249,3 +249,21 @@ def test_another_structure_gets_404_on_a_diagnostic(ctx):
 def test_anonymous_is_sent_to_sign_in(ctx):
     response = Client().get(f"/pro/diagnostics/personnes/{ctx['personne'].uuid}/")
     assert response.status_code == 302 and "connexion" in response["Location"]
+
+
+def test_demo_has_diagnostics_with_history_and_is_idempotent(settings):
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    call_command("demo", "--wet-run", verbosity=0)
+    par_personne = {}
+    for diag in Diagnostic.objects.all():
+        par_personne.setdefault(diag.beneficiaire_id, []).append(diag)
+    assert len(par_personne) == 3
+    assert max(len(d) for d in par_personne.values()) == 3  # two of ours and a Pix result
+    comptes = Diagnostic.objects.filter(activite__isnull=False)
+    assert comptes.count() == 3
+    assert all(d.activite.thematiques == ["diagnostic_numerique"] for d in comptes)
+    avant = Diagnostic.objects.count(), Activite.objects.count()
+    call_command("demo", "--wet-run", verbosity=0)
+    assert (Diagnostic.objects.count(), Activite.objects.count()) == avant
