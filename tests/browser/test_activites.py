@@ -61,7 +61,7 @@ def test_individual_record_on_a_phone_with_the_keyboard(page, live_server, ctx):
     check(page, "nouvelle-vide")
 
     # Find the person among the files: type, Enter, then Enter on the result.
-    page.get_by_label("Nom, prénom ou téléphone").focus()
+    page.get_by_label("Chercher la personne parmi vos dossiers").focus()
     page.keyboard.type("mireille")
     page.keyboard.press("Enter")
     resultat = page.get_by_role("link", name="Mireille Fontaine")
@@ -116,6 +116,22 @@ def test_individual_record_on_a_phone_with_the_keyboard(page, live_server, ctx):
     expect(page.get_by_role("link", name="Mireille Fontaine")).to_be_visible()
     check(page, "liste")
 
+    # Edit, then the deletion's confirmation says what a tombstone is.
+    press(page, page.get_by_role("link", name="Mireille Fontaine"), "Enter")
+    press(page, page.get_by_role("link", name="Modifier"), "Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Modifier l'accompagnement")
+    expect(page.get_by_label("Notes privées")).to_have_value("Revoir jeudi pour la CAF.")
+    check(page, "modifier")
+    press(page, page.get_by_role("radio", name="60 min"))
+    press(page, page.get_by_role("button", name="Enregistrer les modifications"), "Enter")
+    expect(page.get_by_text("Les modifications sont enregistrées.")).to_be_visible()
+    press(page, page.get_by_role("link", name="Supprimer"), "Enter")
+    expect(page.get_by_text("Une trace sans nom reste")).to_be_visible()
+    check(page, "supprimer")
+    press(page, page.get_by_role("button", name="Oui, supprimer"), "Enter")
+    expect(page.get_by_text("L'activité est supprimée.")).to_be_visible()
+    assert Activite.objects.get().supprime_le is not None
+
 
 def test_workshop_record_from_the_closed_emargement(page, live_server, ctx):
     now = timezone.now()
@@ -141,6 +157,7 @@ def test_workshop_record_from_the_closed_emargement(page, live_server, ctx):
     page.set_viewport_size(PHONE)
     log_in_with_form(page, ctx["mediateur"].email)
     page.goto(f"/pro/ateliers/emargement/session/{session.pk}/")
+    check(page, "emargement-cloture")
     press(page, page.get_by_role("link", name="Enregistrer le compte rendu de l'atelier"), "Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Compte rendu de l'atelier")
     expect(page.get_by_text("Josiane")).to_be_visible()
