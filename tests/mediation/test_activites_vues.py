@@ -309,6 +309,7 @@ def test_detail_notes_only_for_the_author(client, ctx):
     signed(client, ctx["mediateur"])
     page = client.get(url).content.decode()
     assert NOTE in page and "Modifier" in page
+    assert f"?personne={ctx['personne'].uuid}" in page  # their records, filtered
     signed(client, ctx["collegue"])
     page = client.get(url).content.decode()
     assert NOTE not in page and ctx["personne"].prenom in page
