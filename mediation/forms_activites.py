@@ -202,6 +202,8 @@ class ActiviteIndividuelleForm(_ChampsCommuns):
     uuid) or is anonymous (genre, age band, status)."""
 
     beneficiaire = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    # One per displayed form: the same form sent twice (a double tap) records once.
+    jeton = forms.UUIDField(required=False, widget=forms.HiddenInput)
     genre = forms.ChoiceField(label="Genre", choices=Genre.choices, initial=Genre.NON_COMMUNIQUE)
     tranche_age = forms.ChoiceField(
         label="Tranche d'âge", choices=TrancheAge.choices, initial=TrancheAge.NON_COMMUNIQUE

@@ -4,7 +4,10 @@ workshop from its closed émargement, "Mes activités".
 Thin views: parse → check permission → call mediation.services.activites → render. Another
 structure's object is 404; who may not record gets a 403 page that says why."""
 
+from uuid import uuid4
+
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -90,6 +93,24 @@ def _structure_for(user, beneficiaire):
     return None
 
 
+DOUBLE_ENVOI_SECONDES = 600
+
+
+def _cle_envoi(user, jeton):
+    return f"activites:envoi:{user.pk}:{jeton}"
+
+
+def _already_sent(user, jeton):
+    """The record a form with this token already made (a double tap), or None; the first
+    sending claims the token. Cache-based: across gunicorn workers only with Redis."""
+    if jeton is None:
+        return None
+    cle = _cle_envoi(user, jeton)
+    if cache.add(cle, "", DOUBLE_ENVOI_SECONDES):
+        return None
+    return cache.get(cle) or "en_cours"
+
+
 def record_individual(request, uuid=None):
     """A new individual accompaniment: of a file (its uuid in the path or ?personne=), or
     ?q= to search one, or of an anonymous person."""
@@ -111,6 +132,12 @@ def record_individual(request, uuid=None):
     status = 200
     if request.method == "POST":
         form = ActiviteIndividuelleForm(request.POST, lieux=lieux, anonyme=beneficiaire is None)
+        deja = _already_sent(user, form.cleaned_data["jeton"]) if form.is_valid() else None
+        if deja == "en_cours":
+            # The first tap is still being recorded: its answer is the one that counts.
+            return render(request, "mediation/activites/envoi_en_cours.html", status=409)
+        if deja:
+            return redirect("activites:detail", uuid=deja)
         if form.is_valid():
             kwargs = form.service_kwargs()
             commune = None
@@ -126,17 +153,25 @@ def record_individual(request, uuid=None):
                     **kwargs,
                 )
             except ValidationError as error:
+                cache.delete(_cle_envoi(user, form.cleaned_data["jeton"]))  # may be sent again
                 apply_service_errors(
                     form,
                     error,
                     renames={"duree_minutes": "duree", "anonyme": "genre", "structure": "lieu"},
                 )
             else:
+                if form.cleaned_data["jeton"]:
+                    cache.set(
+                        _cle_envoi(user, form.cleaned_data["jeton"]),
+                        str(activite.uuid),
+                        DOUBLE_ENVOI_SECONDES,
+                    )
                 messages.success(request, "L'accompagnement est enregistré.")
                 return redirect("activites:detail", uuid=activite.uuid)
         status = 422
     else:
         initial = initial_from(defaults)
+        initial["jeton"] = uuid4()
         if beneficiaire is not None:
             initial["beneficiaire"] = beneficiaire.uuid
         form = ActiviteIndividuelleForm(initial=initial, lieux=lieux, anonyme=beneficiaire is None)

@@ -467,3 +467,22 @@ def test_hostile_input_is_refused_without_error_or_write(client, ctx, session, v
                     Activite.objects.count(),
                     list(Activite.objects.values_list("duree_minutes")),
                 )
+
+
+def test_a_double_tap_records_once(client, ctx):
+    signed(client, ctx["mediateur"])
+    jeton = client.get(reverse("activites:nouvelle")).context["form"].initial["jeton"]
+    data = routine_post(lieu=ctx["lieu"].pk, jeton=str(jeton))
+    first = client.post(reverse("activites:nouvelle"), data)
+    second = client.post(reverse("activites:nouvelle"), data)
+    assert Activite.objects.count() == 1
+    assert first["Location"] == second["Location"]
+    # A refused sending frees the token: corrected, it records.
+    jeton2 = client.get(reverse("activites:nouvelle")).context["form"].initial["jeton"]
+    futur = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    refused = client.post(
+        reverse("activites:nouvelle"), {**data, "jeton": str(jeton2), "date": futur}
+    )
+    assert refused.status_code == 422
+    client.post(reverse("activites:nouvelle"), {**data, "jeton": str(jeton2)})
+    assert Activite.objects.count() == 2
