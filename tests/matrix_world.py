@@ -212,7 +212,15 @@ def _build_mediation(w, lieu):
     from inclusion.models import ExportFichier
     from mediation.models import Diagnostic
     from mediation.services.activites import record_individuelle
+    from tests.inclusion.factories import BeneficiaireFactory
 
+    # A likely duplicate of the person (same name and birth year, one letter apart).
+    w["personne_doublon"] = BeneficiaireFactory(
+        structure=w["structure"],
+        prenom="Fatima",
+        nom="Benalli",
+        annee_naissance=w["personne"].annee_naissance,
+    )
     w["activite"] = record_individuelle(
         acteur=w["mediateur_a"],
         beneficiaire=w["personne"],
@@ -285,6 +293,12 @@ def url_of(name, w):
     values = {
         "uuid": {
             "pro": w["personne"].uuid,
+            "activites:nouvelle_personne": w["personne"].uuid,
+            "activites:": w["activite"].uuid,
+            "diagnostics:detail": w["diagnostic"].uuid,
+            "diagnostics:": w["personne"].uuid,
+            "doublons:": w["personne"].uuid,
+            "exports:": w["export"].uuid,
             "ateliers:inscrire_personne": w["personne"].uuid,
             "ateliers:inscrire_confirmer": w["personne"].uuid,
             "pass:delivrer_personne": w["personne"].uuid,
@@ -308,6 +322,8 @@ def url_of(name, w):
             kwargs["pk"] = admin_pk(name, w)
         else:
             kwargs["pk"] = next(v for k, v in values["pk"].items() if name.startswith(k))
+    if "<uuid:autre>" in route:
+        kwargs["autre"] = w["personne_doublon"].uuid
     if "<int:inscription_pk>" in route:
         kwargs["inscription_pk"] = w["inscription"].pk
     if "<str:jeton>" in route:

@@ -172,6 +172,35 @@ EXPECTED = {
     "pass_gestion:releve_pdf": row("login", "kiosk-only", "ok", "absent", "ok"),
     "pass_gestion:releves": row("login", "kiosk-only", "ok", "ok", "ok"),
     "pass_gestion:tableau_de_bord": row("login", "kiosk-only", "denied", "denied", "ok"),
+    # --- Médiation (issue 15): activity records are the médiateurs' (a prescripteur may not
+    # record: 403; another structure's record is 404; edits are the author's only), the
+    # diagnostics follow the person's file, exports are their requester's only (404 for all
+    # others), duplicates and imports are within one's structures.
+    "activites:liste": row("login", "kiosk-only", "denied", "ok", "ok"),
+    "activites:nouvelle": row("login", "kiosk-only", "denied", "ok", "ok"),
+    "activites:nouvelle_personne": row("login", "kiosk-only", "denied", "absent", "ok"),
+    "activites:atelier": row("login", "kiosk-only", "denied", "absent", "ok"),
+    "activites:detail": row("login", "kiosk-only", "absent", "absent", "ok"),
+    "activites:modifier": row("login", "kiosk-only", "denied", "absent", "absent"),
+    "activites:supprimer": row("login", "kiosk-only", "denied", "absent", "absent"),
+    "activites:lier_cheque": row("login", "kiosk-only", "method", "method", "method"),
+    "diagnostics:historique": row("login", "kiosk-only", "ok", "absent", "ok"),
+    "diagnostics:nouveau": row("login", "kiosk-only", "ok", "absent", "ok"),
+    "diagnostics:externe": row("login", "kiosk-only", "ok", "absent", "ok"),
+    "diagnostics:detail": row("login", "kiosk-only", "ok", "absent", "ok"),
+    "diagnostic_public:accueil": row("ok", "kiosk-only", "ok", "ok", "ok"),
+    "diagnostic_public:questions": row("redirect", "kiosk-only", "redirect", "redirect", "redirect"),
+    "diagnostic_public:sms": row("method", "kiosk-only", "method", "method", "method"),
+    "exports:liste": row("login", "kiosk-only", "ok", "ok", "ok"),
+    "exports:demander": row("login", "kiosk-only", "method", "method", "method"),
+    "exports:progression": row("login", "kiosk-only", "absent", "absent", "absent"),
+    "exports:telecharger": row("login", "kiosk-only", "absent", "absent", "absent"),
+    "doublons:liste": row("login", "kiosk-only", "ok", "ok", "ok"),
+    "doublons:fusionner": row("login", "kiosk-only", "ok", "absent", "ok"),
+    "doublons:distinctes": row("login", "kiosk-only", "method", "method", "method"),
+    "import_personnes:depot": row("login", "kiosk-only", "ok", "ok", "ok"),
+    "import_personnes:confirmation": row("login", "kiosk-only", "method", "method", "method"),
+    "import_personnes:modele": row("login", "kiosk-only", "ok", "ok", "ok"),
     # --- Kiosk: the volontaire's signed-in shift reaches it; a prescripteur or a
     # coordinator may not use it (403); a médiateur without a shift started is sent to the
     # kiosk sign-in. The activation link opens with its token.
@@ -180,6 +209,7 @@ EXPECTED = {
     "kiosque:atelier": row("login", "ok", "denied", "login", "denied"),
     "kiosque:ateliers": row("login", "ok", "denied", "login", "denied"),
     "kiosque:choisir_lieu": row("login", "ok", "denied", "ok", "denied"),
+    "kiosque:diagnostic": row("login", "ok", "denied", "login", "denied"),
     "kiosque:connexion": row("ok", "redirect", "ok", "redirect", "ok"),
     "kiosque:inscription_faite": row("login", "redirect", "denied", "login", "denied"),
     "kiosque:inscrire": row("login", "ok", "denied", "login", "denied"),
