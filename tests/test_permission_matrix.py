@@ -189,7 +189,9 @@ EXPECTED = {
     "diagnostics:externe": row("login", "kiosk-only", "ok", "absent", "ok"),
     "diagnostics:detail": row("login", "kiosk-only", "ok", "absent", "ok"),
     "diagnostic_public:accueil": row("ok", "kiosk-only", "ok", "ok", "ok"),
-    "diagnostic_public:questions": row("redirect", "kiosk-only", "redirect", "redirect", "redirect"),
+    "diagnostic_public:questions": row(
+        "redirect", "kiosk-only", "redirect", "redirect", "redirect"
+    ),
     "diagnostic_public:sms": row("method", "kiosk-only", "method", "method", "method"),
     "exports:liste": row("login", "kiosk-only", "ok", "ok", "ok"),
     "exports:demander": row("login", "kiosk-only", "method", "method", "method"),
