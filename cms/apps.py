@@ -23,6 +23,10 @@ class CmsConfig(AppConfig):
         )
 
         register_habillage_provider(get_habillage)
+        from mediation.diagnostic_hooks import register_session_link
+
+        # The diagnostic's result (public site) offers one-tap registration to its sessions.
+        register_session_link(ateliers.registration_url)
         register_text_size_view("cms:taille_texte")
         # What the public pages show, beyond the pages themselves (the socle bumps on those):
         # the look, names, places, themes, the programmes' places, view restrictions.

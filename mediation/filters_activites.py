@@ -126,8 +126,3 @@ def filter_activites(user, params):
         lisibles.append(("Portée", PORTEES[PORTEE_STRUCTURE]))
 
     return qs, lisibles
-
-
-# The name the export (helper of issue 15) was promised; English verbs for functions
-# (tests/test_naming.py), so the function is filter_activites and this its other name.
-filtrer_activites = filter_activites

@@ -171,6 +171,15 @@ def list_page(request):
     return page_cache.kept(compute, "list_page", request.get_host())
 
 
+def registration_url(request, session):
+    """The public registration page of a session (the diagnostic's result links to it), or ""
+    when the workshops' page is missing or restricted."""
+    page = list_page(request)
+    if not page or page[2]:
+        return ""
+    return page[1].rstrip("/") + f"/session/{session.pk}/inscription/"
+
+
 def answer_before_routing(request):
     """Registered with the page cache (cms/apps.py): the list's kept HTML when its key (live
     state of the sessions shown) finds it, without Wagtail's routing. Anything else (a miss,

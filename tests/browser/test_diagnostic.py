@@ -143,11 +143,12 @@ def public_journey(page, sessions, name, javascript):
 
 @pytest.fixture
 def lien_session():
+    avant = diagnostic_hooks._lien_session
     diagnostic_hooks.register_session_link(
         lambda request, s: f"/ateliers-pres-de-chez-moi/session/{s.pk}/inscription/"
     )
     yield
-    diagnostic_hooks.register_session_link(None)
+    diagnostic_hooks.register_session_link(avant)
 
 
 def test_public_diagnostic_on_a_phone_without_javascript(

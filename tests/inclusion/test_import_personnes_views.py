@@ -221,3 +221,11 @@ def test_preview_query_count_is_the_same_for_5_and_100_rows(
         assert upload(client, structure, fichier(100)).status_code == 200
     assert len(beaucoup) == len(peu)
     assert len(peu) <= 12
+
+
+def test_the_people_list_leads_to_the_import(client, prescripteur):
+    _, user = prescripteur
+    client.force_login(user)
+    page = client.get(reverse("pro:beneficiaire_list")).content.decode()
+    assert f'href="{DEPOT}"' in page
+    assert "Importer des personnes" in page

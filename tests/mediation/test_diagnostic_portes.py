@@ -63,6 +63,7 @@ def walk(client, url, obstacles=("email",)):
 
 
 def test_public_diagnostic_without_an_account_stores_nothing(session_mail):
+    avant_lien = diagnostic_hooks._lien_session
     diagnostic_hooks.register_session_link(lambda request, s: f"/ateliers/session/{s.pk}/")
     try:
         avant = counts()
@@ -77,7 +78,7 @@ def test_public_diagnostic_without_an_account_stores_nothing(session_mail):
         assert f"/ateliers/session/{session_mail.pk}/" in page
         assert counts() == avant
     finally:
-        diagnostic_hooks.register_session_link(None)
+        diagnostic_hooks.register_session_link(avant_lien)
 
 
 def test_public_back_button_keeps_the_answers():
