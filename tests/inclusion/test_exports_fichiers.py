@@ -300,3 +300,46 @@ def test_the_periodic_sweep_purges_expired_exports(
         assert "exports effacés: 1" in out.getvalue()
     assert not ExportFichier.objects.filter(pk=export.pk).exists()
     assert not default_storage.exists(export.fichier.name)
+
+
+def test_xlsx_cells_keep_their_type():
+    """Text stays text (a phone number, a web address, a formula-like text never become a
+    number, a link or a formula), dates carry the French format, multi-values wrap, numbers
+    stay numbers."""
+    lignes = [
+        [
+            "06 12 34 56 78",
+            "0033",
+            "http://exemple.org",
+            "=1+1",
+            datetime.date(2026, 11, 17),
+            "email\nbureautique",
+            42,
+            None,
+        ]
+    ]
+    tableau = Tableau(
+        titre="Types",
+        nom_fichier="types",
+        colonnes=list("ABCDEFGH"),
+        total=1,
+        lignes=iter(lignes),
+        filtres=[],
+        role_demandeur="Médiateur",
+    )
+    binary = io.BytesIO()
+    demandeur = member(Role.MEDIATEUR)
+    assert services.write_tableau(tableau, "xlsx", binary, demandeur=demandeur, now=FROZEN_AT) == 1
+    ws = openpyxl.load_workbook(io.BytesIO(binary.getvalue())).active
+    last = list(ws.iter_rows())[-1]
+    values = [c.value for c in last]
+    assert values[:4] == ["06 12 34 56 78", "0033", "http://exemple.org", "'=1+1"]
+    assert all(c.data_type == "s" for c in last[:4])
+    assert last[2].hyperlink is None
+    assert values[4] == datetime.datetime(2026, 11, 17)
+    assert last[4].number_format == "dd/mm/yyyy"
+    assert values[5] == "email\nbureautique" and last[5].alignment.wrap_text
+    assert values[6] == 42 and last[6].data_type == "n"
+    assert len(values) == 7 or values[7] is None
+    header = [c.value for c in list(ws.iter_rows())[0]]
+    assert header[0] == "Informations export"
