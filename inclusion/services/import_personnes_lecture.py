@@ -15,7 +15,9 @@ from django.core.exceptions import ValidationError
 from inclusion.enums import Genre, Statut, TrancheAge
 
 MAX_OCTETS = 2 * 1024 * 1024
-MAX_LIGNES = 2000
+# Confirmation writes every row in the request, in one transaction: 500 rows stay well
+# under the web server's timeout (about 40 ms a new file on a loaded machine).
+MAX_LIGNES = 500
 MAX_COLONNES = 40
 FORMAT_COOP = "coop"
 FORMAT_SIMPLE = "simple"

@@ -117,7 +117,7 @@ def test_row_limit():
     lignes = [f"P{i};N;;;;;;;;" for i in range(service.MAX_LIGNES + 1)]
     erreur = refus(csv_bytes(*lignes))
     assert erreur.code == "trop_de_lignes"
-    assert "plus de 2\u202f000 personnes" in erreur.messages[0]
+    assert f"plus de {service.MAX_LIGNES} personnes" in erreur.messages[0]
     assert len(service.read_file(csv_bytes(*lignes[:-1])).lignes) == service.MAX_LIGNES
 
 
