@@ -34,7 +34,7 @@ from django_tasks import task
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from inclusion import perms, registry
-from inclusion.exports import cellule_sure, csv_writer
+from inclusion.exports import DEBUTS_DE_FORMULE, cellule_sure, csv_writer
 from inclusion.models import ExportFichier, StatutExport
 from inclusion.services.journal import write_journal
 
@@ -159,6 +159,13 @@ def _xlsx_value(value):
 def _write_cell(ws, r, c, value, formats):
     """One cell, its type said explicitly: text stays text (never a formula, a URL or a
     number guessed from it), dates carry the French date format, multi-values wrap."""
+    if type(value) is str:  # most cells: the checks of _xlsx_value, without its calls
+        if not value:
+            return
+        if value.startswith(DEBUTS_DE_FORMULE) or ILLEGAL_CHARACTERS_RE.search(value):
+            value = _xlsx_value(value)
+        ws.write_string(r, c, value, formats["wrap"] if "\n" in value else None)
+        return
     if isinstance(value, datetime.date):
         ws.write_datetime(r, c, value, formats["date"])
         return
