@@ -16,113 +16,15 @@ Target (issue 15): the same number of queries from 10 to 10,000 records.
 
 import argparse
 import datetime
-import random
 import statistics
 import sys
 import time
 
+from activites_seed import seed_records, seed_world
 from common import ROOT, drop_database, say, setup_django, write_results
 
 RESULTS = ROOT / "bench" / "results" / "activites_liste.json"
 DB_NAME = "inclusion_bench_activites"
-
-
-def seed_world():
-    from inclusion.enums import Genre, Role, Statut, TrancheAge
-    from inclusion.models import Beneficiaire
-    from inclusion.services import territoire
-
-    commune = territoire.create_commune(nom="Banc", code_insee="33992", codes_postaux="33992")
-    structure = territoire.create_structure(
-        nom="Espace numérique banc", pivot="43493312300029", type="ccas", commune=commune
-    )
-    lieux = [
-        territoire.create_lieu(
-            structure=structure,
-            nom=f"Lieu banc {i}",
-            commune=commune,
-            code_postal="33992",
-            adresse=f"{i} rue du Banc",
-        )
-        for i in range(2)
-    ]
-    mediateurs = []
-    for i in range(2):
-        user = territoire.create_user(email=f"med{i}@bench.example", prenom=f"Med{i}", nom="Banc")
-        territoire.add_membership(user=user, structure=structure, role=Role.MEDIATEUR)
-        mediateurs.append(user)
-    rng = random.Random(15)
-    Beneficiaire.objects.bulk_create(
-        Beneficiaire(
-            structure=structure,
-            prenom=f"Personne{i}",
-            nom="Banc",
-            commune=commune,
-            genre=rng.choice(Genre.values),
-            tranche_age=rng.choice(TrancheAge.values),
-            statut=rng.choice(Statut.values),
-        )
-        for i in range(300)
-    )
-    return {
-        "structure": structure,
-        "lieux": lieux,
-        "mediateurs": mediateurs,
-        "personnes": list(Beneficiaire.objects.all()),
-        "rng": rng,
-    }
-
-
-def seed_records(w, count, batch=5000):
-    """`count` more records (and their participants) with bulk_create."""
-    from django.utils import timezone
-
-    from inclusion.enums import Genre, Statut, TrancheAge
-    from mediation.models import Activite, Participant
-    from mediation.vocabulaire import Materiel, Thematique, TypeActivite
-
-    rng = w["rng"]
-    today = timezone.localdate()
-    done = 0
-    while done < count:
-        n = min(batch, count - done)
-        records, shapes = [], []
-        for _ in range(n):
-            collectif = rng.random() < 0.1
-            records.append(
-                Activite(
-                    type=TypeActivite.COLLECTIF if collectif else TypeActivite.INDIVIDUEL,
-                    mediateur=rng.choice(w["mediateurs"]),
-                    structure=w["structure"],
-                    date=today - datetime.timedelta(days=rng.randrange(365)),
-                    duree_minutes=rng.choice((15, 30, 45, 60, 90)),
-                    lieu=rng.choice(w["lieux"]),
-                    thematiques=rng.sample(Thematique.values, rng.randint(1, 3)),
-                    materiel=rng.sample(Materiel.values, rng.randint(0, 2)),
-                    autonomie="" if collectif else "partiellement_autonome",
-                    niveau="debutant" if collectif else "",
-                    titre_atelier="Prendre en main son smartphone" if collectif else "",
-                    participants_anonymes=1 if collectif else 0,
-                )
-            )
-            shapes.append(collectif)
-        Activite.objects.bulk_create(records)
-        participants = []
-        for activite, collectif in zip(records, shapes, strict=True):
-            personnes = rng.sample(w["personnes"], 2) if collectif else [rng.choice(w["personnes"])]
-            for personne in personnes + ([None] if collectif else []):
-                participants.append(
-                    Participant(
-                        activite=activite,
-                        beneficiaire=personne,
-                        genre=personne.genre if personne else Genre.NON_COMMUNIQUE,
-                        tranche_age=personne.tranche_age if personne else TrancheAge.NON_COMMUNIQUE,
-                        statut_social=personne.statut if personne else Statut.NON_COMMUNIQUE,
-                        commune=personne.commune if personne else None,
-                    )
-                )
-        Participant.objects.bulk_create(participants)
-        done += n
 
 
 def measure(client, params, runs):
@@ -162,7 +64,7 @@ def main():
 
         setup_test_environment()  # response.context, to check what the page lists
 
-        w = seed_world()
+        w = seed_world(nb_lieux=2, nb_mediateurs=2, nb_personnes=300)
         client = Client()
         client.force_login(w["mediateurs"][0])
         today = timezone.localdate()
@@ -174,7 +76,7 @@ def main():
         seeded = 0
         for size in sorted(args.sizes):
             say(f"seeding up to {size} records…")
-            seed_records(w, size - seeded)
+            seed_records(w, size - seeded, part_collectif=0.1)
             seeded = size
             results.append(
                 {
