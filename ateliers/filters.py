@@ -5,10 +5,8 @@ from django import forms
 
 from ateliers.enums import StatutSession
 from ateliers.models import Session, Theme
+from inclusion.forms import DATE_ERRORS, DATE_WIDGET
 from inclusion.models import Commune, Lieu, Quartier
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATE_ERRORS = {"invalid": "Indiquez une date sous la forme 03/12/2026."}
 
 
 class LieuFilterField(forms.ModelChoiceField):

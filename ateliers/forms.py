@@ -10,6 +10,7 @@ from ateliers.enums import Public
 from ateliers.models import Theme
 from ateliers.services.sessions import MAX_SEMAINES
 from inclusion.enums import Role
+from inclusion.forms import date_field
 from inclusion.models import Lieu, User
 from inclusion.mots_du_temps import heure_en_mots
 
@@ -85,15 +86,7 @@ class SessionForm(forms.Form):
             "invalid_choice": "Ce thème n'est plus proposé.",
         },
     )
-    date = forms.DateField(
-        label="Date",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        error_messages={
-            "required": "Indiquez la date.",
-            "invalid": "Indiquez une date sous la forme 03/12/2026.",
-        },
-    )
+    date = date_field()
     heure_debut = _heure_field("Heure de début")
     heure_fin = _heure_field("Heure de fin")
     capacite = forms.IntegerField(

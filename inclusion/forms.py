@@ -8,6 +8,25 @@ from inclusion.models import Commune, Quartier
 from inclusion.search import MAX_RESULTS, search_people
 from inclusion.services.telephones import check_consent, parse_phone
 
+# One date input for every form: the browser's date picker, or what a person types.
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+DATE_ERRORS = {
+    "required": "Indiquez la date.",
+    "invalid": "Indiquez une date sous la forme 03/12/2026.",
+}
+
+
+def date_field(label="Date", **kwargs):
+    """A date field with the widget, the accepted formats and the French messages above."""
+    return forms.DateField(
+        label=label,
+        widget=DATE_WIDGET,
+        input_formats=DATE_FORMATS,
+        error_messages=DATE_ERRORS,
+        **kwargs,
+    )
+
 
 def apply_service_errors(form, error, renames=None):
     """Put a service's ValidationError on `form`: each message next to the field it names

@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from inclusion.enums import Genre, Statut, TrancheAge
+from inclusion.forms import date_field
 from inclusion.templatetags.icones import heroicon_outline
 from mediation.services.activites_champs import DUREE_MAX, NOTES_MAX, TEXTE_COURT_MAX
 from mediation.vocabulaire import (
@@ -83,15 +84,7 @@ class LieuChoiceField(forms.ModelChoiceField):
 class _ChampsCommuns(forms.Form):
     """What every record has: when, how long, where, about what."""
 
-    date = forms.DateField(
-        label="Date",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        error_messages={
-            "required": "Indiquez la date.",
-            "invalid": "Indiquez une date sous la forme 03/12/2026.",
-        },
-    )
+    date = date_field()
     duree = forms.ChoiceField(
         label="Durée",
         choices=[(str(d), f"{d} min") for d in DUREES] + [(AUTRE_DUREE, "Autre durée")],

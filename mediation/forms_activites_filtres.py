@@ -3,15 +3,14 @@ mediation/filters_activites.py (which the export uses too)."""
 
 from django import forms
 
+from inclusion.forms import date_field
 from mediation.filters_activites import PORTEE_MIENNES
 from mediation.vocabulaire import Thematique, TypeActivite
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
 
 class ActiviteFiltreForm(forms.Form):
-    du = forms.DateField(label="Du", required=False, widget=DATE_WIDGET)
-    au = forms.DateField(label="Au", required=False, widget=DATE_WIDGET)
+    du = date_field(label="Du", required=False)
+    au = date_field(label="Au", required=False)
     type = forms.ChoiceField(
         label="Type", required=False, choices=[("", "Tous")] + TypeActivite.choices
     )

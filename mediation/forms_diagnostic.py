@@ -5,20 +5,13 @@ with mediation/views/diagnostic_etapes.py, the answers carried in the form itsel
 from django import forms
 from django.utils import timezone
 
-from inclusion.forms import TelephoneField
+from inclusion.forms import TelephoneField, date_field
 from mediation import diagnostic
 from mediation.services.diagnostics import DUREE_DEFAUT, OUTILS_EXTERNES, RESULTAT_MAX
 from mediation.vocabulaire import OutilDiagnostic
 
 DUREES = [(15, "15 minutes"), (30, "30 minutes"), (45, "45 minutes"), (60, "1 heure")]
 CHOIX_SCORES = [(str(v), libelle) for v, libelle in diagnostic.REPONSES]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class QuestionnaireForm(forms.Form):
@@ -32,7 +25,7 @@ class QuestionnaireForm(forms.Form):
         required=False,
         help_text="Cochez tout ce qui est vrai, ou rien.",
     )
-    date = forms.DateField(label="Date", widget=DateInput())
+    date = date_field()
     lieu = forms.ModelChoiceField(label="Lieu d'activité", queryset=None, required=False)
     duree_minutes = forms.TypedChoiceField(
         label="Durée", choices=DUREES, coerce=int, initial=DUREE_DEFAUT
@@ -86,7 +79,9 @@ class ResultatExterneForm(forms.Form):
         choices=[(c, OutilDiagnostic(c).label) for c in OUTILS_EXTERNES],
         widget=forms.RadioSelect,
     )
-    date = forms.DateField(label="Date du test", widget=DateInput())
+    date = date_field(
+        label="Date du test",
+    )
     resultat_externe = forms.CharField(
         label="Score ou niveau obtenu",
         max_length=RESULTAT_MAX,

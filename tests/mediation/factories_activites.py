@@ -1,5 +1,7 @@
 """Activity records (CRA): a médiateur at their single lieu, a colleague, a person's file."""
 
+import datetime
+
 from inclusion.enums import Genre, Role, Statut, TrancheAge
 from mediation.services import activites
 from mediation.vocabulaire import Thematique
@@ -45,3 +47,32 @@ def individuelle(ctx, acteur=None, **champs):
     if "anonyme" not in champs:
         champs.setdefault("beneficiaire", ctx["personne"])
     return activites.record_individuelle(acteur=acteur or ctx["mediateur"], **champs)
+
+
+def cheque_encaisse():
+    """A chèque of a named carnet cashed today at a qualified lieu by a médiateur who also
+    follows the person's structure (to link a record to it)."""
+    from django.utils import timezone
+
+    from pass_numerique.services import issuance
+    from pass_numerique.services.redemption import PeriodeService, redeem_own_cheque
+    from tests.inclusion.factories import BeneficiaireFactory, MembershipFactory
+    from tests.pass_numerique.factories import issued, setup_pass
+
+    pass_ctx = setup_pass()
+    personne = BeneficiaireFactory(structure=pass_ctx["enveloppe"].structure)
+    MembershipFactory(
+        user=pass_ctx["mediateur"], structure=pass_ctx["enveloppe"].structure, role=Role.MEDIATEUR
+    )
+    issued(pass_ctx, personne)
+    now = timezone.now()
+    encaissement = redeem_own_cheque(
+        acteur=pass_ctx["mediateur"],
+        lieu=pass_ctx["lieu"],
+        beneficiaire=personne,
+        prestation="accompagnement",
+        demande_id=issuance.new_request_id(),
+        periode=PeriodeService(debut=now - datetime.timedelta(hours=1), fin=now),
+        now=now,
+    )
+    return {**pass_ctx, "personne": personne, "encaissement": encaissement}

@@ -24,8 +24,6 @@ from mediation.vocabulaire import (
     TypeActivite,
     TypeLieu,
 )
-from pass_numerique.services import issuance
-from pass_numerique.services.redemption import PeriodeService, redeem_own_cheque
 from tests.ateliers.factories import SessionFactory, ThemeFactory
 from tests.inclusion.factories import (
     BeneficiaireFactory,
@@ -34,8 +32,7 @@ from tests.inclusion.factories import (
     MembershipFactory,
     member,
 )
-from tests.mediation.factories_activites import individuelle, setup_activites
-from tests.pass_numerique.factories import issued, setup_pass
+from tests.mediation.factories_activites import cheque_encaisse, individuelle, setup_activites
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
@@ -635,25 +632,7 @@ def test_journal_holds_ids_never_notes_or_names(ctx):
 
 @pytest.fixture
 def cheque(ctx):
-    """A chèque of a named carnet cashed today at a qualified lieu; the médiateur there also
-    follows the person's structure."""
-    pass_ctx = setup_pass()
-    personne = BeneficiaireFactory(structure=pass_ctx["enveloppe"].structure)
-    MembershipFactory(
-        user=pass_ctx["mediateur"], structure=pass_ctx["enveloppe"].structure, role=Role.MEDIATEUR
-    )
-    issued(pass_ctx, personne)
-    now = timezone.now()
-    encaissement = redeem_own_cheque(
-        acteur=pass_ctx["mediateur"],
-        lieu=pass_ctx["lieu"],
-        beneficiaire=personne,
-        prestation="accompagnement",
-        demande_id=issuance.new_request_id(),
-        periode=PeriodeService(debut=now - datetime.timedelta(hours=1), fin=now),
-        now=now,
-    )
-    return {**pass_ctx, "personne": personne, "encaissement": encaissement}
+    return cheque_encaisse()
 
 
 def _record_at(cheque, **champs):

@@ -8,16 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ateliers.services import attendance
-from inclusion.enums import Genre, Role, Statut, TrancheAge
+from inclusion.enums import Genre, Statut, TrancheAge
 from mediation.models import Activite
 from mediation.services import activites
 from mediation.vocabulaire import Thematique, TypeActivite, TypeLieu
-from pass_numerique.services import issuance
-from pass_numerique.services.redemption import PeriodeService, redeem_own_cheque
 from tests.ateliers.factories import SessionFactory, ThemeFactory
-from tests.inclusion.factories import BeneficiaireFactory, LieuFactory, MembershipFactory
-from tests.mediation.factories_activites import individuelle, setup_activites
-from tests.pass_numerique.factories import issued, setup_pass
+from tests.inclusion.factories import BeneficiaireFactory, LieuFactory
+from tests.mediation.factories_activites import cheque_encaisse, individuelle, setup_activites
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
@@ -376,25 +373,7 @@ def test_hooks_menu_and_file_action(client, ctx):
 
 @pytest.fixture
 def cheque():
-    """A chèque of a named carnet cashed today at a qualified lieu by a médiateur who also
-    follows the person's structure."""
-    pass_ctx = setup_pass()
-    personne = BeneficiaireFactory(structure=pass_ctx["enveloppe"].structure)
-    MembershipFactory(
-        user=pass_ctx["mediateur"], structure=pass_ctx["enveloppe"].structure, role=Role.MEDIATEUR
-    )
-    issued(pass_ctx, personne)
-    now = timezone.now()
-    encaissement = redeem_own_cheque(
-        acteur=pass_ctx["mediateur"],
-        lieu=pass_ctx["lieu"],
-        beneficiaire=personne,
-        prestation="accompagnement",
-        demande_id=issuance.new_request_id(),
-        periode=PeriodeService(debut=now - datetime.timedelta(hours=1), fin=now),
-        now=now,
-    )
-    return {**pass_ctx, "personne": personne, "encaissement": encaissement}
+    return cheque_encaisse()
 
 
 def test_link_cheque_view(client, cheque):
