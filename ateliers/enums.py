@@ -113,3 +113,4 @@ class Canal(models.TextChoices):
     KIOSQUE = "kiosque", "Kiosque"
     PUBLIC = "public", "Site public"
     SMS = "sms", "SMS"
+    ORIENTATION = "orientation", "Orientation acceptée par le lieu"

@@ -47,7 +47,9 @@ urlpatterns = [
     path("ateliers/", include("ateliers.urls_public")),
     path("pro/activites/", include("mediation.urls_activites")),
     path("pro/diagnostics/", include("mediation.urls_diagnostic")),
+    path("pro/orientations/", include("mediation.urls_orientations")),
     path("diagnostic/", include("mediation.urls_diagnostic_public")),
+    path("orientations/", include("mediation.urls_orientations_lien")),
     path("kiosque/", include("mediation.urls_kiosque")),
     path("sms/", include("inclusion.sms.urls")),
     # The short opt-out link printed in SMS (/s/<token>); the long /sms/stop/… still works.

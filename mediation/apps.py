@@ -34,4 +34,5 @@ class MediationConfig(AppConfig):
             diagnostic_hooks,
             exports_activites,
             fusion,
+            orientations_hooks,
         )

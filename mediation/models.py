@@ -388,3 +388,7 @@ class Diagnostic(models.Model):
 
     def __str__(self):
         return f"{self.get_outil_display()} du {self.date:%d/%m/%Y}"
+
+
+# Orientations live in their own module (this one passed ~400 lines).
+from mediation.models_orientations import Destinataire, Orientation  # noqa: E402, F401

@@ -86,3 +86,38 @@ def can_edit_activite(user, activite):
 def can_see_notes(user, activite):
     """Notes are private to the record's author: not their structure, not coordinators."""
     return getattr(user, "is_authenticated", False) and activite.mediateur_id == user.pk
+
+
+# --- Orientations ----------------------------------------------------------------------------
+
+
+def can_orient(user, beneficiaire):
+    """Whoever follows the person's file (prescripteur, médiateur, coordinateur) orients them."""
+    return socle.can_list_beneficiaires(user) and socle.can_view_beneficiaire(user, beneficiaire)
+
+
+def can_follow_orientation(user, orientation):
+    """The sending side: members (not volontaires) of the structure that sent it, and
+    coordinators. They cancel it and send reminders by hand."""
+    ids = socle.beneficiaire_structure_ids_for(user)
+    return ids is None or orientation.structure_id in ids
+
+
+def structure_ids_reception(user):
+    """Structures whose places' received orientations the user handles: active médiateur
+    memberships."""
+    return {sid for sid, role in socle.roles_of(user) if role == Role.MEDIATEUR}
+
+
+def can_decide_orientation(user, destinataire):
+    """Only the médiateurs of the receiving place's structure open, accept or refuse it in the
+    espace pro (without an account: the signed link sent to the place's address)."""
+    return destinataire.lieu.structure_id in structure_ids_reception(user)
+
+
+def can_view_orientation(user, orientation):
+    """Either side, and coordinators (who see every orientation but decide none)."""
+    if socle.is_coordinateur(user) or can_follow_orientation(user, orientation):
+        return True
+    ids = structure_ids_reception(user)
+    return bool(ids) and orientation.destinataires.filter(lieu__structure_id__in=ids).exists()

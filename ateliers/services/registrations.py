@@ -182,12 +182,16 @@ def promote(session, now, acteur=None):
     return promoted
 
 
-def cancel_registration(*, inscription, acteur=None, par_la_personne=False, now=None):
+def cancel_registration(
+    *, inscription, acteur=None, par_la_personne=False, autorise_par="", now=None
+):
     """Cancel a seat or a waiting place; a freed seat goes to the first in line at once.
 
+    `autorise_par` names a service of a higher layer that checked the right itself (an
+    orientation's decision corrected through the place's signed link, which has no user).
     Returns the promoted registrations (possibly empty)."""
     now = now or timezone.now()
-    if not par_la_personne:
+    if not par_la_personne and not autorise_par:
         if acteur is None:
             raise PermissionDenied("Annulation sans auteur.")
         if not (
@@ -217,7 +221,11 @@ def cancel_registration(*, inscription, acteur=None, par_la_personne=False, now=
             action="inscription.annulation",
             objet=current,
             structure=session.lieu.structure,
-            details={"session": session.pk, "par_la_personne": par_la_personne},
+            details={
+                "session": session.pk,
+                "par_la_personne": par_la_personne,
+                **({"autorise_par": autorise_par} if autorise_par else {}),
+            },
         )
         promoted = promote(session, now, acteur=acteur)
     inscription.refresh_from_db()

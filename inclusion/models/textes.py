@@ -14,6 +14,8 @@ class CleTexteSms(models.TextChoices):
     RAPPEL_48H = "rappel_48h", "Rappel 48 h avant l'atelier"
     RAPPEL_MATIN = "rappel_matin", "Rappel le matin de l'atelier"
     PASS_LIEN = "pass_lien", "Pass numérique : lien vers les chèques"
+    ORIENTATION_ACCEPTEE = "orientation_acceptee", "Orientation : rendez-vous donné"
+    ORIENTATION_RDV_DEPLACE = "orientation_rdv_deplace", "Orientation : rendez-vous déplacé"
 
 
 class TexteSms(models.Model):

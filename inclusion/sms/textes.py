@@ -26,6 +26,7 @@ VARIABLES = {
     "aide": "numéro de téléphone d'aide",
     "rang": "place sur la liste d'attente",
     "lien": "adresse du pass numérique (le code est masqué dans les copies gardées)",
+    "apporter": "ce qu'il faut apporter au rendez-vous (peut être vide)",
 }
 
 _ATELIER = ("titre", "quand", "lieu")
@@ -41,6 +42,8 @@ KINDS = {
     CleTexteSms.RAPPEL_48H: (("titre", "quand", "lieu", "aide"), _ATELIER),
     CleTexteSms.RAPPEL_MATIN: (("titre", "quand", "lieu", "aide"), _ATELIER),
     CleTexteSms.PASS_LIEN: (("lien", "aide"), ("lien",)),
+    CleTexteSms.ORIENTATION_ACCEPTEE: (("quand", "lieu", "apporter", "aide"), ("quand", "lieu")),
+    CleTexteSms.ORIENTATION_RDV_DEPLACE: (("quand", "lieu", "apporter", "aide"), ("quand", "lieu")),
 }
 
 # Reminders must also say how to cancel: the ANNULER keyword or the help number.
@@ -56,6 +59,7 @@ def sample_values():
         "aide": settings.HELP_PHONE,
         "rang": "2",
         "lien": f"{settings.SITE_URL}/p/K7MQ2XH4RT9B",
+        "apporter": "Apportez votre téléphone.",
     }
 
 

@@ -1,0 +1,11 @@
+"""The sending side's pages (included by urls_orientations, namespace "orientations")."""
+
+from django.urls import path
+
+from mediation.views import orientations_envoi as views
+
+urlpatterns = [
+    path("", views.orientations_sent, name="envoyees"),
+    path("personnes/<uuid:uuid>/", views.orientation_create, name="nouvelle"),
+    path("<uuid:uuid>/", views.orientation_detail, name="detail"),
+]
