@@ -5,18 +5,33 @@ appointment: where, when, what to bring; again when it moves).
 Every message is an outbox row written in the caller's transaction (send_email, send_sms):
 nothing leaves unless the change is committed. The person's SMS follows the SMS rules of the
 socle (consent, mobile, send hours, daily cap, one segment).
+
+E-mails carry the person's first name and the need, never a surname or a phone number: a
+place's contact address may be read by several people, and a link may be forwarded.
 """
 
 from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
 
+from ateliers.enums import StatutInscription, Thematique
 from inclusion.emails.service import absolute_url, send_email
 from inclusion.models.textes import CleTexteSms
-from inclusion.mots_du_temps import date_et_heure_en_mots
+from inclusion.mots_du_temps import (
+    date_et_annee_en_mots,
+    date_et_heure_en_mots,
+    plage_en_mots,
+)
 from inclusion.sms import send_sms
 from inclusion.sms.textes import render, un_segment
+from mediation.enums_orientations import MotifRefus, StatutOrientation, TypeOrientation
 
-SMS_RDV = "Rendez-vous {quand} : {lieu}. {apporter} Aide : {aide}"
-SMS_RDV_DEPLACE = "Votre rendez-vous change. Nouveau : {quand}, {lieu}. {apporter} Aide : {aide}"
+# FALC: short sentences, one idea each, the date in words, the help number last.
+SMS_RDV = "Bonjour. Vous avez rendez-vous {quand}. Lieu : {lieu}. {apporter} Aide : {aide}"
+SMS_RDV_DEPLACE = (
+    "Bonjour. Votre rendez-vous change. Nouveau rendez-vous {quand}. Lieu : {lieu}. "
+    "{apporter} Aide : {aide}"
+)
 
 
 def adresse_du_lieu(lieu):
@@ -33,29 +48,95 @@ def adresse_postale(lieu):
     )
 
 
-def lien_au_lieu(destinataire, *, motif, niveau=None):
+def _telephone(numero):
+    return numero.as_national if numero else ""
+
+
+def _minuscule(texte):
+    return texte[:1].lower() + texte[1:]
+
+
+def _depuis(jours):
+    """ "depuis aujourd'hui", "depuis 1 jour", "depuis 10 jours"."""
+    if jours == 0:
+        return "depuis aujourd'hui"
+    return f"depuis {jours} jour{'s' if jours > 1 else ''}"
+
+
+def _dans(jours):
+    if jours == 0:
+        return "aujourd'hui"
+    return f"dans {jours} jour{'s' if jours > 1 else ''}"
+
+
+def _besoins(orientation):
+    labels = dict(Thematique.choices)
+    return [labels.get(t, t) for t in orientation.thematiques]
+
+
+def _vers(orientation):
+    """What is asked, in words: "un accompagnement individuel", "l'atelier « … »"."""
+    if orientation.type == TypeOrientation.SESSION and orientation.session_id:
+        session = orientation.session
+        quand = plage_en_mots(session.debut, session.fin)
+        return f"la session de l'atelier « {session.theme.titre} » du {quand}"
+    if orientation.type == TypeOrientation.THEME and orientation.theme_id:
+        return f"l'atelier « {orientation.theme.titre} » (une prochaine session)"
+    return "un accompagnement individuel"
+
+
+def _commun(orientation):
+    """What every e-mail about an orientation may show: the first name, the need, who sent it."""
+    prescripteur = orientation.prescripteur
+    structure = orientation.structure
+    return {
+        "orientation": orientation,
+        "prenom": orientation.beneficiaire.prenom,
+        "besoins": _besoins(orientation),
+        "besoin": orientation.besoin,
+        "vers": _vers(orientation),
+        "prescripteur": prescripteur,
+        "prescripteur_nom": prescripteur.get_full_name() or prescripteur.email,
+        "prescripteur_email": prescripteur.email,
+        "structure": structure,
+        "structure_nom": structure.nom,
+        "structure_telephone": _telephone(structure.telephone),
+        "envoyee_le": date_et_annee_en_mots(orientation.cree_le),
+    }
+
+
+def lien_au_lieu(destinataire, *, motif, niveau=None, now=None):
     """The request's link to the place's contact address (motif: "nouvelle", "relance",
     "relance_manuelle", "nouveau_lien"). A place without an address sees it in the espace pro
     only."""
-    from mediation.services.orientations import link_url
+    from mediation.services.orientations import DELAI_EXPIRATION, link_url
 
     adresse = adresse_du_lieu(destinataire.lieu)
     if not adresse:
         return None
+    now = now or timezone.now()
     orientation = destinataire.orientation
     lien = absolute_url(link_url(destinataire))
+    expire_le = orientation.cree_le + DELAI_EXPIRATION
     return send_email(
         to=adresse,
         template="orientation_lien",
         context={
-            "orientation": orientation,
+            **_commun(orientation),
             "lieu": destinataire.lieu,
             "lien": lien,
             "motif": motif,
             "niveau": niveau,
-            "valable_jusqu_au": destinataire.lien_expire_le,
-            "prescripteur": orientation.prescripteur,
-            "structure": orientation.structure,
+            "valable_jusqu_au": date_et_annee_en_mots(destinataire.lien_expire_le),
+            "contact": _minuscule(orientation.get_contact_prefere_display()),
+            "contact_sms": orientation.contact_prefere == "sms",
+            "jours_attente": max((now - orientation.cree_le).days, 0),
+            "attente": _depuis(max((now - orientation.cree_le).days, 0)),
+            "jours_restants": max((expire_le - now).days, 0),
+            "restant": _dans(max((expire_le - now).days, 0)),
+            "expire_le": date_et_annee_en_mots(expire_le),
+            "delai_expiration": DELAI_EXPIRATION.days,
+            "plusieurs_lieux": orientation.type == TypeOrientation.THEME,
         },
         kind=f"orientation.{motif}",
         about=orientation,
@@ -64,32 +145,77 @@ def lien_au_lieu(destinataire, *, motif, niveau=None):
     )
 
 
-def _au_prescripteur(orientation, template, kind):
+def _lien_detail(orientation):
+    return absolute_url(reverse("orientations:detail", args=[orientation.uuid]))
+
+
+def _au_prescripteur(orientation, template, kind, **context):
     prescripteur = orientation.prescripteur
     if not prescripteur.is_active or not prescripteur.email:
         return None
-    from django.urls import reverse
-
     return send_email(
         to=prescripteur.email,
         template=template,
-        context={
-            "orientation": orientation,
-            "lien": absolute_url(reverse("orientations:detail", args=[orientation.uuid])),
-        },
+        context={**_commun(orientation), "lien": _lien_detail(orientation), **context},
         kind=kind,
         about=orientation,
     )
 
 
+def _decision(orientation):
+    """What the prescripteur needs to know of the decision, in words."""
+    acceptee = orientation.statut == StatutOrientation.ACCEPTEE
+    corrigee = bool(
+        orientation.premiere_decision_le
+        and orientation.decide_le
+        and orientation.decide_le != orientation.premiere_decision_le
+    )
+    context = {"acceptee": acceptee, "corrigee": corrigee, "lieu": orientation.lieu}
+    if acceptee:
+        inscription = orientation.inscription
+        context.update(
+            lieu_adresse=adresse_postale(orientation.lieu),
+            lieu_telephone=_telephone(orientation.lieu.telephone),
+            session=orientation.session if inscription else None,
+            liste_attente=bool(inscription and inscription.statut == StatutInscription.EN_ATTENTE),
+            quand=(
+                plage_en_mots(orientation.session.debut, orientation.session.fin)
+                if inscription and orientation.session_id
+                else date_et_heure_en_mots(orientation.rdv_le)
+                if orientation.rdv_le
+                else ""
+            ),
+            rdv_lieu=orientation.rdv_lieu,
+            a_apporter=orientation.a_apporter,
+            sms=orientation.prevenir_sms and inscription is None,
+        )
+    else:
+        labels = dict(MotifRefus.choices)
+        context.update(
+            motifs=[labels.get(m, m) for m in orientation.motifs_refus],
+            message=orientation.message,
+        )
+    return context
+
+
 def decision_au_prescripteur(orientation):
     """Accepted or refused (or corrected): the prescripteur is told, with no personal data in
     the e-mail beyond the first name."""
-    return _au_prescripteur(orientation, "orientation_decision", "orientation.decision")
+    return _au_prescripteur(
+        orientation, "orientation_decision", "orientation.decision", **_decision(orientation)
+    )
 
 
 def expiration_au_prescripteur(orientation):
-    return _au_prescripteur(orientation, "orientation_expiree", "orientation.expiration")
+    from mediation.services.orientations import DELAI_EXPIRATION
+
+    return _au_prescripteur(
+        orientation,
+        "orientation_expiree",
+        "orientation.expiration",
+        delai_expiration=DELAI_EXPIRATION.days,
+        lieux=[d.lieu.nom for d in orientation.destinataires.select_related("lieu")],
+    )
 
 
 def annulation_aux_lieux(orientation):
@@ -98,27 +224,46 @@ def annulation_aux_lieux(orientation):
         "lieu__structure"
     ):
         adresse = adresse_du_lieu(destinataire.lieu)
-        if adresse:
-            sent.append(
-                send_email(
-                    to=adresse,
-                    template="orientation_annulee",
-                    context={"orientation": orientation, "lieu": destinataire.lieu},
-                    kind="orientation.annulation",
-                    about=orientation,
-                )
+        if not adresse:
+            continue
+        rdv_ici = bool(orientation.rdv_le and orientation.lieu_id == destinataire.lieu_id)
+        sent.append(
+            send_email(
+                to=adresse,
+                template="orientation_annulee",
+                context={
+                    **_commun(orientation),
+                    "lieu": destinataire.lieu,
+                    "motif_annulation": orientation.motif_annulation,
+                    "rdv": date_et_heure_en_mots(orientation.rdv_le) if rdv_ici else "",
+                },
+                kind="orientation.annulation",
+                about=orientation,
             )
+        )
     return sent
+
+
+def _apporter(texte):
+    """ "Apportez : votre carte Vitale." (kept as written when it already says "Apportez")."""
+    if not texte:
+        return ""
+    if texte.lower().startswith("apport"):
+        return texte
+    return f"Apportez : {texte}"
 
 
 def sms_rendez_vous(orientation, *, deplace=False):
     """The appointment, in one SMS, in FALC. Returns the SmsResult (refusals are not errors:
     the prescripteur sees them in the file's SMS history)."""
+    apporter = orientation.a_apporter.strip()
+    if apporter and apporter[-1] not in ".!?":
+        apporter += "."
     valeurs = {
         "quand": date_et_heure_en_mots(orientation.rdv_le),
         "quand_court": date_et_heure_en_mots(orientation.rdv_le, semaine=False),
         "lieu": orientation.rdv_lieu or orientation.lieu.nom,
-        "apporter": orientation.a_apporter,
+        "apporter": _apporter(apporter),
         "aide": settings.HELP_PHONE,
     }
     kind = CleTexteSms.ORIENTATION_RDV_DEPLACE if deplace else CleTexteSms.ORIENTATION_ACCEPTEE
