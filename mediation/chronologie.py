@@ -1,12 +1,14 @@
 """This layer's lines of a person's timeline (inclusion.registry.register_timeline_provider):
 the activity records the user may view (never their notes) and the diagnostics kept in the
-file. Two queries."""
+file (two queries); the orientations the user sees (one query)."""
 
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from inclusion import perms as socle
 from inclusion.registry import Evenement, register_timeline_provider
-from mediation.models import Activite, Diagnostic
+from mediation.enums_orientations import MotifRefus, StatutOrientation, TypeOrientation
+from mediation.models import Activite, Diagnostic, Orientation
 from mediation.vocabulaire import (
     Autonomie,
     OutilDiagnostic,
@@ -128,3 +130,112 @@ def evenements(user, beneficiaire):
 
 
 register_timeline_provider("mediation", evenements)
+
+
+# --- Orientations ----------------------------------------------------------------------------
+
+
+def _destination(orientation):
+    """Where the person was sent: the place, the chosen session, or the theme."""
+    if orientation.type == TypeOrientation.SESSION and orientation.session_id:
+        debut = timezone.localtime(orientation.session.debut)
+        titre = orientation.theme.titre if orientation.theme_id else "Atelier"
+        return f"atelier « {titre} » du {debut:%d/%m/%Y à %H:%M}, {orientation.lieu.nom}"
+    if orientation.type == TypeOrientation.THEME:
+        titre = f"atelier « {orientation.theme.titre} »"
+        return f"{titre}, {orientation.lieu.nom}" if orientation.lieu_id else titre
+    return orientation.lieu.nom if orientation.lieu_id else ""
+
+
+def _orientation_lines(orientation, url):
+    """The sending, the decision (as it stands) and the end, each on its own line."""
+    destination = _destination(orientation)
+    besoins = ", ".join(_label(Thematique, t) for t in orientation.thematiques)
+    envoi = [f"Vers {destination}" if destination else "", besoins]
+    envoi.append(f"par {orientation.structure.nom}")
+    lines = [
+        Evenement(
+            quand=orientation.cree_le,
+            nature="orientation",
+            titre="Orientation envoyée",
+            detail=" · ".join(p for p in envoi if p) + ".",
+            url=url,
+        )
+    ]
+    if orientation.statut in (StatutOrientation.ACCEPTEE, StatutOrientation.TERMINEE):
+        if orientation.session_id and orientation.inscription_id:
+            debut = timezone.localtime(orientation.session.debut)
+            detail = f"Inscrite à la session du {debut:%d/%m/%Y à %H:%M}"
+        elif orientation.rdv_le:
+            detail = f"Rendez-vous le {timezone.localtime(orientation.rdv_le):%d/%m/%Y à %H:%M}"
+        else:
+            detail = "Acceptée"
+        lines.append(
+            Evenement(
+                quand=orientation.decide_le,
+                nature="orientation_acceptee",
+                titre=f"Orientation acceptée par {orientation.lieu.nom}",
+                detail=detail + ".",
+                url=url,
+            )
+        )
+    elif orientation.statut == StatutOrientation.REFUSEE:
+        # The reasons only: the message may say things about the person.
+        motifs = ", ".join(_label(MotifRefus, m).lower() for m in orientation.motifs_refus)
+        lines.append(
+            Evenement(
+                quand=orientation.decide_le,
+                nature="orientation_refusee",
+                titre="Orientation refusée",
+                detail=f"Raisons : {motifs}." if motifs else "",
+                url=url,
+            )
+        )
+    fins = {
+        StatutOrientation.TERMINEE: (orientation.termine_le, "Orientation terminée", ""),
+        StatutOrientation.EXPIREE: (
+            orientation.expire_le,
+            "Orientation expirée",
+            "Pas de réponse dans les 30 jours.",
+        ),
+        StatutOrientation.ANNULEE: (
+            orientation.annule_le,
+            "Orientation annulée",
+            "Annulée par la structure qui l'avait envoyée.",
+        ),
+    }
+    if orientation.statut in fins:
+        quand, titre, detail = fins[orientation.statut]
+        lines.append(
+            Evenement(
+                quand=quand,
+                nature=f"orientation_{orientation.statut}",
+                titre=titre,
+                detail=detail,
+                url=url,
+            )
+        )
+    return lines
+
+
+def evenements_orientations(user, beneficiaire):
+    """The person's orientations the user sees (Orientation.visibles_par: the sending
+    structure's members, the receiving places' médiateurs, coordinators), each as its sending,
+    decision and end. One query; the links go to the side the user is on."""
+    if not socle.can_view_beneficiaire(user, beneficiaire):
+        return []
+    orientations = (
+        Orientation.objects.visibles_par(user)
+        .filter(beneficiaire=beneficiaire)
+        .select_related("structure", "lieu", "theme", "session")
+    )
+    suivies = socle.beneficiaire_structure_ids_for(user)
+    events = []
+    for orientation in orientations:
+        envoyee = suivies is None or orientation.structure_id in suivies
+        name = "orientations:detail" if envoyee else "orientations:recue"
+        events.extend(_orientation_lines(orientation, _url(name, orientation.uuid)))
+    return events
+
+
+register_timeline_provider("mediation_orientations", evenements_orientations)

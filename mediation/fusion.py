@@ -4,7 +4,7 @@
 from django.utils import timezone
 
 from inclusion.registry import register_file_merger
-from mediation.models import Activite, Diagnostic, Participant
+from mediation.models import Activite, Diagnostic, Orientation, Participant
 
 
 def merge_mediation(kept, removed, acteur):
@@ -34,3 +34,17 @@ merge_mediation.relations = frozenset(
 )
 
 register_file_merger("mediation", merge_mediation)
+
+
+def merge_orientations(kept, removed, acteur):
+    """Orientations move to the kept file, whatever their status: the sending structure keeps
+    its own (Orientation.structure is who sent it, not the file's), the receiving places
+    keep seeing them, and the kept file's timeline shows them."""
+    return {
+        "orientations": Orientation.objects.filter(beneficiaire=removed).update(beneficiaire=kept)
+    }
+
+
+merge_orientations.relations = frozenset({("mediation.Orientation", "beneficiaire")})
+
+register_file_merger("mediation_orientations", merge_orientations)

@@ -16,7 +16,11 @@ from inclusion.enums import Genre, ModeConsentement, Role, TypeTelephone
 from inclusion.models import Beneficiaire, Journal, PaireDistincte, SmsMessage, StatutSms
 from inclusion.services import doublons
 from inclusion.services.fusion import handled_relations, merge_beneficiaires
-from mediation.models import Activite, Diagnostic, Participant
+from mediation import perms as mediation_perms
+from mediation.chronologie import evenements_orientations
+from mediation.enums_orientations import StatutOrientation, TypeOrientation
+from mediation.models import Activite, Diagnostic, Orientation, Participant
+from mediation.services import orientations
 from pass_numerique.models import Carnet
 from pass_numerique.services.issuance import issue_carnets
 from tests.ateliers.factories import SessionFactory
@@ -33,7 +37,7 @@ from tests.pass_numerique.factories import EnveloppeFactory, ProgrammeFactory
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 YEAR = datetime.timedelta(days=365)
-MODELS = (Carnet, Inscription, Participant, Diagnostic, SmsMessage)
+MODELS = (Carnet, Inscription, Participant, Diagnostic, SmsMessage, Orientation)
 
 
 def reverse_relations():
@@ -105,6 +109,17 @@ def give_everything(ctx, b):
         date=timezone.localdate(),
     )
     sms(b)
+    orient(ctx, b)
+
+
+def orient(ctx, b):
+    return orientations.orient(
+        acteur=ctx["prescripteur"],
+        beneficiaire=b,
+        type=TypeOrientation.LIEU,
+        lieu=ctx["lieu"],
+        besoin="Créer une adresse e-mail",
+    )
 
 
 def totals():
@@ -148,6 +163,7 @@ def test_merge_moves_everything_and_orphans_nothing(ctx):
         "participations": 1,
         "participations_en_double": 0,
         "diagnostics": 1,
+        "orientations": 1,
     }
 
 
@@ -360,3 +376,42 @@ def test_distinct_pairs_of_the_removed_file_go_with_it(ctx):
     doublons.mark_distinct(acteur=ctx["mediateur"], a=ctx["supprime"], b=third)
     merge_beneficiaires(acteur=ctx["mediateur"], garde=ctx["garde"], supprime=ctx["supprime"])
     assert PaireDistincte.objects.count() == 0
+
+
+def test_orientations_move_to_the_kept_file_whatever_their_status(ctx):
+    ouverte = orient(ctx, ctx["supprime"])
+    annulee = orient(ctx, ctx["supprime"])
+    orientations.cancel(acteur=ctx["prescripteur"], orientation=annulee, motif="Erreur")
+    _, counts = merge_beneficiaires(
+        acteur=ctx["mediateur"], garde=ctx["garde"], supprime=ctx["supprime"]
+    )
+    assert counts["orientations"] == 2
+    assert set(Orientation.objects.filter(beneficiaire=ctx["garde"])) == {ouverte, annulee}
+    assert Orientation.objects.get(pk=annulee.pk).statut == StatutOrientation.ANNULEE
+    # The kept file's timeline shows them (sending and cancelling).
+    lignes = evenements_orientations(ctx["prescripteur"], ctx["garde"])
+    assert sorted(e.titre for e in lignes) == [
+        "Orientation annulée",
+        "Orientation envoyée",
+        "Orientation envoyée",
+    ]
+
+
+def test_an_orientation_keeps_its_sender_across_structures(ctx):
+    """A coordinator merges a file of another structure into this one: the orientation its
+    structure sent moves with the person and stays followed by the structure that sent it."""
+    autre = StructureFactory()
+    prescripteur_autre = member(Role.PRESCRIPTEUR, structure=autre)
+    supprime = BeneficiaireFactory(structure=autre, prenom="Josiane", nom="Durand")
+    orientation = orientations.orient(
+        acteur=prescripteur_autre,
+        beneficiaire=supprime,
+        type=TypeOrientation.LIEU,
+        lieu=ctx["lieu"],
+        besoin="Créer une adresse e-mail",
+    )
+    merge_beneficiaires(acteur=member(Role.COORDINATEUR), garde=ctx["garde"], supprime=supprime)
+    orientation.refresh_from_db()
+    assert orientation.beneficiaire_id == ctx["garde"].pk
+    assert orientation.structure_id == autre.pk
+    assert mediation_perms.can_follow_orientation(prescripteur_autre, orientation)
