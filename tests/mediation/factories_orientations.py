@@ -99,3 +99,48 @@ def acces_of(orientation, mediateur, lieu=None):
     return orientations.acces_pro(
         mediateur, destinataires.get(lieu__structure__memberships__user=mediateur)
     )
+
+
+def link_parts(destinataire):
+    """(uuid, signature) of the place's current signed link, as the page receives them."""
+    from urllib.parse import parse_qs, urlsplit
+
+    url = urlsplit(orientations.link_url(destinataire))
+    return str(destinataire.uuid), parse_qs(url.query)["h"][0]
+
+
+def fill_session(ctx, session, places=None):
+    """Take the session's seats (or `places` of them) with other people of the CCAS."""
+    from ateliers.enums import Canal
+    from ateliers.services.registrations import register
+
+    for _ in range(session.capacite if places is None else places):
+        register(
+            session=session,
+            beneficiaire=BeneficiaireFactory(structure=ctx.ccas),
+            canal=Canal.PRO,
+            acteur=ctx.prescripteur,
+        )
+    session.refresh_from_db()
+    return session
+
+
+def record_with_person(ctx, structure, beneficiaire=None, mediateur=None, date=None):
+    """An individual activity record of `structure` with the person (written directly: a
+    receiving place's médiateur does not follow the file of the CCAS)."""
+    from inclusion.enums import Role as _Role
+    from mediation.models import Activite, Participant
+    from mediation.vocabulaire import Thematique as ThematiqueCra
+
+    mediateur = mediateur or structure.memberships.filter(role=_Role.MEDIATEUR).first().user
+    activite = Activite.objects.create(
+        type="individuel",
+        mediateur=mediateur,
+        structure=structure,
+        date=date or timezone.localdate(),
+        duree_minutes=30,
+        lieu=structure.lieux.first(),
+        thematiques=[ThematiqueCra.EMAIL],
+    )
+    Participant.objects.create(activite=activite, beneficiaire=beneficiaire or ctx.personne)
+    return activite
