@@ -130,7 +130,7 @@ class SessionChoiceField(forms.ModelChoiceField):
             places = f"{n} place{'s' if n > 1 else ''} restante{'s' if n > 1 else ''}"
         else:
             places = "complète, liste d'attente possible"
-        return f"{obj.theme.nom}, {quand} ({places})"
+        return f"{obj.theme.titre}, {quand} ({places})"
 
 
 def sessions_du_lieu(lieu, now):
@@ -179,12 +179,19 @@ class AcceptanceForm(forms.Form):
         self.orientation = destinataire.orientation
         self.now = now or timezone.now()
         self.session_complete = False
+        self.sans_session = False
         inscription = self._inscription()
         super().__init__(*args, initial=self._initial(inscription), **kwargs)
         session = self.fields["session"]
         session.queryset = sessions_du_lieu(destinataire.lieu, self.now)
         session.inscrit_a = getattr(inscription, "session_id", None)
         self.fields["rdv_lieu"].initial = avis.adresse_postale(destinataire.lieu)
+        if not session.queryset.exists():
+            # No upcoming session at the place: an appointment is the only answer.
+            self.sans_session = True
+            self.fields["mode"].widget = forms.HiddenInput()
+            self.fields["mode"].choices = [(RDV, "Un rendez-vous")]
+            self.initial["mode"] = RDV
 
     def _inscription(self):
         """The person's active registration made with the request (a session orientation)."""
@@ -212,10 +219,6 @@ class AcceptanceForm(forms.Form):
         if o.type == TypeOrientation.THEME:
             return {"mode": SESSION}
         return {"mode": RDV}
-
-    @property
-    def sans_session(self):
-        return not self.fields["session"].queryset.exists()
 
     def clean(self):
         data = super().clean()
