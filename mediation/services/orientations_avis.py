@@ -22,8 +22,8 @@ from inclusion.mots_du_temps import (
     date_et_heure_en_mots,
     plage_en_mots,
 )
-from inclusion.sms import send_sms
-from inclusion.sms.textes import render, un_segment
+from inclusion.sms import gsm, send_sms
+from inclusion.sms.textes import cached, render, shorten
 from mediation.enums_orientations import MotifRefus, StatutOrientation, TypeOrientation
 
 # FALC: short sentences, one idea each, the date in words, the help number last.
@@ -246,32 +246,81 @@ def annulation_aux_lieux(orientation):
 
 def _apporter(texte):
     """ "Apportez : votre carte Vitale." (kept as written when it already says "Apportez")."""
+    texte = (texte or "").strip()
     if not texte:
         return ""
+    if texte[-1] not in ".!?":
+        texte += "."
     if texte.lower().startswith("apport"):
         return texte
     return f"Apportez : {texte}"
 
 
+def _lieux_sms(orientation):
+    """Where, from the fullest to the shortest: the place's name may go, then the postcode;
+    the street and the town stay (what the person needs to get there)."""
+    lieu = orientation.lieu
+    rdv_lieu = orientation.rdv_lieu or lieu.nom
+    if rdv_lieu != adresse_postale(lieu) or not lieu.adresse:
+        return [rdv_lieu]
+    return [
+        rdv_lieu,
+        f"{lieu.adresse}, {lieu.code_postal} {lieu.commune.nom}",
+        f"{lieu.adresse}, {lieu.commune.nom}",
+    ]
+
+
+def _un_sms(render_text, valeurs, lieux):
+    """The text in one GSM-7 segment. What goes first, in order: the weekday, the place's
+    name (its street and town stay), the end of what to bring, then the end of the place.
+    Below that the text is sent whole (two SMS rather than a place nobody can find)."""
+
+    def fits(v):
+        texte = gsm.normalize(render_text(v))
+        return gsm.encoding(texte) != gsm.GSM7 or gsm.segments(texte) <= 1
+
+    def excess(v):
+        return gsm.length(gsm.normalize(render_text(v))) - 160
+
+    v = dict(valeurs, lieu=lieux[0])
+    steps = [lambda v: v.update(quand=v["quand_court"])]
+    steps += [lambda v, lieu=lieu: v.update(lieu=lieu) for lieu in lieux[1:]]
+    steps += [
+        lambda v: v.update(
+            apporter=shorten(v["apporter"], max(30, len(v["apporter"]) - excess(v)))
+        ),
+        lambda v: v.update(lieu=shorten(v["lieu"], max(40, len(v["lieu"]) - excess(v)))),
+        lambda v: v.update(
+            apporter=shorten(v["apporter"], max(14, len(v["apporter"]) - excess(v)))
+        ),
+        lambda v: v.update(lieu=shorten(v["lieu"], max(24, len(v["lieu"]) - excess(v)))),
+    ]
+    with cached():  # the coordinator's text is read once, not at each try
+        for step in steps:
+            if fits(v):
+                break
+            step(v)
+        return render_text(v)
+
+
 def sms_rendez_vous(orientation, *, deplace=False):
-    """The appointment, in one SMS, in FALC. Returns the SmsResult (refusals are not errors:
-    the prescripteur sees them in the file's SMS history)."""
-    apporter = orientation.a_apporter.strip()
-    if apporter and apporter[-1] not in ".!?":
-        apporter += "."
+    """The appointment, in one SMS, in FALC: when, where, what to bring, the help number.
+    Returns the SmsResult (refusals are not errors: the prescripteur sees them in the file's
+    SMS history)."""
     valeurs = {
         "quand": date_et_heure_en_mots(orientation.rdv_le),
         "quand_court": date_et_heure_en_mots(orientation.rdv_le, semaine=False),
-        "lieu": orientation.rdv_lieu or orientation.lieu.nom,
-        "apporter": _apporter(apporter),
+        "apporter": _apporter(orientation.a_apporter),
         "aide": settings.HELP_PHONE,
     }
     kind = CleTexteSms.ORIENTATION_RDV_DEPLACE if deplace else CleTexteSms.ORIENTATION_ACCEPTEE
     defaut = SMS_RDV_DEPLACE if deplace else SMS_RDV
-    body = un_segment(lambda v: render(kind, defaut, **v), valeurs, variables=("lieu",))
+    body = _un_sms(lambda v: render(kind, defaut, **v), valeurs, _lieux_sms(orientation))
+    # "Médiathèque..." then "." reads as four dots; spaces left by an empty {apporter}.
+    body = " ".join(body.replace("....", "...").split())
     return send_sms(
         beneficiaire=orientation.beneficiaire,
-        body=" ".join(body.split()),
+        body=body,
         kind=str(kind),
         about=orientation,
         key=f"{kind}:{orientation.pk}:{orientation.rdv_le:%Y%m%d%H%M}",
