@@ -54,6 +54,7 @@ def _heure_field(label="Heure", required=True):
         label=label,
         choices=[("", "—"), *HEURES],
         coerce=datetime.time.fromisoformat,
+        empty_value=None,
         required=required,
         error_messages={
             "required": "Choisissez l'heure du rendez-vous.",
