@@ -77,12 +77,19 @@ def _check_appointment(rdv_le, rdv_lieu, a_apporter, now):
         )
 
 
-def _check_session(session, destinataire, liste_attente, now):
+def _check_session(session, destinataire, liste_attente, now, current=None):
     if session.lieu_id != destinataire.lieu_id:
         refuse("Choisissez une session de votre lieu.", "session_autre_lieu", "session")
     if session.statut != StatutSession.PLANIFIEE or session.debut <= now:
         refuse("Cette session n'est plus ouverte.", "session_fermee", "session")
-    if session.nb_inscrits >= session.capacite and not liste_attente:
+    # The seat taken with the request (a session orientation) is the person's own: a session
+    # it filled is not full for them.
+    seated = (
+        current is not None
+        and current.session_id == session.pk
+        and current.statut == StatutInscription.INSCRIT
+    )
+    if session.nb_inscrits >= session.capacite and not liste_attente and not seated:
         refuse(
             "Cette session est complète : proposez la liste d'attente ou une autre session.",
             "session_complete",
@@ -123,7 +130,7 @@ def _accept(acces, depuis, *, rdv_le, rdv_lieu, a_apporter, session, liste_atten
     a_apporter = (a_apporter or "").strip()
     if session is not None:
         session = Session.objects.select_related("lieu", "theme").get(pk=session.pk)
-        _check_session(session, destinataire, liste_attente, now)
+        _check_session(session, destinataire, liste_attente, now, _active_registration(orientation))
         rdv_le, rdv_lieu = session.debut, ""
     else:
         _check_appointment(rdv_le, rdv_lieu, a_apporter, now)
@@ -251,8 +258,25 @@ def _refuse(acces, depuis, motifs, message, now):
         decline_le=now, motifs_refus=motifs, message=message
     )
     others = orientation.destinataires.filter(decline_le__isnull=True).exclude(pk=destinataire.pk)
-    if depuis == EN_ATTENTE and others.exists():
-        # A theme orientation stays open while another place may still take the person.
+    if others.exists():
+        # A theme orientation stays open while another place may still take the person; an
+        # acceptance corrected into a refusal gives it back to them (waiting, no place, no
+        # decision: the next acceptance opens its own correction window).
+        if depuis != EN_ATTENTE:
+            Orientation.objects.filter(pk=orientation.pk).update(
+                statut=StatutOrientation.PRISE_EN_COMPTE,
+                lieu=None,
+                decide_le=None,
+                premiere_decision_le=None,
+                decide_par=None,
+                decision_via="",
+                rdv_le=None,
+                rdv_lieu="",
+                a_apporter="",
+                motifs_refus=[],
+                message="",
+            )
+            orientation.refresh_from_db()
         return orientation, False
     Orientation.objects.filter(pk=orientation.pk).update(
         statut=StatutOrientation.REFUSEE,
@@ -273,11 +297,19 @@ def _refuse(acces, depuis, motifs, message, now):
 
 def decline(*, acces, motifs, message="", now=None):
     """Refuse (at least one reason; a message, required for "autre"). A theme orientation is
-    refused when every place has refused it; until then the others may still accept."""
+    refused when every place has refused it; until then the others may still accept. Once
+    refused, the seat taken with a session orientation is given back."""
     now = now or timezone.now()
     motifs, message = _check_refusal(motifs, message)
     with transaction.atomic():
         orientation, closed = _refuse(acces, EN_ATTENTE, motifs, message, now)
+        current = _active_registration(orientation) if closed else None
+        if current is not None:
+            # The seat taken with a session orientation goes back to the session (and to the
+            # first person waiting), as when an acceptance is corrected into a refusal.
+            cancel_registration(
+                inscription=current, acteur=acces.acteur, autorise_par="orientation"
+            )
         journal(
             "refus" if closed else "refus_lieu",
             orientation,
@@ -306,7 +338,8 @@ def can_correct(orientation, destinataire, now=None):
 
 def correct(*, acces, decision, motifs=(), message="", now=None, **acceptance):
     """Change an acceptance into a refusal or the reverse (or the appointment or session of an
-    acceptance), within the window; journalised with both decisions."""
+    acceptance), within the window; journalised with both decisions. A theme acceptance
+    withdrawn while other places have not refused goes back to them, waiting (like decline)."""
     now = now or timezone.now()
     orientation = acces.orientation
     if not can_correct(orientation, acces.destinataire, now):
@@ -338,7 +371,9 @@ def correct(*, acces, decision, motifs=(), message="", now=None, **acceptance):
             avant=avant,
             apres=orientation.statut,
         )
-        _tell_after_decision(orientation)
+        if orientation.statut in DECIDEES:
+            # Given back to the other places, it is not a decision: the next one is told.
+            _tell_after_decision(orientation)
     return orientation
 
 
