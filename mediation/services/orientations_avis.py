@@ -29,8 +29,7 @@ from mediation.enums_orientations import MotifRefus, StatutOrientation, TypeOrie
 # FALC: short sentences, one idea each, the date in words, the help number last.
 SMS_RDV = "Bonjour. Vous avez rendez-vous {quand}. Lieu : {lieu}. {apporter} Aide : {aide}"
 SMS_RDV_DEPLACE = (
-    "Bonjour. Votre rendez-vous change. Nouveau rendez-vous {quand}. Lieu : {lieu}. "
-    "{apporter} Aide : {aide}"
+    "Bonjour. Votre rendez-vous change : {quand}. Lieu : {lieu}. {apporter} Aide : {aide}"
 )
 
 
@@ -195,6 +194,18 @@ def _decision(orientation):
             motifs=[labels.get(m, m) for m in orientation.motifs_refus],
             message=orientation.message,
         )
+        if orientation.type == TypeOrientation.THEME:
+            # Every place refused: each says why (the last one's reasons are only one part).
+            context["refus"] = [
+                {
+                    "lieu": d.lieu.nom,
+                    "motifs": [labels.get(m, m) for m in d.motifs_refus],
+                    "message": d.message,
+                }
+                for d in orientation.destinataires.filter(decline_le__isnull=False)
+                .select_related("lieu")
+                .order_by("decline_le", "pk")
+            ]
     return context
 
 
@@ -257,23 +268,27 @@ def _apporter(texte):
 
 
 def _lieux_sms(orientation):
-    """Where, from the fullest to the shortest: the place's name may go, then the postcode;
-    the street and the town stay (what the person needs to get there)."""
+    """Where, from the fullest to the shortest. The place typed by the médiateur is kept as
+    written; the default address loses its postcode, then its town (the place is near the
+    person), and, after the weekday, the place's name (its street and town come back)."""
     lieu = orientation.lieu
     rdv_lieu = orientation.rdv_lieu or lieu.nom
     if rdv_lieu != adresse_postale(lieu) or not lieu.adresse:
-        return [rdv_lieu]
-    return [
+        return rdv_lieu, rdv_lieu, rdv_lieu, rdv_lieu
+    commune = lieu.commune.nom
+    return (
         rdv_lieu,
-        f"{lieu.adresse}, {lieu.code_postal} {lieu.commune.nom}",
-        f"{lieu.adresse}, {lieu.commune.nom}",
-    ]
+        f"{lieu.nom}, {lieu.adresse}, {commune}",
+        f"{lieu.nom}, {lieu.adresse}",
+        f"{lieu.adresse}, {commune}",
+    )
 
 
 def _un_sms(render_text, valeurs, lieux):
-    """The text in one GSM-7 segment. What goes first, in order: the weekday, the place's
-    name (its street and town stay), the end of what to bring, then the end of the place.
-    Below that the text is sent whole (two SMS rather than a place nobody can find)."""
+    """The text in one GSM-7 segment. What goes first, in order: the postcode, the town,
+    the weekday, the place's name (its street and town stay), the end of what to bring,
+    then the end of the place. Below that the text is sent whole (two SMS rather than a
+    place nobody can find)."""
 
     def fits(v):
         texte = gsm.normalize(render_text(v))
@@ -282,10 +297,13 @@ def _un_sms(render_text, valeurs, lieux):
     def excess(v):
         return gsm.length(gsm.normalize(render_text(v))) - 160
 
-    v = dict(valeurs, lieu=lieux[0])
-    steps = [lambda v: v.update(quand=v["quand_court"])]
-    steps += [lambda v, lieu=lieu: v.update(lieu=lieu) for lieu in lieux[1:]]
-    steps += [
+    complet, sans_code_postal, nom_et_rue, rue_et_ville = lieux
+    v = dict(valeurs, lieu=complet)
+    steps = [
+        lambda v: v.update(lieu=sans_code_postal),
+        lambda v: v.update(lieu=nom_et_rue),
+        lambda v: v.update(quand=v["quand_court"]),
+        lambda v: v.update(lieu=rue_et_ville),
         lambda v: v.update(
             apporter=shorten(v["apporter"], max(30, len(v["apporter"]) - excess(v)))
         ),
