@@ -24,7 +24,12 @@ from inclusion.mots_du_temps import (
 )
 from inclusion.sms import gsm, send_sms
 from inclusion.sms.textes import cached, render, shorten
-from mediation.enums_orientations import MotifRefus, StatutOrientation, TypeOrientation
+from mediation.enums_orientations import (
+    ContactPrefere,
+    MotifRefus,
+    StatutOrientation,
+    TypeOrientation,
+)
 
 # FALC: short sentences, one idea each, the date in words, the help number last.
 SMS_RDV = "Bonjour. Vous avez rendez-vous {quand}. Lieu : {lieu}. {apporter} Aide : {aide}"
@@ -128,7 +133,9 @@ def lien_au_lieu(destinataire, *, motif, niveau=None, now=None):
             "niveau": niveau,
             "valable_jusqu_au": date_et_annee_en_mots(destinataire.lien_expire_le),
             "contact": _minuscule(orientation.get_contact_prefere_display()),
-            "contact_sms": orientation.contact_prefere == "sms",
+            # Only promised when the appointment SMS will really leave (prevenir_sms).
+            "contact_sms": orientation.contact_prefere == ContactPrefere.SMS
+            and orientation.prevenir_sms,
             "jours_attente": max((now - orientation.cree_le).days, 0),
             "attente": _depuis(max((now - orientation.cree_le).days, 0)),
             "jours_restants": max((expire_le - now).days, 0),
