@@ -3,12 +3,12 @@ address (services.orientations.link_url / check_link): read the request, accept 
 appointment or a session), refuse (reasons), correct a decision within 7 days, move the
 appointment; an expired link offers a new one, sent only to the place's contact address.
 
-No session and no login: the signature is the key. It is in the page's URL (?h=) and in a
-hidden field of every form, checked again at every POST (in constant time, by the service).
-The token must never leave the page: no referrer, never stored by a cache, never indexed,
-never in a log line (Django logs the path of 4xx answers, not the query string, and the
-hidden field is in the body). The page shows the person's first name and nothing else of
-their file.
+No session and no login: the signature is the key. It is in the page's URL (?h=) and goes
+with every form, checked again at every POST (in constant time, by the service). The token
+must never leave the page: the origin at most as referrer, never stored by a cache, never
+indexed, never in a log line (Django logs the path of 4xx answers, not the query string, and
+the form's field is in the body). The page shows the person's first name and nothing else
+of their file; a place that has no part in the request any more, not even that.
 
 Thin views: check the link → form → decision service (orientations_decision) → PRG.
 """
@@ -48,7 +48,8 @@ SIGNATURE = "h"  # the query parameter of the link and the hidden field of the f
 # or the query, so the token goes nowhere either.
 REFERRER_POLICY = "strict-origin"
 
-# Where a decision's refusal of the service goes: the form's own message, or the page's.
+# A decision service's refusals that mean the request changed under the visitor: back to the
+# page, which shows where it stands (the others go next to their field).
 DEJA = {"deja_decidee", "deja_refusee_ici", "correction_fermee", "pas_de_rdv", "rdv_session"}
 
 
@@ -187,6 +188,12 @@ def _accepted(orientation):
     return "C'est fait : le rendez-vous est noté. Le prescripteur est prévenu."
 
 
+def _declined(orientation):
+    if orientation.statut == StatutOrientation.REFUSEE:
+        return "C'est fait : vous avez dit non. Le prescripteur est prévenu."
+    return "C'est fait : vous avez dit non. D'autres lieux peuvent encore accueillir la personne."
+
+
 def _corrected(orientation):
     if orientation.statut == StatutOrientation.REFUSEE:
         return "C'est corrigé : vous avez dit non. Le prescripteur est prévenu."
@@ -211,7 +218,7 @@ ACTIONS = {
         RefusalForm,
         "refus",
         lambda acces, form, now: decisions.decline(acces=acces, now=now, **form.service_kwargs()),
-        lambda orientation: "C'est fait : vous avez dit non. Le prescripteur est prévenu.",
+        _declined,
     ),
     "deplacer": Action(
         MoveForm,

@@ -524,3 +524,37 @@ def test_a_destinataire_uuid_alone_opens_nothing(client, placed):
     assert Destinataire.objects.count() == 1
     response = client.get(reverse("orientation_lien:page", args=[destinataire.uuid]) + "?h=")
     assert response.status_code == 403
+
+
+def test_one_place_refusing_a_theme_orientation_leaves_it_to_the_others(client, ctx):
+    orientation = orient_to_theme(ctx)
+    ici = orientation.destinataires.get(lieu=ctx.lieu)
+    response = post(client, "refus", ici, motifs=[MotifRefus.SESSION_COMPLETE])
+    assert response.status_code == 302
+    orientation.refresh_from_db()
+    assert orientation.statut in (StatutOrientation.OUVERTE, StatutOrientation.PRISE_EN_COMPTE)
+    page = client.get(response["Location"]).content.decode()
+    assert "D&#x27;autres lieux peuvent encore accueillir la personne" in page
+    assert "Vous avez dit non." in page
+    assert "Dire oui" not in page  # nothing to correct while the others may still answer
+
+
+def test_another_session_within_the_correction_window(client, ctx):
+    from tests.ateliers.factories import SessionFactory
+
+    orientation = orient_to_session(ctx)
+    destinataire = orientation.destinataires.get()
+    post(client, "acceptation", destinataire, mode="session", session=ctx.session.pk)
+    later = SessionFactory(
+        lieu=ctx.lieu,
+        theme=ctx.theme,
+        debut=ctx.session.debut + 7 * JOUR,
+        fin=ctx.session.fin + 7 * JOUR,
+    )
+    response = post(
+        client, "correction", destinataire, decision="acceptee", mode="session", session=later.pk
+    )
+    assert response.status_code == 302
+    orientation.refresh_from_db()
+    assert orientation.session == later and orientation.inscription.session == later
+    assert Journal.objects.filter(action="orientation.correction").count() == 1
