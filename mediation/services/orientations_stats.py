@@ -44,7 +44,10 @@ PRISE_AILLEURS = "prise_ailleurs"
 
 @dataclass
 class Chiffres:
-    """The figures of one group of orientations (all of them, a structure, a place)."""
+    """The figures of one group of orientations (all of them, a structure, a place). For a
+    place, `envoyees` counts what it received, the statuses and reasons are its own (its
+    refusal, PRISE_AILLEURS when another place took a theme orientation), and the delays run
+    to its own opening and answer."""
 
     envoyees: int = 0
     par_statut: dict = field(default_factory=dict)  # {StatutOrientation value: n}
