@@ -27,12 +27,16 @@ class MediationConfig(AppConfig):
             )
         )
         register_demo_builder("kiosque", demo.build, order=40)
+        from mediation import demo_orientations
+
+        register_demo_builder("orientations", demo_orientations.build, order=50)
         from mediation import (  # noqa: F401  (registrations; comptes: the account closer)
             activites_hooks,
             chronologie,
             comptes,
             diagnostic_hooks,
             exports_activites,
+            exports_orientations,
             fusion,
             orientations_hooks,
         )
