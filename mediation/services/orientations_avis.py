@@ -16,13 +16,15 @@ from django.utils import timezone
 
 from ateliers.enums import StatutInscription, Thematique
 from inclusion.emails.service import absolute_url, send_email
+from inclusion.models import SmsMessage, StatutSms
 from inclusion.models.textes import CleTexteSms
 from inclusion.mots_du_temps import (
     date_et_annee_en_mots,
     date_et_heure_en_mots,
     plage_en_mots,
 )
-from inclusion.sms import gsm, send_sms
+from inclusion.sms import SmsResult, gsm, send_sms
+from inclusion.sms.service import REASONS
 from inclusion.sms.textes import cached, render, shorten
 from mediation.enums_orientations import (
     ContactPrefere,
@@ -218,10 +220,16 @@ def _decision(orientation):
 
 def decision_au_prescripteur(orientation):
     """Accepted or refused (or corrected): the prescripteur is told, with no personal data in
-    the e-mail beyond the first name."""
-    return _au_prescripteur(
-        orientation, "orientation_decision", "orientation.decision", **_decision(orientation)
-    )
+    the e-mail beyond the first name. A refusal on correction withdraws the appointment SMS
+    still waiting; one already sent is for the prescripteur to undo (the e-mail says so)."""
+    context = _decision(orientation)
+    if not context["acceptee"]:
+        withdraw_queued_sms(orientation)
+        parti = sms_parti(orientation)
+        context["sms_parti"] = (
+            date_et_heure_en_mots(parti.envoye_le or parti.cree_le) if parti else ""
+        )
+    return _au_prescripteur(orientation, "orientation_decision", "orientation.decision", **context)
 
 
 def expiration_au_prescripteur(orientation):
@@ -237,6 +245,9 @@ def expiration_au_prescripteur(orientation):
 
 
 def annulation_aux_lieux(orientation):
+    """The places that have not refused are told; an appointment SMS still waiting for the
+    send hours no longer goes."""
+    withdraw_queued_sms(orientation)
     sent = []
     for destinataire in orientation.destinataires.filter(decline_le__isnull=True).select_related(
         "lieu__structure"
@@ -328,6 +339,42 @@ def _un_sms(render_text, valeurs, lieux):
         return render_text(v)
 
 
+def _sms_du_rdv(orientation):
+    """The appointment SMS rows about this orientation (not the ones cancelled or expired)."""
+    return SmsMessage.objects.filter(
+        about=f"{orientation._meta.label_lower}#{orientation.pk}",
+        kind__in=(CleTexteSms.ORIENTATION_ACCEPTEE, CleTexteSms.ORIENTATION_RDV_DEPLACE),
+    ).exclude(statut__in=(StatutSms.ANNULE, StatutSms.EXPIRE))
+
+
+def withdraw_queued_sms(orientation):
+    """An appointment SMS still waiting (for the send hours) no longer goes: the appointment
+    changed, was refused on correction, or the orientation was cancelled. Rows a worker has
+    already claimed are left to it. Returns how many were withdrawn."""
+    return (
+        _sms_du_rdv(orientation)
+        .filter(statut=StatutSms.A_ENVOYER, tentatives=0)
+        .update(statut=StatutSms.ANNULE, statut_le=timezone.now())
+    )
+
+
+def sms_parti(orientation):
+    """The last appointment SMS that left for the person, or None."""
+    return (
+        _sms_du_rdv(orientation)
+        .filter(statut__in=(StatutSms.ENVOYE, StatutSms.DELIVRE))
+        .order_by("-pk")
+        .first()
+    )
+
+
+def _texte_sms(kind, valeurs, lieux):
+    defaut = SMS_RDV_DEPLACE if kind == CleTexteSms.ORIENTATION_RDV_DEPLACE else SMS_RDV
+    body = _un_sms(lambda v: render(kind, defaut, **v), valeurs, lieux)
+    # "Médiathèque..." then "." reads as four dots; spaces left by an empty {apporter}.
+    return gsm.normalize(" ".join(body.replace("....", "...").split()))
+
+
 def sms_rendez_vous(orientation, *, deplace=False):
     """The appointment, in one SMS, in FALC: when, where, what to bring, the help number.
     Returns the SmsResult (refusals are not errors: the prescripteur sees them in the file's
@@ -338,17 +385,24 @@ def sms_rendez_vous(orientation, *, deplace=False):
         "apporter": _apporter(orientation.a_apporter),
         "aide": settings.HELP_PHONE,
     }
+    withdraw_queued_sms(orientation)  # the person gets the latest appointment only
+    parti = sms_parti(orientation)
+    lieux = _lieux_sms(orientation)
+    if parti is not None and parti.corps == _texte_sms(parti.kind, valeurs, lieux):
+        # What the person last read is still true (a double click, a move to the same time).
+        return SmsResult(sent=False, reason=REASONS["duplicate"], code="duplicate")
+    # "Votre rendez-vous change" only to someone who was told the first one.
+    deplace = deplace and parti is not None
     kind = CleTexteSms.ORIENTATION_RDV_DEPLACE if deplace else CleTexteSms.ORIENTATION_ACCEPTEE
-    defaut = SMS_RDV_DEPLACE if deplace else SMS_RDV
-    body = _un_sms(lambda v: render(kind, defaut, **v), valeurs, _lieux_sms(orientation))
-    # "Médiathèque..." then "." reads as four dots; spaces left by an empty {apporter}.
-    body = " ".join(body.replace("....", "...").split())
+    body = _texte_sms(kind, valeurs, lieux)
+    # One key per message sent about this orientation: a double click finds its twin above.
+    rang = SmsMessage.objects.filter(about=f"{orientation._meta.label_lower}#{orientation.pk}")
     return send_sms(
         beneficiaire=orientation.beneficiaire,
         body=body,
         kind=str(kind),
         about=orientation,
-        key=f"{kind}:{orientation.pk}:{orientation.rdv_le:%Y%m%d%H%M}",
+        key=f"{kind}:{orientation.pk}:{orientation.rdv_le:%Y%m%d%H%M}:{rang.count()}",
         event_at=orientation.rdv_le,
         useless_after=orientation.rdv_le,
     )

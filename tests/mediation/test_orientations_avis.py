@@ -11,9 +11,17 @@ import time_machine
 from ateliers.enums import Canal
 from ateliers.services.registrations import register
 from inclusion.emails.delivery import deliver
-from inclusion.models import OptOut, OutgoingEmail, SmsMessage, StatutEmail, TexteSms
+from inclusion.models import (
+    OptOut,
+    OutgoingEmail,
+    SmsMessage,
+    StatutEmail,
+    StatutSms,
+    TexteSms,
+)
 from inclusion.models.textes import CleTexteSms
 from inclusion.sms import gsm
+from inclusion.sms.delivery import deliver as deliver_sms
 from mediation.enums_orientations import MotifRefus, StatutOrientation
 from mediation.models import Orientation
 from mediation.services import orientations, orientations_avis, orientations_decision
@@ -412,13 +420,25 @@ def test_opted_out_no_sms(ctx):
     assert not SmsMessage.objects.exists()
 
 
-def test_sms_when_the_appointment_moves(ctx):
-    orientation = _accept(ctx, orient_to_place(ctx))
-    nouveau = RDV + 2 * JOUR
-    orientations_decision.move_appointment(
-        acces=acces_of(orientation, ctx.mediateur), rdv_le=nouveau, a_apporter="Apportez vos codes"
+def _sent():
+    """Deliver what is due, as the worker does once the caller commits."""
+    for sms in SmsMessage.objects.filter(statut=StatutSms.A_ENVOYER):
+        deliver_sms(sms.pk)
+
+
+def _move(ctx, orientation, rdv_le, **champs):
+    return orientations_decision.move_appointment(
+        acces=acces_of(orientation, ctx.mediateur), rdv_le=rdv_le, **champs
     )
+
+
+def test_sms_when_the_appointment_moves(ctx, sms_delivered):
+    orientation = _accept(ctx, orient_to_place(ctx))
+    _sent()
+    nouveau = RDV + 2 * JOUR
+    _move(ctx, orientation, nouveau, a_apporter="Apportez vos codes")
     first, moved = SmsMessage.objects.order_by("pk")
+    assert first.statut == StatutSms.ENVOYE
     assert moved.kind == CleTexteSms.ORIENTATION_RDV_DEPLACE
     assert moved.corps.startswith(
         "Bonjour. Votre rendez-vous change : le samedi 21 novembre à 14 h 30. "
@@ -426,6 +446,81 @@ def test_sms_when_the_appointment_moves(ctx):
     assert "Apportez vos codes. Aide : 05 00 00 00 00" in moved.corps
     assert moved.segments == 1
     assert moved.inutile_apres == nouveau
+    _sent()
+    assert len(sms_delivered) == 2
+
+
+def test_moved_back_and_forth_each_move_is_told(ctx):
+    orientation = _accept(ctx, orient_to_place(ctx))
+    _sent()
+    for rdv_le in (RDV + JOUR, RDV, RDV + JOUR):
+        _move(ctx, orientation, rdv_le)
+        _sent()
+    kinds = list(SmsMessage.objects.order_by("pk").values_list("kind", "statut"))
+    assert kinds == [(CleTexteSms.ORIENTATION_ACCEPTEE, StatutSms.ENVOYE)] + 3 * [
+        (CleTexteSms.ORIENTATION_RDV_DEPLACE, StatutSms.ENVOYE)
+    ]
+
+
+def test_a_move_that_changes_nothing_sends_nothing(ctx):
+    orientation = _accept(ctx, orient_to_place(ctx), a_apporter="vos codes")
+    _sent()
+    _move(ctx, orientation, RDV, a_apporter="vos codes")
+    assert SmsMessage.objects.count() == 1
+    assert orientations_avis.sms_rendez_vous(orientation).code == "duplicate"
+
+
+def test_moved_before_the_first_sms_left_only_the_new_one_goes(ctx, settings):
+    settings.SMS_SEND_WINDOW = True
+    orientation = orient_to_place(ctx)
+    with time_machine.travel(FROZEN_AT.replace(hour=21), tick=False):
+        _accept(ctx, orientation)
+        _move(ctx, orientation, RDV + JOUR)
+    first, second = SmsMessage.objects.order_by("pk")
+    assert first.statut == StatutSms.ANNULE  # withdrawn before it left
+    assert second.statut == StatutSms.A_ENVOYER
+    # The person never read the first one: no "change", just the appointment.
+    assert second.kind == CleTexteSms.ORIENTATION_ACCEPTEE
+    assert second.corps.startswith("Bonjour. Vous avez rendez-vous le vendredi 20 novembre")
+
+
+def test_refused_on_correction_the_waiting_sms_is_withdrawn(ctx, settings):
+    settings.SMS_SEND_WINDOW = True
+    orientation = orient_to_place(ctx)
+    with time_machine.travel(FROZEN_AT.replace(hour=21), tick=False):
+        _accept(ctx, orientation)
+        orientations_decision.correct(
+            acces=acces_of(orientation, ctx.mediateur),
+            decision=StatutOrientation.REFUSEE,
+            motifs=[MotifRefus.NON_JOIGNABLE],
+        )
+    assert SmsMessage.objects.get().statut == StatutSms.ANNULE
+    assert "a reçu par SMS" not in emails("decision").last().texte
+
+
+def test_refused_on_correction_after_the_sms_left_the_prescripteur_is_warned(ctx):
+    orientation = _accept(ctx, orient_to_place(ctx))
+    _sent()
+    with time_machine.travel(FROZEN_AT + JOUR, tick=False):
+        orientations_decision.correct(
+            acces=acces_of(orientation, ctx.mediateur),
+            decision=StatutOrientation.REFUSEE,
+            motifs=[MotifRefus.NON_JOIGNABLE],
+        )
+    email = emails("decision").last()
+    assert (
+        "Attention : Josiane a reçu par SMS, le mardi 17 novembre à 10 h, le rendez-vous qui "
+        "n'a plus lieu : prévenez la personne." in email.texte
+    )
+
+
+def test_cancelled_the_waiting_sms_is_withdrawn(ctx, settings):
+    settings.SMS_SEND_WINDOW = True
+    orientation = orient_to_place(ctx)
+    with time_machine.travel(FROZEN_AT.replace(hour=21), tick=False):
+        orientation = _accept(ctx, orientation)
+        orientations.cancel(acteur=ctx.prescripteur, orientation=orientation, motif="Déménage")
+    assert SmsMessage.objects.get().statut == StatutSms.ANNULE
 
 
 def test_outside_send_hours_the_sms_waits(ctx, settings):
