@@ -16,7 +16,7 @@ from ateliers.enums import StatutInscription
 from ateliers.forms import HEURES
 from ateliers.models import Session
 from inclusion.forms import apply_service_errors, date_field
-from inclusion.mots_du_temps import date_et_heure_en_mots
+from inclusion.mots_du_temps import date_en_mots, heure_en_mots
 from mediation.enums_orientations import MotifRefus, StatutOrientation, TypeOrientation
 from mediation.models import Activite
 from mediation.models_orientations import MESSAGE_MAX
@@ -123,7 +123,8 @@ class SessionChoiceField(forms.ModelChoiceField):
         self.inscrit_a = inscrit_a
 
     def label_from_instance(self, obj):
-        quand = date_et_heure_en_mots(obj.debut)
+        # The day first: a narrow select shows the start of the words.
+        quand = f"{date_en_mots(obj.debut)}, {heure_en_mots(obj.debut)}"
         if obj.pk == self.inscrit_a:
             places = "la personne y est déjà inscrite"
         elif obj.places_libres:
@@ -131,7 +132,8 @@ class SessionChoiceField(forms.ModelChoiceField):
             places = f"{n} place{'s' if n > 1 else ''} restante{'s' if n > 1 else ''}"
         else:
             places = "complète, liste d'attente possible"
-        return f"{obj.theme.titre}, {quand} ({places})"
+        quand = quand[0].upper() + quand[1:]
+        return f"{quand}\u00a0: {obj.theme.titre} ({places})"
 
 
 def sessions_du_lieu(lieu, now):
@@ -350,12 +352,16 @@ class FinishForm(forms.Form):
         self.now = now or timezone.now()
         super().__init__(*args, **kwargs)
         orientation = destinataire.orientation
-        self.fields["activite"].queryset = Activite.objects.filter(
-            structure_id=destinataire.lieu.structure_id,
-            participants__beneficiaire_id=orientation.beneficiaire_id,
-            supprime_le__isnull=True,
-            date__gte=timezone.localtime(orientation.cree_le).date(),
-        ).order_by("-date", "-pk")
+        self.fields["activite"].queryset = (
+            Activite.objects.filter(
+                structure_id=destinataire.lieu.structure_id,
+                participants__beneficiaire_id=orientation.beneficiaire_id,
+                supprime_le__isnull=True,
+                date__gte=timezone.localtime(orientation.cree_le).date(),
+            )
+            .order_by("-date", "-pk")
+            .distinct()
+        )
 
     def service_kwargs(self):
         return {"activite": self.cleaned_data["activite"]}

@@ -6,12 +6,19 @@ etat %} its state for this place."""
 from django import template
 from django.utils import timezone
 
+from inclusion.mots_du_temps import date_et_heure_en_mots
 from mediation import orientations_recues as lecture
 from mediation.enums_orientations import ContactPrefere, MotifRefus, StatutOrientation
 
 register = template.Library()
 
 PARTIALS = "mediation/orientations/partials/"
+
+
+@register.filter
+def quand_en_mots(moment):
+    """ "le mardi 3 décembre à 14 h" (the year when it is not this one)."""
+    return date_et_heure_en_mots(moment) if moment else ""
 
 
 @register.simple_tag

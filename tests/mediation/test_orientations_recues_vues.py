@@ -209,7 +209,7 @@ def test_list_filters(client, ctx):
     assert besoins("") == {"Toujours en attente", "Déjà acceptée", "Annulée depuis"}
     assert besoins("n'importe quoi") == {"Toujours en attente", "Déjà acceptée", "Annulée depuis"}
     page = client.get(liste).content.decode()
-    assert 'À traiter <span class="onglets__nombre">(1)</span>' in page
+    assert 'À traiter&nbsp;<span class="onglets__nombre">(1)</span>' in page
 
 
 def test_list_query_count_is_constant_and_paginated(client, ctx):
