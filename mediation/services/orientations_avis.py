@@ -8,6 +8,10 @@ socle (consent, mobile, send hours, daily cap, one segment).
 
 E-mails carry the person's first name and the need, never a surname or a phone number: a
 place's contact address may be read by several people, and a link may be forwarded.
+
+The person reads only the latest appointment: an appointment SMS still waiting for the send
+hours is withdrawn when the appointment moves, is refused on correction or the orientation is
+cancelled; "votre rendez-vous change" goes only to someone who was told the first one.
 """
 
 from django.conf import settings

@@ -104,6 +104,9 @@ def test_reminder_at_d20_after_the_d10_one(ctx):
     assert second.sujet.startswith("Relance 2/2 : ")
     assert "depuis 20 jours" in second.texte
     assert "Sans réponse dans 10 jours (le 17 décembre 2026)" in second.texte
+    assert "C'est la dernière relance : au bout de 30 jours (le 17 décembre 2026)" in second.texte
+    first = reminders().earliest("pk")
+    assert "nous vous relançons au bout de 10 puis 20 jours" in first.texte
 
 
 def test_a_sweep_that_missed_d10_sends_only_the_d20_reminder(ctx):
