@@ -100,6 +100,9 @@ def test_refusal_errors_are_next_to_the_fields(page, placed):
     page.goto(link_url(destinataire))
     page.get_by_role("button", name="Dire non").click()
     expect(page.locator("#refus_motifs_erreurs")).to_contain_text("Cochez au moins une raison.")
+    # Without a script, the page comes back scrolled to the errors of the form sent.
+    assert page.url.endswith("#erreurs")
+    expect(page.locator("#erreurs")).to_be_in_viewport()
     check(page, "refus_erreur")
     orientation.refresh_from_db()
     assert orientation.statut == StatutOrientation.PRISE_EN_COMPTE
