@@ -38,6 +38,9 @@ DEJA_DECIDEE = (
     "voici où elle en est."
 )
 TEMPLATES = "mediation/orientations/recues/"
+# A service's refusals meaning the request changed meanwhile: back to its page, which shows
+# where it stands, with the service's words (the others go next to their field).
+CHANGEE = {"deja_refusee_ici", "correction_fermee", "pas_de_rdv", "rdv_session", "pas_acceptee"}
 
 
 def _may_list(user):
@@ -191,8 +194,12 @@ def _handle(request, destinataire, form, action, ok):
     try:
         result = action(**form.service_kwargs())
     except ValidationError as error:
-        if "deja_decidee" in error_codes(error) or "correction_fermee" in error_codes(error):
+        codes = error_codes(error)
+        if "deja_decidee" in codes:
             messages.warning(request, DEJA_DECIDEE)
+            return _to_detail(destinataire)
+        if codes & CHANGEE:
+            messages.warning(request, " ".join(error.messages))
             return _to_detail(destinataire)
         apply_decision_errors(form, error)
         return None

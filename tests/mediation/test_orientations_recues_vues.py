@@ -686,3 +686,23 @@ def test_finish_without_a_record_and_refuses_anothers(client, ctx):
     orientation.refresh_from_db()
     assert orientation.statut == StatutOrientation.TERMINEE
     assert orientation.activite is None
+
+
+def test_a_request_changed_meanwhile_goes_back_to_its_page_with_the_services_words(
+    client, ctx, monkeypatch
+):
+    orientation, copie = accepted(ctx)
+    signed(client, ctx.mediateur)
+
+    def now_a_session(**kwargs):
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError("La personne est inscrite à une session.", code="rdv_session")
+
+    monkeypatch.setattr(decision, "move_appointment", now_a_session)
+    date, heure = in_days(5, 9)
+    response = client.post(
+        url("recue_deplacer", copie), {"date": date, "heure": heure}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == url("recue", copie)
+    assert "La personne est inscrite à une session." in response.content.decode()
