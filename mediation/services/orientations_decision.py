@@ -163,7 +163,21 @@ def _accept(acces, depuis, *, rdv_le, rdv_lieu, a_apporter, session, liste_atten
     )
     orientation.refresh_from_db()
     if session is not None:
+        current = _active_registration(orientation)
         inscription = _register(acces, orientation, session, now)
+        if (
+            inscription != current
+            and inscription.statut == StatutInscription.EN_ATTENTE
+            and not liste_attente
+        ):
+            # The last seat went to someone else between the check and the registration
+            # (under the session's lock): a seat was promised, so nothing is kept.
+            refuse(
+                "Cette session vient d'être complète : proposez la liste d'attente ou une autre "
+                "session.",
+                "session_complete",
+                "session",
+            )
         Orientation.objects.filter(pk=orientation.pk).update(
             inscription=inscription, session=session
         )
@@ -449,7 +463,8 @@ def finish_pro(*, acces, activite=None, now=None):
     ):
         refuse("Seule une orientation acceptée par votre lieu peut être terminée.", "pas_acceptee")
     if activite is not None and (
-        activite.structure_id != acces.destinataire.lieu.structure_id
+        activite.supprime_le is not None
+        or activite.structure_id != acces.destinataire.lieu.structure_id
         or not activite.participants.filter(beneficiaire=orientation.beneficiaire_id).exists()
     ):
         refuse(

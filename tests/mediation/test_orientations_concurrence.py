@@ -6,6 +6,7 @@ refusal at once: one decision. Two places refusing at once: refused, not left op
 at once: each reminder and each expiry once. SQLite serialises writers and proves nothing
 here: these tests skip there."""
 
+import copy
 import datetime
 import threading
 import time
@@ -20,10 +21,11 @@ from ateliers.models import Inscription, Session
 from inclusion.models import Journal, OutgoingEmail
 from mediation.enums_orientations import StatutOrientation
 from mediation.models import Orientation
-from mediation.services import orientations_decision, orientations_relances
+from mediation.services import orientations, orientations_decision, orientations_relances
 from mediation.services.orientations_decision import accept, decline
 from mediation.services.orientations_relances import sweep
 from tests.clock import FROZEN_AT
+from tests.inclusion.factories import BeneficiaireFactory
 from tests.mediation.factories_orientations import (
     acces_of,
     orient_to_place,
@@ -48,6 +50,12 @@ def ctx():
     return setup_orientations()
 
 
+def codes(error):
+    if hasattr(error, "error_dict"):
+        return {e.code for errors in error.error_dict.values() for e in errors}
+    return {e.code for e in error.error_list}
+
+
 def race(*workers):
     """Run each worker in its own thread (and connection); returns their outcomes in order:
     the value returned, or the codes of the ValidationError raised."""
@@ -57,7 +65,7 @@ def race(*workers):
         try:
             outcomes[i] = worker()
         except ValidationError as error:
-            outcomes[i] = {e.code for e in error.error_list}
+            outcomes[i] = codes(error)
         except Exception as error:  # reported below, never swallowed
             errors.append(error)
         finally:
@@ -169,6 +177,52 @@ def test_two_places_refusing_at_once_refuse_it(ctx, monkeypatch, slow_journal):
     assert Journal.objects.filter(action="orientation.refus").count() == 1
     assert Journal.objects.filter(action="orientation.refus_lieu").count() == 1
     assert OutgoingEmail.objects.filter(kind="orientation.decision").count() == 1
+
+
+def test_two_acceptances_for_the_last_seat_one_gets_it(monkeypatch, slow_journal):
+    """Two people's orientations accepted at once with the session's last seat: one is
+    seated; the other is refused "session_complete" (a seat was promised, not the waiting
+    list) and its orientation still waits."""
+    ctx = setup_orientations(capacite=1)
+    other = copy.copy(ctx)
+    other.personne = BeneficiaireFactory(structure=ctx.ccas, consentant=True)
+    first, second = orient_to_place(ctx), orient_to_place(other)
+    doors = [door(first, ctx, 0), door(second, ctx, 0)]
+    hold_after(monkeypatch, orientations_decision, "_check_session", threading.Barrier(2))
+
+    outcomes = race(
+        lambda: accept(acces=doors[0], session=ctx.session).statut,
+        lambda: accept(acces=doors[1], session=ctx.session).statut,
+    )
+
+    assert sorted(outcomes, key=str) == [StatutOrientation.ACCEPTEE, {"session_complete"}]
+    statuts = sorted(Orientation.objects.values_list("statut", flat=True))
+    assert statuts == [StatutOrientation.ACCEPTEE, StatutOrientation.OUVERTE]
+    [inscription] = Inscription.objects.all()
+    assert inscription.statut == StatutInscription.INSCRIT
+    assert Orientation.objects.get(statut=StatutOrientation.ACCEPTEE).inscription == inscription
+    session = Session.objects.get(pk=ctx.session.pk)
+    assert session.nb_inscrits == 1 and session.dernier_rang_attente == 0
+
+
+def test_a_new_link_asked_twice_at_once_is_sent_once(ctx, monkeypatch):
+    destinataire = orient_to_place(ctx).destinataires.get()
+    original = orientations._new_link
+
+    def pause_then_issue(*args, **kwargs):
+        time.sleep(PAUSE)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(orientations, "_new_link", pause_then_issue)
+    with time_machine.travel(FROZEN_AT + 9 * JOUR, tick=False):
+        outcomes = race(
+            lambda: orientations.send_new_link(destinataire=destinataire),
+            lambda: orientations.send_new_link(destinataire=destinataire),
+        )
+    assert sorted(outcomes) == [False, True]
+    assert OutgoingEmail.objects.filter(kind="orientation.nouveau_lien").count() == 1
+    destinataire.refresh_from_db()
+    assert destinataire.generation == 1
 
 
 # --- An acceptance and a refusal at once -----------------------------------------------------

@@ -610,6 +610,16 @@ def test_a_record_of_another_structure_or_person_is_refused(ctx):
     assert fresh(orientation).statut == StatutOrientation.ACCEPTEE
 
 
+def test_a_deleted_record_is_refused(ctx):
+    orientation = orient_to_place(ctx)
+    accept(acces=door(orientation, ctx), rdv_le=RDV)
+    activite = record_with_person(ctx, ctx.lieu.structure)
+    activite.supprime_le = FROZEN_AT
+    activite.save(update_fields=["supprime_le"])
+    refused("activite_autre", finish_pro, acces=door(orientation, ctx), activite=activite)
+    assert fresh(orientation).statut == StatutOrientation.ACCEPTEE
+
+
 def test_only_an_orientation_accepted_by_the_place_is_finished(ctx):
     orientation = orient_to_theme(ctx)
     refused("pas_acceptee", finish_pro, acces=door(orientation, ctx, 0))
