@@ -327,6 +327,9 @@ def test_bad_input_is_said_next_to_the_field_and_nothing_is_written(client, ctx,
     assert "Le rendez-vous doit être dans le futur." in page
     assert 'aria-describedby="acceptation_date_erreurs"' in page
     assert_private(response)
+    # The text-size link comes back to the page, not to the POST-only address.
+    uuid, signature = link_parts(destinataire)
+    assert f"suite=%2Forientations%2F{uuid}%2F%3Fh%3D{signature}" in page
     response = post(client, "refus", destinataire, message="")
     assert response.status_code == 422
     assert "Cochez au moins une raison." in response.content.decode()
@@ -504,6 +507,11 @@ def test_nothing_of_the_token_is_logged(client, ctx, placed, caplog):
         client.get(page_url(uuid, signature))
         client.get(page_url(uuid, one_char_changed(signature)))  # a 403: Django logs it
         post(client, "refus", destinataire, message="")  # a 422
+        # As a browser sends the page's forms: the signature in the action's query.
+        client.post(
+            reverse("orientation_lien:acceptation", args=[uuid]) + f"?h={signature}",
+            appointment(days=-1),
+        )
         post(client, "acceptation", destinataire, **appointment())
         with time_machine.travel(FROZEN_AT + 9 * JOUR, tick=False):
             client.get(page_url(uuid, signature))
