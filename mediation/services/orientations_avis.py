@@ -236,6 +236,14 @@ def decision_au_prescripteur(orientation):
     return _au_prescripteur(orientation, "orientation_decision", "orientation.decision", **context)
 
 
+def rdv_deplace_au_prescripteur(orientation):
+    """The appointment moved: the prescripteur knows the new one, and relays it when the
+    person gets no SMS."""
+    return _au_prescripteur(
+        orientation, "orientation_rdv_deplace", "orientation.rdv_deplace", **_decision(orientation)
+    )
+
+
 def expiration_au_prescripteur(orientation):
     from mediation.services.orientations import DELAI_EXPIRATION
 

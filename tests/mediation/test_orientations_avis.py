@@ -311,6 +311,21 @@ def test_correction_of_a_decision(ctx):
     assert "- Personne non joignable" in second.texte
 
 
+def test_appointment_moved_to_the_prescripteur(ctx):
+    """orientations_avis.rdv_deplace_au_prescripteur (move_appointment is to call it)."""
+    orientation = _accept(
+        ctx, orient_to_place(ctx, prevenir_sms=False, contact_prefere="prescripteur")
+    )
+    orientation = _move(ctx, orientation, RDV + JOUR, a_apporter="ses codes")
+    orientations_avis.rdv_deplace_au_prescripteur(orientation)
+    email = emails("rdv_deplace").get()
+    assert email.destinataire == ctx.prescripteur.email
+    assert email.sujet == "Rendez-vous déplacé : Josiane, Médiathèque 1"
+    assert "Nouveau rendez-vous : le vendredi 20 novembre à 14 h 30" in email.texte
+    assert "À apporter : ses codes" in email.texte
+    assert "Pensez à prévenir Josiane de ce changement." in email.texte
+
+
 def test_an_inactive_prescripteur_gets_nothing(ctx):
     orientation = orient_to_place(ctx)
     type(ctx.prescripteur).objects.filter(pk=ctx.prescripteur.pk).update(is_active=False)
@@ -346,6 +361,8 @@ def test_no_surname_and_no_phone_in_any_email(ctx):
     orientations.cancel(acteur=ctx.prescripteur, orientation=o2, motif="Plus besoin")
     orient_to_session(ctx)
     orient_to_place(ctx, lieu=ctx.lieux[1])
+    o4 = _move(ctx, _accept(ctx, orient_to_place(ctx)), RDV + JOUR)
+    orientations_avis.rdv_deplace_au_prescripteur(o4)
     with time_machine.travel(FROZEN_AT + 10 * JOUR, tick=False):
         sweep()
     with time_machine.travel(FROZEN_AT + 30 * JOUR, tick=False):
@@ -359,10 +376,11 @@ def test_no_surname_and_no_phone_in_any_email(ctx):
         "orientation.decision",
         "orientation.annulation",
         "orientation.expiration",
+        "orientation.rdv_deplace",
     }
     for email in OutgoingEmail.objects.all():
         for body in (email.sujet, email.texte, email.html):
-            assert "Josiane" in body or body == email.html
+            assert "Josiane" in body
             assert "Dupont-Lagarde" not in body
             assert "Martin" not in body
             for number in numbers:
