@@ -118,15 +118,21 @@ def _initial_rdv(moment):
 class SessionChoiceField(forms.ModelChoiceField):
     """Upcoming sessions of the place, each with its seats left (or "complète")."""
 
-    def __init__(self, *args, inscrit_a=None, **kwargs):
+    def __init__(self, *args, inscription=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.inscrit_a = inscrit_a
+        # The person's registration made with the request, if any (shown on its session).
+        self.inscription = inscription
 
     def label_from_instance(self, obj):
         # The day first: a narrow select shows the start of the words.
         quand = f"{date_en_mots(obj.debut)}, {heure_en_mots(obj.debut)}"
-        if obj.pk == self.inscrit_a:
-            places = "la personne y est déjà inscrite"
+        inscription = self.inscription
+        if inscription is not None and obj.pk == inscription.session_id:
+            places = (
+                "la personne est sur sa liste d'attente"
+                if inscription.statut == StatutInscription.EN_ATTENTE
+                else "la personne y est déjà inscrite"
+            )
         elif obj.places_libres:
             n = obj.places_libres
             places = f"{n} place{'s' if n > 1 else ''} restante{'s' if n > 1 else ''}"
@@ -187,7 +193,7 @@ class AcceptanceForm(forms.Form):
         super().__init__(*args, initial=self._initial(inscription), **kwargs)
         session = self.fields["session"]
         session.queryset = sessions_du_lieu(destinataire.lieu, self.now)
-        session.inscrit_a = getattr(inscription, "session_id", None)
+        session.inscription = inscription
         self.fields["rdv_lieu"].initial = avis.adresse_postale(destinataire.lieu)
         if not session.queryset.exists():
             # No upcoming session at the place: an appointment is the only answer.
@@ -241,10 +247,14 @@ class AcceptanceForm(forms.Form):
         if data["mode"] == SESSION:
             session = data["session"]
             inscription = self._inscription()
-            # The person already holds a seat (or a waiting-list place) in this session: it is
-            # kept, so the session counting as full does not concern them.
-            deja = inscription is not None and inscription.session_id == session.pk
-            return {"session": session, "liste_attente": data["liste_attente"] or deja}
+            # Already on this session's waiting list (taken with the request): accepting keeps
+            # that place, without asking again to tick "liste d'attente".
+            en_attente = (
+                inscription is not None
+                and inscription.session_id == session.pk
+                and inscription.statut == StatutInscription.EN_ATTENTE
+            )
+            return {"session": session, "liste_attente": data["liste_attente"] or en_attente}
         return {
             "rdv_le": data["rdv_le"],
             "rdv_lieu": data["rdv_lieu"],

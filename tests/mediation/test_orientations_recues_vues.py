@@ -706,3 +706,20 @@ def test_a_request_changed_meanwhile_goes_back_to_its_page_with_the_services_wor
     )
     assert response.redirect_chain[-1][0] == url("recue", copie)
     assert "La personne est inscrite à une session." in response.content.decode()
+
+
+def test_a_session_orientation_on_the_waiting_list_is_accepted_there(client, ctx):
+    fill(ctx, ctx.session)
+    orientation = orient_to_session(ctx)
+    assert orientation.inscription.statut == StatutInscription.EN_ATTENTE
+    copie = copy_of(orientation, ctx.lieu)
+    signed(client, ctx.mediateur)
+    page = client.get(url("recue_accepter", copie)).content.decode()
+    assert "la personne est sur sa liste d&#x27;attente" in page
+    response = client.post(
+        url("recue_accepter", copie), {"mode": "session", "session": ctx.session.pk}
+    )
+    assert response.status_code == 302
+    orientation.refresh_from_db()
+    assert orientation.statut == StatutOrientation.ACCEPTEE
+    assert orientation.inscription.statut == StatutInscription.EN_ATTENTE
