@@ -302,6 +302,7 @@ def test_accept_with_an_appointment(client, ctx, placed):
     assert "Vous avez dit oui" in page
     assert "Changer le rendez-vous" in page  # the move form
     assert "Dire non à la place" in page  # correction within 7 days
+    assert "Vous pouvez changer votre réponse jusqu'au mardi 24 novembre à 10 h." in page
 
 
 def test_accept_with_a_session_of_the_place(client, ctx):
