@@ -70,7 +70,7 @@ def jours_depuis(moment, now=None):
     return (timezone.localdate(now) - timezone.localdate(moment)).days
 
 
-def attend_longtemps(destinataire, now=None):
+def is_waiting_long(destinataire, now=None):
     """Still waiting for this place's answer past the first reminder."""
     now = now or timezone.now()
     return destinataire.orientation.statut in EN_ATTENTE and (
@@ -90,6 +90,6 @@ def recues_pour(user):
     )
 
 
-def compter_par_filtre(qs):
+def count_by_filter(qs):
     """{filter key: count} in one query."""
     return qs.aggregate(**{cle: Count("pk", filter=q) for cle, (_, q) in FILTRES.items()})

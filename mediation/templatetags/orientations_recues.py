@@ -44,7 +44,7 @@ def resume_orientation(destinataire, titre_niveau=2):
         "prenom": _prenom(destinataire),
         "thematiques": lecture.thematiques_labels(orientation.thematiques),
         "jours": lecture.jours_depuis(orientation.cree_le, now),
-        "longue": lecture.attend_longtemps(destinataire, now),
+        "longue": lecture.is_waiting_long(destinataire, now),
         "contact_sms": orientation.contact_prefere == ContactPrefere.SMS,
         "contact_prescripteur": orientation.contact_prefere == ContactPrefere.PRESCRIPTEUR,
         "prescripteur": orientation.prescripteur,

@@ -121,11 +121,11 @@ def orientations_received(request):
             "etat": lecture.etat_pour_lieu(d),
             "thematiques": lecture.thematiques_labels(d.orientation.thematiques),
             "jours": lecture.jours_depuis(d.orientation.cree_le, now),
-            "longue": lecture.attend_longtemps(d, now),
+            "longue": lecture.is_waiting_long(d, now),
         }
         for d in page.object_list
     ]
-    comptes = lecture.compter_par_filtre(base.order_by())
+    comptes = lecture.count_by_filter(base.order_by())
     onglets = [("", "Toutes", None)] + [
         (cle, libelle, comptes[cle]) for cle, (libelle, _) in lecture.FILTRES.items()
     ]
