@@ -567,3 +567,30 @@ def test_another_session_within_the_correction_window(client, ctx):
     orientation.refresh_from_db()
     assert orientation.session == later and orientation.inscription.session == later
     assert Journal.objects.filter(action="orientation.correction").count() == 1
+
+
+def test_an_ended_request_thanks_the_place_and_offers_nothing(client, ctx, placed):
+    orientation, destinataire = placed
+    post(client, "acceptation", destinataire, **appointment())
+    orientation.refresh_from_db()
+    assert decisions.finish(orientation=orientation)
+    page = client.get(url_of(destinataire)).content.decode()
+    assert "C&#x27;est terminé" in page or "C'est terminé" in page
+    assert '<form method="post"' not in page
+
+
+def test_a_request_left_unanswered_30_days_is_closed(client, ctx, placed):
+    from mediation.services.orientations_relances import sweep
+
+    orientation, destinataire = placed
+    later = FROZEN_AT + 30 * JOUR
+    with time_machine.travel(later, tick=False):
+        sweep()
+        orientation.refresh_from_db()
+        assert orientation.statut == StatutOrientation.EXPIREE
+        assert client.get(url_of(destinataire)).status_code == 403  # the link's 8 days, too
+        post(client, "nouveau_lien", destinataire)
+        destinataire.refresh_from_db()
+        page = client.get(url_of(destinataire)).content.decode()
+    assert "Cette demande est close" in page
+    assert "Josiane" not in page and '<form method="post"' not in page
