@@ -4,7 +4,9 @@
   fresh link (one per level; a sweep that missed D+10 sends only the latest level);
 - D+30 without a decision: expirée, and the prescripteur is told;
 - acceptée and the service given (presence at the session of the registration, or an activity
-  record of the place's structure with the person since the decision): terminée.
+  record of the place's structure with the person since the decision): terminée. A session
+  orientation still waiting whose person came (registered with the request) ends too: the
+  service was given, and neither reminders nor an expiry "no answer" would be true.
 
 Idempotent: every change is a conditional UPDATE, so two sweeps at once do each thing once.
 Without `wet_run` it only counts what it would do.
@@ -22,13 +24,20 @@ from mediation.services.orientations import DELAI_EXPIRATION, RELANCES, journal,
 from mediation.services.orientations_decision import finish
 
 
+def _waiting():
+    """Waiting for a decision, and the service not already given (those end instead)."""
+    return Orientation.objects.filter(statut__in=EN_ATTENTE).exclude(
+        inscription__statut=StatutInscription.PRESENT
+    )
+
+
 def _due_expiry(now):
-    return Orientation.objects.filter(statut__in=EN_ATTENTE, cree_le__lte=now - DELAI_EXPIRATION)
+    return _waiting().filter(cree_le__lte=now - DELAI_EXPIRATION)
 
 
 def _due_reminders(now):
     """(level, queryset) from the latest level down, excluding those about to expire."""
-    open_ = Orientation.objects.filter(statut__in=EN_ATTENTE, cree_le__gt=now - DELAI_EXPIRATION)
+    open_ = _waiting().filter(cree_le__gt=now - DELAI_EXPIRATION)
     dues = []
     for level in range(len(RELANCES), 0, -1):
         qs = open_.filter(relances__lt=level, cree_le__lte=now - RELANCES[level - 1])
@@ -41,7 +50,7 @@ def _due_reminders(now):
 def _given_service():
     """Accepted orientations whose service shows as given."""
     presence = Orientation.objects.filter(
-        statut=StatutOrientation.ACCEPTEE,
+        statut__in=(StatutOrientation.ACCEPTEE, *EN_ATTENTE),
         inscription__statut=StatutInscription.PRESENT,
     )
     record = Participant.objects.filter(
@@ -54,6 +63,18 @@ def _given_service():
         statut=StatutOrientation.ACCEPTEE, inscription__isnull=True
     ).filter(Exists(record))
     return presence, by_record
+
+
+def _finish_unanswered(orientation, now):
+    """A waiting session orientation whose person came: terminée without a decision."""
+    with transaction.atomic():
+        done = Orientation.objects.filter(pk=orientation.pk, statut__in=EN_ATTENTE).update(
+            statut=StatutOrientation.TERMINEE, termine_le=now
+        )
+        if done:
+            orientation.refresh_from_db()
+            journal("fin", orientation, via="presence", sans_reponse=True)
+    return bool(done)
 
 
 def sweep(*, now=None, wet_run=True):
@@ -95,7 +116,11 @@ def sweep(*, now=None, wet_run=True):
                     counts[label] = counts.get(label, 0) + 1
 
     for orientation in presence.iterator():
-        if finish(orientation=orientation, via="presence", now=now):
+        if orientation.statut == StatutOrientation.ACCEPTEE:
+            done = finish(orientation=orientation, via="presence", now=now)
+        else:
+            done = _finish_unanswered(orientation, now)
+        if done:
             counts["terminées"] = counts.get("terminées", 0) + 1
     for orientation in by_record.iterator():
         activite = (

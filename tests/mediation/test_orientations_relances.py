@@ -265,6 +265,44 @@ def test_presence_at_the_session_ends_it(ctx):
     assert Journal.objects.filter(action="orientation.fin", details__via="presence").count() == 1
 
 
+def test_presence_ends_a_session_orientation_nobody_answered(ctx):
+    """The person was registered with the request and came: the service was given, even if
+    the place never answered. No reminder, no expiry telling the prescripteur 'no answer'."""
+    orientation = orient_to_session(ctx)
+    with time_machine.travel(ctx.session.debut + datetime.timedelta(minutes=5), tick=False):
+        set_presence(
+            acteur=ctx.mediateur,
+            inscription=orientation.inscription,
+            statut=StatutInscription.PRESENT,
+        )
+    with jour(10):
+        assert sweep(wet_run=False) == {"terminées": 1}
+        assert sweep() == {"terminées": 1}
+    with jour(30):
+        assert sweep() == {}
+    orientation.refresh_from_db()
+    assert orientation.statut == StatutOrientation.TERMINEE
+    assert orientation.termine_le == FROZEN_AT + 10 * JOUR
+    assert orientation.decide_le is None
+    assert not reminders().exists()
+    assert not expiry_emails().exists()
+    assert Journal.objects.filter(action="orientation.fin", details__via="presence").count() == 1
+
+
+def test_a_session_orientation_still_waiting_without_presence_is_reminded(ctx):
+    orientation = orient_to_session(ctx)
+    with time_machine.travel(ctx.session.debut + datetime.timedelta(minutes=5), tick=False):
+        set_presence(
+            acteur=ctx.mediateur,
+            inscription=orientation.inscription,
+            statut=StatutInscription.ABSENT,
+        )
+    with jour(10):
+        assert sweep() == {"relances J+10": 1}
+    with jour(30):
+        assert sweep() == {"expirées": 1}
+
+
 def test_absence_at_the_session_does_not_end_it(ctx):
     orientation = orient_to_session(ctx)
     orientation = orientations_decision.accept(
