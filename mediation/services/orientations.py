@@ -15,9 +15,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.crypto import constant_time_compare
 
 from ateliers.enums import Canal, StatutSession, Thematique
 from ateliers.models import Session
@@ -36,11 +35,15 @@ from mediation.enums_orientations import (
 from mediation.models import Destinataire, Orientation
 from mediation.models_orientations import BESOIN_MAX
 from mediation.services import orientations_avis as avis
+from mediation.services.orientations_liens import (  # noqa: F401 (their home, re-exported)
+    DELAI_EXPIRATION,
+    FENETRE_CORRECTION,
+    RELANCES,
+    VALIDITE_LIEN,
+    link_url,
+)
+from mediation.services.orientations_liens import signature as _signature
 
-VALIDITE_LIEN = datetime.timedelta(days=8)
-DELAI_EXPIRATION = datetime.timedelta(days=30)
-RELANCES = (datetime.timedelta(days=10), datetime.timedelta(days=20))
-FENETRE_CORRECTION = datetime.timedelta(days=7)
 INTERVALLE_RELANCE_MANUELLE = datetime.timedelta(days=1)
 # A link asked again from the expired-link page is sent at most this often.
 INTERVALLE_NOUVEAU_LIEN = datetime.timedelta(hours=1)
@@ -94,18 +97,6 @@ class LienRefuse(Exception):
         super().__init__(code)
         self.code = code
         self.destinataire = destinataire
-
-
-def _signature(destinataire):
-    expiry = int(destinataire.lien_expire_le.timestamp())
-    valeur = f"{destinataire.uuid}:{destinataire.generation}:{expiry}"
-    return salted_hmac("mediation.orientations.lien", valeur, algorithm="sha256").hexdigest()
-
-
-def link_url(destinataire):
-    """The path of the place's link (absolute_url() makes it clickable from a mailbox)."""
-    path = reverse("orientation_lien:page", args=[destinataire.uuid])
-    return f"{path}?h={_signature(destinataire)}"
 
 
 def check_link(*, uuid, signature, now=None):
