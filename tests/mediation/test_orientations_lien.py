@@ -11,6 +11,7 @@ import uuid as uuidlib
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -288,6 +289,7 @@ def test_accept_with_an_appointment(client, ctx, placed):
     client.get(url_of(destinataire))
     response = post(client, "acceptation", destinataire, **appointment())
     assert response.status_code == 302 and response["Location"] == url_of(destinataire)
+    assert settings.SESSION_COOKIE_NAME not in client.cookies  # no session, none needed
     orientation.refresh_from_db()
     assert orientation.statut == StatutOrientation.ACCEPTEE
     assert orientation.decision_via == Via.LIEN and orientation.decide_par is None
