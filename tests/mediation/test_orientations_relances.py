@@ -350,6 +350,23 @@ def test_an_activity_record_of_the_place_after_the_decision_ends_it(ctx):
     assert Journal.objects.filter(action="orientation.fin", details__via="activite").count() == 1
 
 
+def test_the_day_of_the_decision_is_the_paris_day(ctx):
+    """Decided at 0 h 30 in Paris (still the day before in UTC): a record of the day before
+    does not end it, one of that day does."""
+    orientation = orient_to_place(ctx)
+    minuit_et_demi = (FROZEN_AT + 2 * JOUR).replace(hour=0, minute=30)
+    with time_machine.travel(minuit_et_demi, tick=False):
+        orientation = orientations_decision.accept(
+            acces=acces_of(orientation, ctx.mediateur), rdv_le=FROZEN_AT + 5 * JOUR
+        )
+    mediateur = _follow_the_person(ctx, ctx.mediateur)
+    with jour(2, hours=2):
+        _record(mediateur, ctx.personne, (FROZEN_AT + JOUR).date())
+        assert sweep() == {}
+        _record(mediateur, ctx.personne, (FROZEN_AT + 2 * JOUR).date())
+        assert sweep() == {"terminées": 1}
+
+
 def test_records_that_do_not_end_it(ctx):
     """A record from before the decision, one of another structure, a deleted one."""
     orientation = orient_to_place(ctx)
