@@ -82,13 +82,14 @@ def test_to_a_place_one_receiving_place_with_its_link_e_mailed(ctx):
 
 def test_to_a_theme_every_place_with_an_upcoming_session_receives_it(ctx):
     # Not receiving it: a place whose session of the theme is over, one whose session is
-    # cancelled, a closed place, and a place with another theme only.
+    # cancelled, a closed place, a place of a closed structure, a place with another theme.
     passee = LieuFactory(structure=StructureFactory(), courriels="passee@example.org")
     SessionFactory(lieu=passee, theme=ctx.theme, debut=FROZEN_AT - JOUR, fin=FROZEN_AT - JOUR / 2)
     annulee = LieuFactory(structure=StructureFactory(), courriels="annulee@example.org")
     SessionFactory(lieu=annulee, theme=ctx.theme, statut=StatutSession.ANNULEE)
     fermee = LieuFactory(structure=StructureFactory(), actif=False)
     SessionFactory(lieu=fermee, theme=ctx.theme)
+    SessionFactory(lieu=LieuFactory(structure=StructureFactory(active=False)), theme=ctx.theme)
     SessionFactory(lieu=LieuFactory(structure=StructureFactory()), theme=ThemeFactory())
 
     orientation = orient_to_theme(ctx)
