@@ -161,6 +161,8 @@ class BesoinForm(forms.Form):
         label="Prévenir la personne par SMS de son rendez-vous",
         required=False,
     )
+    # One per displayed form: a double tap sends one orientation (see the view).
+    jeton = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, sms_possible=True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -204,6 +206,10 @@ class BesoinForm(forms.Form):
 
     def tuiles_administratives(self):
         return self.tuiles("administrative")
+
+    def administratives_cochees(self):
+        """Whether an administrative thématique is checked (its group then shows open)."""
+        return any(case.data["selected"] for case, _ in self.tuiles("administrative"))
 
     def service_kwargs(self):
         data = self.cleaned_data

@@ -7,8 +7,10 @@ volontaire gets a 403 that says why; another structure's person or orientation i
 actions are POST only and redirect (PRG) with a message."""
 
 import uuid as uuid_lib
+from uuid import uuid4
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -107,6 +109,25 @@ def _apply_errors(error, form, choix, type_choisi, erreurs_destination):
         apply_service_errors(form, ValidationError(besoin))
 
 
+DOUBLE_ENVOI_SECONDES = 600
+
+
+def _cle_envoi(user, jeton):
+    return f"orientations:envoi:{user.pk}:{jeton}"
+
+
+def _already_sent(user, jeton):
+    """The orientation a form with this token already sent (a double tap), "en_cours" while
+    the first sending runs, or None: the first sending claims the token. Cache-based (as the
+    activity records'): across gunicorn workers only with Redis."""
+    if jeton is None:
+        return None
+    cle = _cle_envoi(user, jeton)
+    if cache.add(cle, "", DOUBLE_ENVOI_SECONDES):
+        return None
+    return cache.get(cle) or "en_cours"
+
+
 def _urls(beneficiaire, diagnostic, type_choisi):
     base = reverse("orientations:nouvelle", args=[beneficiaire.uuid])
     garde = {"diagnostic": str(diagnostic.uuid)} if diagnostic else {}
@@ -136,6 +157,13 @@ def orientation_create(request, uuid):
         form = BesoinForm(request.POST, sms_possible=sms)
         if destination is None and not choix.errors:
             erreurs_destination.append("Choisissez d'abord vers quoi orienter la personne.")
+        jeton = form.cleaned_data.get("jeton") if form.is_valid() else None
+        deja = _already_sent(user, jeton) if destination is not None else None
+        if deja == "en_cours":
+            messages.info(request, "L'orientation est en cours d'envoi : la voici bientôt ici.")
+            return redirect("orientations:envoyees")
+        if deja:
+            return redirect("orientations:detail", uuid=deja)
         if form.is_valid() and destination is not None:
             try:
                 orientation = services.orient(
@@ -148,13 +176,21 @@ def orientation_create(request, uuid):
                     **form.service_kwargs(),
                 )
             except ValidationError as error:
+                if jeton:
+                    cache.delete(_cle_envoi(user, jeton))  # may be sent again, corrected
                 _apply_errors(error, form, choix, type_choisi, erreurs_destination)
+            except Exception:
+                if jeton:
+                    cache.delete(_cle_envoi(user, jeton))
+                raise
             else:
+                if jeton:
+                    cache.set(_cle_envoi(user, jeton), str(orientation.uuid), DOUBLE_ENVOI_SECONDES)
                 messages.success(request, _message_envoi(orientation))
                 return redirect("orientations:detail", uuid=orientation.uuid)
         status = 422
     else:
-        initial = {"thematiques": list(resultat.thematiques) if resultat else []}
+        initial = {"thematiques": list(resultat.thematiques) if resultat else [], "jeton": uuid4()}
         form = BesoinForm(initial=initial, sms_possible=sms)
         if request.GET.get("choisir") and type_choisi and destination is None and not choix.errors:
             erreurs_destination.append(A_CHOISIR[type_choisi])

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ateliers.enums import Thematique
-from inclusion.enums import Role
+from inclusion.enums import Role, ServiceMediation
 from mediation.enums_orientations import ContactPrefere, MotifRefus, StatutOrientation
 from mediation.models import Orientation
 from mediation.models_orientations import BESOIN_MAX
@@ -185,6 +185,35 @@ def test_orient_to_a_place_step_by_step(ctx):
     assert "N&#x27;a pas encore ouvert la demande" in texte
 
 
+def test_a_place_shows_what_it_offers(ctx):
+    ctx.lieu.services = [ServiceMediation.DEMARCHES]
+    ctx.lieu.save()
+    client = client_for(ctx.prescripteur)
+    for params in ({"type": "lieu"}, {"type": "lieu", "lieu": ctx.lieu.pk}):
+        texte = page(client.get(nouvelle(ctx), params))
+        assert 'aria-label="Ce que le lieu propose"' in texte
+        assert "Aide aux démarches administratives" in texte
+
+
+def test_a_double_tap_sends_one_orientation(ctx):
+    client = client_for(ctx.prescripteur)
+    texte = page(client.get(nouvelle(ctx), {"type": "lieu", "lieu": ctx.lieu.pk}))
+    jeton = texte.split('name="jeton" value="')[1].split('"')[0]
+    first = client.post(nouvelle(ctx), envoi(lieu=ctx.lieu.pk, jeton=jeton))
+    second = client.post(nouvelle(ctx), envoi(lieu=ctx.lieu.pk, jeton=jeton))
+    orientation = Orientation.objects.get()
+    assert first["Location"] == second["Location"]
+    assert second["Location"] == reverse("orientations:detail", args=[orientation.uuid])
+    # A refused sending frees its token: corrected, it goes.
+    autre = client.get(nouvelle(ctx), {"type": "lieu", "lieu": ctx.lieu.pk}).content.decode()
+    jeton = autre.split('name="jeton" value="')[1].split('"')[0]
+    response = client.post(nouvelle(ctx), envoi(lieu=ctx.lieu.pk, jeton=jeton, besoin="x" * 400))
+    assert response.status_code == 422
+    response = client.post(nouvelle(ctx), envoi(lieu=ctx.lieu.pk, jeton=jeton))
+    assert response.status_code == 302
+    assert Orientation.objects.count() == 2
+
+
 def test_a_place_not_chosen_or_gone_says_so(ctx):
     client = client_for(ctx.prescripteur)
     texte = page(client.get(nouvelle(ctx), {"type": "lieu", "choisir": "1"}))
@@ -211,7 +240,14 @@ def test_search_places_by_commune_or_name(ctx):
 
 def test_need_too_long_is_refused_next_to_the_field(ctx):
     client = client_for(ctx.prescripteur)
-    response = client.post(nouvelle(ctx), envoi(lieu=ctx.lieu.pk, besoin="x" * (BESOIN_MAX + 1)))
+    response = client.post(
+        nouvelle(ctx),
+        envoi(
+            lieu=ctx.lieu.pk,
+            besoin="x" * (BESOIN_MAX + 1),
+            thematiques=[Thematique.EMAIL, Thematique.LOGEMENT],
+        ),
+    )
     assert response.status_code == 422
     texte = page(response)
     assert f"Écrivez au plus {BESOIN_MAX} caractères (vous en avez écrit {BESOIN_MAX + 1})" in texte
@@ -220,6 +256,7 @@ def test_need_too_long_is_refused_next_to_the_field(ctx):
     # What was typed stays, and the destination too.
     assert "x" * (BESOIN_MAX + 1) in texte
     assert "Choisir un autre lieu" in texte
+    assert '<details class="orienter-details" open>' in texte
     assert not Orientation.objects.exists()
 
 
@@ -314,6 +351,8 @@ def test_from_a_diagnostic_the_needs_are_checked(ctx):
     url = nouvelle(ctx) + f"?diagnostic={diag.uuid}&type=lieu&lieu={ctx.lieu.pk}"
     texte = page(client.get(url))
     assert "Depuis son diagnostic" in texte
+    # The administrative group opens only when one of its thématiques is checked.
+    assert '<details class="orienter-details">' in texte
     for cle in suggerees:
         assert f'value="{cle}" id="id_thematiques_' in texte
     assert texte.count("checked") >= len(suggerees)
@@ -454,3 +493,37 @@ def test_remind_once_a_day(ctx):
     assert "message--error" in texte
     orientation.refresh_from_db()
     assert orientation.relance_le == timezone.now()
+
+
+def test_theme_detail_shows_each_place_state(ctx):
+    orientation = orient_to_theme(ctx)
+    decision.take_into_account(acces=acces_of(orientation, ctx.mediateurs[0]))
+    decision.decline(
+        acces=acces_of(orientation, ctx.mediateurs[1]), motifs=[MotifRefus.SESSION_COMPLETE]
+    )
+    client = client_for(ctx.prescripteur)
+    texte = page(client.get(reverse("orientations:detail", args=[orientation.uuid])))
+    assert "Les 2 lieux qui l'ont reçue" in texte
+    assert "A ouvert la demande le 17/11" in texte
+    assert "A refusé le 17/11 : Session complète" in texte
+    assert "Médiathèque 2 ne peut pas la prendre : Session complète" in texte
+    assert "Lue le 17/11, en attente de la décision — relance automatique le 27/11" in texte
+    assert "Relancer les lieux" in texte
+
+
+def test_expired_after_thirty_days(ctx):
+    from mediation.services.orientations_relances import sweep
+
+    orientation = orient_to_place(ctx)
+    sweep(now=timezone.now() + datetime.timedelta(days=11))
+    client = client_for(ctx.prescripteur)
+    texte = page(client.get(reverse("orientations:envoyees")))
+    assert "1 relance automatique" in texte
+    assert "sans réponse, elle expirera" not in texte  # a second reminder is still to come
+    sweep(now=timezone.now() + datetime.timedelta(days=31))
+    texte = page(client.get(reverse("orientations:detail", args=[orientation.uuid])))
+    assert "Expirée sans réponse : orientez la personne ailleurs" in texte
+    assert "Relance automatique n° 1 envoyée" in texte
+    assert "Expirée : aucune réponse en 30 jours" in texte
+    assert "Orienter Josiane à nouveau" in texte
+    assert "Relancer le lieu" not in texte and "Annuler l'orientation" not in texte
