@@ -149,6 +149,8 @@ def _page(request, acces, signature, now, *, bound=None, form=None, status=200):
         "prenom": orientation.beneficiaire.prenom if montre_demande else "",
         "repondre_avant": orientation.cree_le + DELAI_EXPIRATION,
         "forms": forms,
+        "corrections": [(n, f) for n, f in forms.items() if n in CORRECTIONS],
+        "bound": bound,
         "peut_corriger": peut_corriger,
         "fin_correction": (orientation.premiere_decision_le or now) + decisions.FENETRE_CORRECTION,
     }

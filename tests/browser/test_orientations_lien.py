@@ -86,6 +86,12 @@ def test_the_place_accepts_with_an_appointment_on_a_phone_with_the_keyboard(page
     expect(page.get_by_text("C'est fait : le rendez-vous est noté.")).to_be_visible()
     expect(page.get_by_text("Vous avez dit oui.")).to_be_visible()
     check(page, "acceptee")
+    # The correction opens from the keyboard too.
+    summary = page.get_by_text("Finalement, ce n'est pas possible")
+    summary.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Dire non à la place")).to_be_visible()
+    check(page, "correction")
     orientation.refresh_from_db()
     assert orientation.statut == StatutOrientation.ACCEPTEE
     assert orientation.decision_via == Via.LIEN
