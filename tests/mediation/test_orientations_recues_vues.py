@@ -723,3 +723,35 @@ def test_a_session_orientation_on_the_waiting_list_is_accepted_there(client, ctx
     orientation.refresh_from_db()
     assert orientation.statut == StatutOrientation.ACCEPTEE
     assert orientation.inscription.statut == StatutInscription.EN_ATTENTE
+
+
+HOSTILE = ["", "\x00", "x" * 10_000, "9999-12-31", "0001-01-01", "-1", "1e9", "<script>", "é" * 50]
+
+
+@pytest.mark.parametrize("valeur", HOSTILE)
+def test_hostile_input_never_breaks_nor_half_writes(client, ctx, valeur):
+    en_attente = orient_to_place(ctx)
+    orientation, copie = accepted(ctx)
+    attente = copy_of(en_attente, ctx.lieu)
+    signed(client, ctx.mediateur)
+    champs_acceptation = ("mode", "date", "heure", "rdv_lieu", "a_apporter", "session")
+    posts = [
+        (url("recue_accepter", attente), dict.fromkeys(champs_acceptation, valeur)),
+        (url("recue_refuser", attente), {"motifs": valeur, "message": valeur}),
+        (url("recue_deplacer", copie), dict.fromkeys(("date", "heure", "rdv_lieu"), valeur)),
+        # (An empty record is a valid end: the other values only.)
+        *([(url("recue_terminer", copie), {"activite": valeur})] if valeur else []),
+        (url("recue_corriger", copie), {"decision": valeur, "refuser-motifs": valeur}),
+        (url("recue_corriger", copie), {"decision": "acceptee", "accepter-mode": valeur}),
+    ]
+    for adresse, data in posts:
+        response = client.post(adresse, data)
+        assert response.status_code == 422, (adresse, data, response.status_code)
+    en_attente.refresh_from_db()
+    orientation_avant = orientation.rdv_le
+    orientation.refresh_from_db()
+    assert en_attente.statut == StatutOrientation.OUVERTE
+    assert orientation.statut == StatutOrientation.ACCEPTEE
+    assert orientation.rdv_le == orientation_avant
+    page = client.get(reverse("orientations:recues"), {"etat": valeur, "page": valeur})
+    assert page.status_code == 200
