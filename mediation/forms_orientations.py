@@ -85,20 +85,25 @@ class ChoixForm(forms.Form):
         """(radio, help) of the kinds."""
         return [(radio, AIDE_TYPES.get(radio.data["value"], "")) for radio in self["type"]]
 
+    def _propres(self):
+        """The fields that are valid, even when another is not (a bad search must not drop
+        the kind already chosen)."""
+        self.is_valid()
+        return self.cleaned_data
+
     @property
     def type_choisi(self):
-        return self.cleaned_data.get("type") or None if self.is_valid() else None
+        return self._propres().get("type") or None
 
     @property
     def destination(self):
         """The chosen place, theme or session for the chosen kind, or None."""
-        if not self.is_valid() or not self.cleaned_data.get("type"):
-            return None
-        return self.cleaned_data.get(self.cleaned_data["type"])
+        type_choisi = self.type_choisi
+        return self._propres().get(type_choisi) if type_choisi else None
 
     @property
     def recherche(self):
-        return (self.cleaned_data.get("q") or "") if self.is_valid() else ""
+        return self._propres().get("q") or ""
 
 
 def filtrer_lieux(qs, recherche):

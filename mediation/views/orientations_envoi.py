@@ -195,6 +195,8 @@ def orientation_create(request, uuid):
         if request.GET.get("choisir") and type_choisi and destination is None and not choix.errors:
             erreurs_destination.append(A_CHOISIR[type_choisi])
 
+    if type_choisi == "session":
+        choix.fields["q"].label = "Chercher par atelier, lieu ou commune"
     context = {
         "b": beneficiaire,
         "diagnostic": diagnostic,

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from inclusion.enums import ServiceMediation
 from mediation.models import Orientation
 from tests.browser.helpers import (
     PHONE,
@@ -16,7 +17,7 @@ from tests.browser.helpers import (
     assert_no_horizontal_overflow,
     log_in_with_form,
 )
-from tests.mediation.factories_orientations import setup_orientations
+from tests.mediation.factories_orientations import orient_to_theme, setup_orientations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,6 +41,8 @@ def press(page, locator, key="Space"):
 
 def test_prescripteur_orients_a_person_to_a_place_with_the_keyboard(page, live_server):
     ctx = setup_orientations()
+    ctx.lieu.services = [ServiceMediation.DEMARCHES, ServiceMediation.QUOTIDIEN]
+    ctx.lieu.save()
     page.set_viewport_size(PHONE)
     log_in_with_form(page, ctx.prescripteur.email)
     page.goto(f"/pro/beneficiaires/{ctx.personne.uuid}/")
@@ -52,6 +55,9 @@ def test_prescripteur_orients_a_person_to_a_place_with_the_keyboard(page, live_s
     press(page, page.get_by_role("button", name="Continuer"), "Enter")
     expect(page.get_by_role("heading", name="2. Quel lieu ?")).to_be_visible()
     expect(page.get_by_text("Du lundi au vendredi").first).to_be_visible()
+    expect(page.get_by_role("list", name="Ce que le lieu propose")).to_contain_text(
+        "Aide aux démarches administratives"
+    )
     check(page, "orienter-2-lieux")
 
     # 2. The place.
@@ -113,3 +119,31 @@ def test_the_need_form_without_javascript_and_its_errors(browser, live_server):
         assert not Orientation.objects.exists()
     finally:
         context.close()
+
+
+def test_theme_and_session_lists_and_a_refused_cancel(page, live_server, log_in):
+    ctx = setup_orientations(capacite=1)
+    orientation = orient_to_theme(ctx)
+    page.set_viewport_size(PHONE)
+    log_in(ctx.prescripteur)
+    base = f"/pro/orientations/personnes/{ctx.personne.uuid}/"
+    page.goto(base + "?type=theme")
+    expect(page.get_by_text("Reçu par 2 lieux")).to_be_visible()
+    check(page, "orienter-themes")
+    page.goto(base + f"?type=theme&theme={ctx.theme.pk}")
+    expect(page.get_by_text("ces 2 lieux", exact=False)).to_be_visible()
+    check(page, "orienter-theme-choisi")
+    page.goto(base + "?type=session")
+    check(page, "orienter-sessions")
+    page.goto(base + f"?type=session&session={ctx.session.pk}")
+    check(page, "orienter-session-choisie")
+
+    page.goto(f"/pro/orientations/{orientation.uuid}/")
+    press(page, page.get_by_role("button", name="Annuler l'orientation"), "Enter")
+    expect(page.get_by_text("Dites pourquoi vous annulez.").first).to_be_visible()
+    check(page, "orientation-annuler-erreur")
+    page.get_by_label("Pourquoi annulez-vous ?").fill("Elle a trouvé de l'aide")
+    press(page, page.get_by_role("button", name="Annuler l'orientation"), "Enter")
+    expect(page.get_by_text("L'orientation est annulée. Les lieux sont prévenus.")).to_be_visible()
+    expect(page.get_by_text("Annulée : Elle a trouvé de l'aide")).to_be_visible()
+    check(page, "orientation-annulee")

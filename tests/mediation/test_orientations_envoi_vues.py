@@ -233,6 +233,10 @@ def test_search_places_by_commune_or_name(ctx):
     client = client_for(ctx.prescripteur)
     texte = page(client.get(nouvelle(ctx), {"type": "lieu", "q": "Médiathèque 2"}))
     assert "Médiathèque 2" in texte and "Médiathèque 1" not in texte
+    # A search too long is refused, and the kind chosen stays.
+    texte = page(client.get(nouvelle(ctx), {"type": "lieu", "q": "x" * 101}))
+    assert "Quel lieu&nbsp;?" in texte
+    assert 'id="id_q_erreurs"' in texte
 
 
 # --- Bad input -------------------------------------------------------------------------------
