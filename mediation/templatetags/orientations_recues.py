@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from inclusion.mots_du_temps import date_et_heure_en_mots
 from mediation import orientations_recues as lecture
-from mediation.enums_orientations import ContactPrefere, MotifRefus, StatutOrientation
+from mediation.enums_orientations import EN_ATTENTE, ContactPrefere, MotifRefus, StatutOrientation
+from mediation.services.orientations import DELAI_EXPIRATION
 
 register = template.Library()
 
@@ -45,6 +46,12 @@ def resume_orientation(destinataire, titre_niveau=2):
         "thematiques": lecture.thematiques_labels(orientation.thematiques),
         "jours": lecture.jours_depuis(orientation.cree_le, now),
         "longue": lecture.is_waiting_long(destinataire, now),
+        # Waiting for this place: the day it expires without an answer.
+        "expire_le": (
+            orientation.cree_le + DELAI_EXPIRATION
+            if orientation.statut in EN_ATTENTE and destinataire.decline_le is None
+            else None
+        ),
         "contact_sms": orientation.contact_prefere == ContactPrefere.SMS,
         "contact_prescripteur": orientation.contact_prefere == ContactPrefere.PRESCRIPTEUR,
         "prescripteur": orientation.prescripteur,

@@ -254,6 +254,7 @@ def test_opening_takes_into_account_and_shows_only_the_request(client, ctx):
     assert "Orientation de Josiane" in page
     assert "Créer une adresse e-mail" in page
     assert "Par SMS" in page
+    assert "Sans réponse, elle expirera le 17 décembre 2026." in page
     assert ctx.prescripteur.email in page
     assert "05 56 00 00 00" in page
     # Not the person's surname, phone, nor a link to the file.
