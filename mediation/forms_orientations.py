@@ -106,13 +106,13 @@ class ChoixForm(forms.Form):
         return self._propres().get("q") or ""
 
 
-def filtrer_lieux(qs, recherche):
+def filter_lieux(qs, recherche):
     if recherche:
         qs = qs.filter(Q(nom__icontains=recherche) | Q(commune__nom__icontains=recherche))
     return qs
 
 
-def filtrer_sessions(qs, recherche):
+def filter_sessions(qs, recherche):
     if recherche:
         qs = qs.filter(
             Q(theme__titre__icontains=recherche)

@@ -11,8 +11,8 @@ from ateliers.models import Theme
 from inclusion.horaires import horaires_en_clair, ouvert_maintenant, prochaine_ouverture
 from inclusion.models import Lieu
 from mediation.forms_orientations import (
-    filtrer_lieux,
-    filtrer_sessions,
+    filter_lieux,
+    filter_sessions,
     lieux_ouverts,
     sessions_ouvertes,
 )
@@ -47,7 +47,7 @@ def carte_lieu(lieu, now):
 def cartes_lieux(beneficiaire, recherche, now):
     """Active places, those of the person's commune first, then by name: (cards,
     whether some were left out)."""
-    qs = filtrer_lieux(lieux_ouverts(), recherche).select_related("commune")
+    qs = filter_lieux(lieux_ouverts(), recherche).select_related("commune")
     if beneficiaire.commune_id:
         qs = qs.annotate(
             ailleurs=Case(
@@ -101,6 +101,6 @@ def lieux_du_theme(theme, now):
 def sessions_proposees(recherche, now):
     """Upcoming sessions, soonest first, with their seats and waiting list: (sessions,
     whether some were left out)."""
-    qs = filtrer_sessions(sessions_ouvertes(now), recherche).for_display().order_by("debut", "pk")
+    qs = filter_sessions(sessions_ouvertes(now), recherche).for_display().order_by("debut", "pk")
     sessions = list(qs[: SESSIONS_MAX + 1])
     return sessions[:SESSIONS_MAX], len(sessions) > SESSIONS_MAX
