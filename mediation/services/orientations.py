@@ -229,6 +229,8 @@ def orient(
         raise PermissionDenied("Vous ne pouvez pas orienter cette personne.")
     besoin = (besoin or "").strip()
     thematiques = list(dict.fromkeys(thematiques or ()))
+    # "Par SMS" means the person hears from the service by SMS: the answer is sent to them.
+    prevenir_sms = prevenir_sms or contact_prefere == ContactPrefere.SMS
     _check_request(beneficiaire, thematiques, besoin, contact_prefere, prevenir_sms)
     if diagnostic is not None and diagnostic.beneficiaire_id != beneficiaire.pk:
         refuse("Ce diagnostic est celui d'une autre personne.", "diagnostic_autre_personne")
@@ -337,4 +339,4 @@ def relaunch_places(orientation, now, motif, niveau=None):
         "lieu__structure", "orientation"
     ):
         _new_link(destinataire, now)
-        avis.lien_au_lieu(destinataire, motif=motif, niveau=niveau)
+        avis.lien_au_lieu(destinataire, motif=motif, niveau=niveau, now=now)

@@ -36,6 +36,7 @@ from mediation.enums_orientations import (
     StatutOrientation,
     TypeOrientation,
 )
+from mediation.services.orientations_liens import DELAI_EXPIRATION, link_url
 
 # FALC: short sentences, one idea each, the date in words, the help number last.
 SMS_RDV = "Bonjour. Vous avez rendez-vous {quand}. Lieu : {lieu}. {apporter} Aide : {aide}"
@@ -119,8 +120,6 @@ def lien_au_lieu(destinataire, *, motif, niveau=None, now=None):
     """The request's link to the place's contact address (motif: "nouvelle", "relance",
     "relance_manuelle", "nouveau_lien"). A place without an address sees it in the espace pro
     only."""
-    from mediation.services.orientations import DELAI_EXPIRATION, link_url
-
     adresse = adresse_du_lieu(destinataire.lieu)
     if not adresse:
         return None
@@ -245,8 +244,6 @@ def rdv_deplace_au_prescripteur(orientation):
 
 
 def expiration_au_prescripteur(orientation):
-    from mediation.services.orientations import DELAI_EXPIRATION
-
     return _au_prescripteur(
         orientation,
         "orientation_expiree",

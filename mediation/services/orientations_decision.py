@@ -426,6 +426,7 @@ def move_appointment(*, acces, rdv_le, rdv_lieu="", a_apporter="", now=None):
             refuse("Cette orientation a changé : rechargez la page.", "deja_decidee")
         orientation.refresh_from_db()
         journal("rdv_deplace", orientation, acces.acteur, via=acces.via)
+        avis.rdv_deplace_au_prescripteur(orientation)
         if orientation.prevenir_sms:
             avis.sms_rendez_vous(orientation, deplace=True)
     return orientation

@@ -312,12 +312,12 @@ def test_correction_of_a_decision(ctx):
 
 
 def test_appointment_moved_to_the_prescripteur(ctx):
-    """orientations_avis.rdv_deplace_au_prescripteur (move_appointment is to call it)."""
+    """move_appointment tells the prescripteur (orientations_avis.rdv_deplace_au_prescripteur)."""
     orientation = _accept(
         ctx, orient_to_place(ctx, prevenir_sms=False, contact_prefere="prescripteur")
     )
+    assert not emails("rdv_deplace").exists()
     orientation = _move(ctx, orientation, RDV + JOUR, a_apporter="ses codes")
-    orientations_avis.rdv_deplace_au_prescripteur(orientation)
     email = emails("rdv_deplace").get()
     assert email.destinataire == ctx.prescripteur.email
     assert email.sujet == "Rendez-vous déplacé : Josiane, Médiathèque 1"

@@ -165,10 +165,18 @@ def test_without_a_place_given_the_appointment_is_at_the_place(ctx):
 
 
 def test_accept_through_the_link(ctx):
-    orientation = orient_to_place(ctx, prevenir_sms=False)
+    orientation = orient_to_place(ctx, prevenir_sms=False, contact_prefere="prescripteur")
     orientation = accept(acces=link_door(orientation, ctx.lieu), rdv_le=RDV)
     assert orientation.decide_par is None and orientation.decision_via == Via.LIEN
     assert not SmsMessage.objects.exists()
+
+
+def test_a_person_to_reach_by_sms_is_told_by_sms_even_unticked(ctx):
+    """ "Par SMS" as the way to reach the person means the service texts them the answer."""
+    orientation = orient_to_place(ctx, prevenir_sms=False, contact_prefere="sms")
+    assert orientation.prevenir_sms
+    accept(acces=link_door(orientation, ctx.lieu), rdv_le=RDV)
+    assert SmsMessage.objects.filter(beneficiaire=ctx.personne).count() == 1
 
 
 @pytest.mark.parametrize(
