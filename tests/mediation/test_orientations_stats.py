@@ -3,7 +3,6 @@ hand on a small fixed set of orientations (frozen time): counts by status and re
 (odd and even counts, empty sets), by sending structure and receiving place, the scope of each
 role, the filters, and a fixed number of queries. Run on PostgreSQL too (DATABASE_URL)."""
 
-
 import pytest
 from django.utils import timezone
 
