@@ -85,8 +85,8 @@ def _refused(request, refus, uuid, signature):
 
 
 def _posted_signature(request):
-    """The hidden field's; else the form action's query (see "signe" in _page)."""
-    return request.POST.get(SIGNATURE) or request.GET.get(SIGNATURE, "")
+    """The forms' hidden field."""
+    return request.POST.get(SIGNATURE, "")
 
 
 def _open(request, uuid, signature):
@@ -142,8 +142,6 @@ def _page(request, acces, signature, now, *, bound=None, form=None, status=200):
         "destinataire": destinataire,
         "uuid": destinataire.uuid,
         "signature": signature,
-        # Until the shared forms carry the signature in a hidden field, their action does.
-        "signe": "?" + urlencode({SIGNATURE: signature}),
         "etat": etat,
         "montre_demande": montre_demande,
         "prenom": orientation.beneficiaire.prenom if montre_demande else "",

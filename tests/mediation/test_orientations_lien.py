@@ -510,7 +510,8 @@ def test_nothing_of_the_token_is_logged(client, ctx, placed, caplog):
         client.get(page_url(uuid, signature))
         client.get(page_url(uuid, one_char_changed(signature)))  # a 403: Django logs it
         post(client, "refus", destinataire, message="")  # a 422
-        # As a browser sends the page's forms: the signature in the action's query.
+        # A query-string signature is not the key any more (only the forms' hidden field):
+        # refused, and not logged either.
         client.post(
             reverse("orientation_lien:acceptation", args=[uuid]) + f"?h={signature}",
             appointment(days=-1),
@@ -596,3 +597,17 @@ def test_a_request_left_unanswered_30_days_is_closed(client, ctx, placed):
         page = client.get(url_of(destinataire)).content.decode()
     assert "Cette demande est close" in page
     assert "Josiane" not in page and '<form method="post"' not in page
+
+
+def test_the_forms_carry_the_signature_in_a_hidden_field_not_in_their_address(client, ctx, placed):
+    """The token stays out of the forms' action URLs (server access logs keep those)."""
+    _, destinataire = placed
+    uuid, signature = link_parts(destinataire)
+    html = client.get(page_url(uuid, signature)).content.decode()
+    assert f'name="h" value="{signature}"' in html
+    assert f"?h={signature}" not in html.replace(page_url(uuid, signature), "")
+    response = client.post(
+        reverse("orientation_lien:acceptation", args=[uuid]) + f"?h={signature}",
+        appointment(),
+    )
+    assert response.status_code == 403
