@@ -238,6 +238,24 @@ def _build_mediation(w, lieu):
     w["export"] = ExportFichier.objects.create(
         demandeur=w["mediateur_a"], nature="activites", format="xlsx", cree_le=timezone.now()
     )
+    _build_orientation(w, lieu)
+
+
+def _build_orientation(w, lieu):
+    """Structure A's prescripteur orients the person to A's own place (issue 16): B's
+    médiateur is neither side."""
+    from mediation.enums_orientations import TypeOrientation
+    from mediation.services.orientations import orient
+
+    w["orientation"] = orient(
+        acteur=w["prescripteur"],
+        beneficiaire=w["personne"],
+        type=TypeOrientation.LIEU,
+        lieu=lieu,
+        thematiques=["email"],
+        besoin="Créer une adresse e-mail",
+    )
+    w["destinataire"] = w["orientation"].destinataires.get()
 
 
 def stop_token(w):
@@ -277,6 +295,11 @@ def url_of(name, w):
             "resultat": [w["carnet_code"]],
         }.get(route, [])
         return page.url + page.reverse_subpage(route, args=args)
+    if name == "orientation_lien:page":
+        from mediation.services.orientations import link_url
+
+        w["destinataire"].refresh_from_db()
+        return link_url(w["destinataire"])
     special = {
         "wagtail_serve": "/",
         "wagtailsettings:edit": "/admin/settings/cms/habillage/",
@@ -302,6 +325,10 @@ def url_of(name, w):
             "ateliers:inscrire_personne": w["personne"].uuid,
             "ateliers:inscrire_confirmer": w["personne"].uuid,
             "pass:delivrer_personne": w["personne"].uuid,
+            "orientations:nouvelle": w["personne"].uuid,
+            "orientations:recue": w["destinataire"].uuid,
+            "orientations:": w["orientation"].uuid,
+            "orientation_lien:": w["destinataire"].uuid,
         },
         "pk": {
             "pass:": w["carnet"].pk,

@@ -126,6 +126,52 @@ FALLBACK = {
         "portee": ["miennes", "structure"],
     },
     "import_personnes:confirmation": {"jeton": []},
+    # Issue 16. "Orienter" shows its POST form once a destination is chosen (?type=…&lieu=…).
+    "orientations:nouvelle": {
+        "type": ["lieu", "theme", "session", "autre"],
+        "lieu": [],
+        "theme": [],
+        "session": [],
+        "thematiques": ["email", "inconnue"],
+        "besoin": [],
+        "contact_prefere": ["sms", "prescripteur", "personne"],
+        "prevenir_sms": ["on"],
+        "diagnostic": [],
+        "jeton": [],
+    },
+    "orientations:envoyees": {"etat": ["en_attente", "repondues", "closes"], "personne": []},
+    "orientations:recues": {"etat": ["a_traiter", "decidees", "closes"], "page": []},
+    # The receiving side's forms once the request is decided (the world's is still open).
+    "orientations:recue_corriger": {
+        "decision": ["acceptee", "refusee", "autre"],
+        "accepter-mode": ["rdv", "session"],
+        "accepter-date": [],
+        "accepter-heure": ["14:30", "25:00"],
+        "refuser-motifs": ["non_joignable", "autre"],
+        "refuser-message": [],
+    },
+    "orientations:recue_deplacer": {
+        "date": [],
+        "heure": ["14:30"],
+        "rdv_lieu": [],
+        "a_apporter": [],
+    },
+    "orientations:recue_terminer": {"activite": []},
+    "orientation_lien:deplacement": {
+        "date": [],
+        "heure": ["14:30"],
+        "rdv_lieu": [],
+        "a_apporter": [],
+    },
+    "orientation_lien:correction": {
+        "decision": ["acceptee", "refusee"],
+        "mode": ["rdv", "session"],
+        "date": [],
+        "heure": ["14:30"],
+        "motifs": ["non_joignable", "autre"],
+        "message": [],
+    },
+    "orientation_lien:nouveau_lien": {"h": []},
     "import_personnes:depot": {"fichier": [], "structure": []},
 }
 
@@ -249,6 +295,8 @@ GET_TARGETS = [
     ("cms:taille_texte", "anonyme", "wagtail_serve"),
     ("activites:liste", "mediateur_a", None),
     ("activites:nouvelle", "mediateur_a", None),
+    ("orientations:envoyees", "prescripteur", None),
+    ("orientations:recues", "mediateur_a", None),
 ]
 
 # (target URL name, persona, page that shows its form (None: the target itself)).
@@ -310,6 +358,19 @@ TARGETS = [
     ("doublons:fusionner", "prescripteur", None),
     ("import_personnes:depot", "prescripteur", None),
     ("import_personnes:confirmation", "prescripteur", None),
+    # Orientations (issue 16): both sides, and the place's signed link without an account.
+    ("orientations:nouvelle", "prescripteur", None),
+    ("orientations:annuler", "prescripteur", "orientations:detail"),
+    ("orientations:recue_accepter", "mediateur_a", "orientations:recue"),
+    ("orientations:recue_refuser", "mediateur_a", "orientations:recue"),
+    ("orientations:recue_corriger", "mediateur_a", "orientations:recue"),
+    ("orientations:recue_deplacer", "mediateur_a", "orientations:recue"),
+    ("orientations:recue_terminer", "mediateur_a", "orientations:recue"),
+    ("orientation_lien:acceptation", "anonyme", "orientation_lien:page"),
+    ("orientation_lien:refus", "anonyme", "orientation_lien:page"),
+    ("orientation_lien:correction", "anonyme", "orientation_lien:page"),
+    ("orientation_lien:deplacement", "anonyme", "orientation_lien:page"),
+    ("orientation_lien:nouveau_lien", "anonyme", None),
     # Kiosk.
     ("kiosque:diagnostic", "kiosque", None),
     ("kiosque:connexion", "appareil", None),
@@ -339,6 +400,7 @@ FINDINGS: dict[str, str] = {}
 NO_FIELD = {
     "inclusion_cache_pages", "mon_compte:deconnexion_partout", "gestion_comptes:desactiver",
     "gestion_comptes:reactiver", "double_facteur:reinitialiser", "doublons:distinctes",
+    "orientations:relancer",
 }  # fmt: skip
 
 NO_FORM = {
@@ -367,6 +429,7 @@ NO_FORM = {
     "activites:detail", "diagnostics:historique", "diagnostics:detail",
     "diagnostic_public:accueil", "exports:liste", "exports:progression", "exports:telecharger",
     "doublons:liste", "import_personnes:modele",
+    "orientations:detail", "orientations:recue", "orientation_lien:page",
 }  # fmt: skip
 
 

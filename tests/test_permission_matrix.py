@@ -193,6 +193,28 @@ EXPECTED = {
         "redirect", "kiosk-only", "redirect", "redirect", "redirect"
     ),
     "diagnostic_public:sms": row("method", "kiosk-only", "method", "method", "method"),
+    # Issue 16. The world's orientation: A's prescripteur sends A's person to A's place, so
+    # B's médiateur is neither side (404); the sending side's list is each user's own, the
+    # receiving side's is for médiateurs; coordinators read both sides and decide nothing.
+    "orientations:envoyees": row("login", "kiosk-only", "ok", "ok", "ok"),
+    "orientations:nouvelle": row("login", "kiosk-only", "ok", "absent", "ok"),
+    "orientations:detail": row("login", "kiosk-only", "ok", "absent", "ok"),
+    "orientations:annuler": row("login", "kiosk-only", "method", "method", "method"),
+    "orientations:relancer": row("login", "kiosk-only", "method", "method", "method"),
+    "orientations:recues": row("login", "kiosk-only", "denied", "ok", "ok"),
+    "orientations:recue": row("login", "kiosk-only", "absent", "absent", "ok"),
+    "orientations:recue_accepter": row("login", "kiosk-only", "absent", "absent", "denied"),
+    "orientations:recue_refuser": row("login", "kiosk-only", "absent", "absent", "denied"),
+    "orientations:recue_corriger": row("login", "kiosk-only", "absent", "absent", "denied"),
+    "orientations:recue_deplacer": row("login", "kiosk-only", "absent", "absent", "denied"),
+    "orientations:recue_terminer": row("login", "kiosk-only", "absent", "absent", "denied"),
+    # The place's signed link: whoever holds it, no account (a kiosk session is ended).
+    "orientation_lien:page": row("ok", "kiosk-only", "ok", "ok", "ok"),
+    "orientation_lien:acceptation": row("method", "kiosk-only", "method", "method", "method"),
+    "orientation_lien:refus": row("method", "kiosk-only", "method", "method", "method"),
+    "orientation_lien:correction": row("method", "kiosk-only", "method", "method", "method"),
+    "orientation_lien:deplacement": row("method", "kiosk-only", "method", "method", "method"),
+    "orientation_lien:nouveau_lien": row("method", "kiosk-only", "method", "method", "method"),
     "exports:liste": row("login", "kiosk-only", "ok", "ok", "ok"),
     "exports:demander": row("login", "kiosk-only", "method", "method", "method"),
     "exports:progression": row("login", "kiosk-only", "absent", "absent", "absent"),
