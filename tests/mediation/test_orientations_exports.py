@@ -162,3 +162,25 @@ def test_through_the_export_page(monde):
     assert response["Content-Disposition"].startswith('attachment; filename="orientations_recues_')
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeff") and "Refusée par ce lieu" in text
+
+
+@pytest.mark.parametrize(
+    ("url", "nature", "persona"),
+    [
+        ("orientations:envoyees", exports.ENVOYEES, "prescripteur"),
+        ("orientations:recues", exports.RECUES, "mediateur"),
+    ],
+)
+def test_each_list_offers_its_export(monde, url, nature, persona):
+    """The lists carry the export form of their own nature; posting it exports that list."""
+    from django.urls import reverse
+
+    user = monde.prescripteur if persona == "prescripteur" else monde.mediateurs[0]
+    client = Client()
+    client.force_login(user)
+    page = client.get(reverse(url)).content.decode()
+    assert f'action="{reverse("exports:demander")}"' in page
+    assert f'name="nature" value="{nature}"' in page
+    response = client.post(reverse("exports:demander"), {"nature": nature, "format": "csv"})
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith(f'attachment; filename="{nature}_')
