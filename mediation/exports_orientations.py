@@ -26,6 +26,7 @@ from django.utils import timezone
 from inclusion import perms as socle
 from inclusion.enums import Role
 from inclusion.models import Lieu
+from inclusion.parametres import parse_day, read_param
 from inclusion.registry import register_export
 from inclusion.services.exports_fichiers import ExportBuilder, Tableau
 from mediation import perms
@@ -94,38 +95,24 @@ COLONNES_RECUES = [
 # --- Parameters --------------------------------------------------------------------------------
 
 
-def _get(params, cle):
-    valeur = params.get(cle, "")
-    if isinstance(valeur, (list, tuple)):  # a dict of lists, as parse_qs gives
-        valeur = valeur[-1] if valeur else ""
-    return str(valeur).strip() if valeur is not None else ""
-
-
-def _date(valeur):
-    try:
-        return datetime.date.fromisoformat(valeur) if valeur else None
-    except ValueError:
-        return None
-
-
 def parametres_valides(params):
     """du, au (ISO dates), statut (a StatutOrientation), lieu (a pk): invalid values dropped."""
     propres = {}
     for cle in ("du", "au"):
-        jour = _date(_get(params, cle))
+        jour = parse_day(read_param(params, cle))
         if jour:
             propres[cle] = jour.isoformat()
-    if _get(params, "statut") in StatutOrientation.values:
-        propres["statut"] = _get(params, "statut")
-    if _get(params, "lieu").isdigit():
-        propres["lieu"] = _get(params, "lieu")
+    if read_param(params, "statut") in StatutOrientation.values:
+        propres["statut"] = read_param(params, "statut")
+    if read_param(params, "lieu").isdigit():
+        propres["lieu"] = read_param(params, "lieu")
     return propres
 
 
 def _period(qs, p, champ):
     """Filter `qs` on the local days du..au of `champ`; the readable filter, if any."""
     tz = timezone.get_current_timezone()
-    du, au = _date(p.get("du", "")), _date(p.get("au", ""))
+    du, au = parse_day(p.get("du", "")), parse_day(p.get("au", ""))
     if du:
         qs = qs.filter(**{f"{champ}__gte": datetime.datetime.combine(du, datetime.time.min, tz)})
     if au:

@@ -4,12 +4,12 @@ export (mediation/exports_activites.py) always agree on what "the current list" 
 Invalid values are ignored (no error page): a filter URL can be old, hand-edited or shared.
 """
 
-import datetime
 import uuid
 
 from django.db.models import Q
 
 from inclusion.models import Beneficiaire, Lieu
+from inclusion.parametres import parse_day, read_param
 from mediation.models import Activite
 from mediation.vocabulaire import Thematique, TypeActivite
 
@@ -20,20 +20,6 @@ PORTEES = {
     PORTEE_STRUCTURE: "Toutes celles que je peux voir",
 }
 PARAMETRES = ("du", "au", "type", "thematique", "lieu", "personne", "portee")
-
-
-def _get(params, cle):
-    valeur = params.get(cle, "")
-    if isinstance(valeur, (list, tuple)):  # a dict of lists, as parse_qs gives
-        valeur = valeur[-1] if valeur else ""
-    return str(valeur).strip() if valeur is not None else ""
-
-
-def _date(valeur):
-    try:
-        return datetime.date.fromisoformat(valeur) if valeur else None
-    except ValueError:
-        return None
 
 
 def _thematique_condition(cle):
@@ -47,23 +33,23 @@ def parametres_valides(params):
     """The filter parameters as the list and the export read them (invalid values dropped):
     a dict of strings, e.g. to rebuild a URL."""
     propres = {}
-    du, au = _date(_get(params, "du")), _date(_get(params, "au"))
+    du, au = parse_day(read_param(params, "du")), parse_day(read_param(params, "au"))
     if du:
         propres["du"] = du.isoformat()
     if au:
         propres["au"] = au.isoformat()
-    if _get(params, "type") in TypeActivite.values:
-        propres["type"] = _get(params, "type")
-    if _get(params, "thematique") in Thematique.values:
-        propres["thematique"] = _get(params, "thematique")
-    if _get(params, "lieu").isdigit():
-        propres["lieu"] = _get(params, "lieu")
+    if read_param(params, "type") in TypeActivite.values:
+        propres["type"] = read_param(params, "type")
+    if read_param(params, "thematique") in Thematique.values:
+        propres["thematique"] = read_param(params, "thematique")
+    if read_param(params, "lieu").isdigit():
+        propres["lieu"] = read_param(params, "lieu")
     try:
-        propres["personne"] = str(uuid.UUID(_get(params, "personne")))
+        propres["personne"] = str(uuid.UUID(read_param(params, "personne")))
     except ValueError:
         pass
-    if _get(params, "portee") in PORTEES:
-        propres["portee"] = _get(params, "portee")
+    if read_param(params, "portee") in PORTEES:
+        propres["portee"] = read_param(params, "portee")
     return propres
 
 
@@ -79,7 +65,7 @@ def filter_activites(user, params):
     p = parametres_valides(params)
     lisibles = []
 
-    du, au = _date(p.get("du", "")), _date(p.get("au", ""))
+    du, au = parse_day(p.get("du", "")), parse_day(p.get("au", ""))
     if du:
         qs = qs.filter(date__gte=du)
     if au:

@@ -221,29 +221,36 @@ def _accepted_message(orientation):
     return f"Orientation acceptée. Le prescripteur est prévenu ; {suite}"
 
 
-def accept_received(request, uuid):
+def _answer(request, uuid, form_class, service, message, template):
+    """Accept or refuse a request still waiting: the form, the service, the message."""
     destinataire = _destinataire(request, uuid)
     acces = _acces(request, destinataire)
     now = timezone.now()
     if not _pending(destinataire):
         messages.warning(request, DEJA_DECIDEE)
         return _to_detail(destinataire)
-    form = AcceptanceForm(_data(request), destinataire=destinataire, now=now)
+    form = form_class(_data(request), destinataire=destinataire, now=now)
     if request.method == "POST":
         done = _handle(
             request,
             destinataire,
             form,
-            lambda **kw: decision.accept(acces=acces, now=now, **kw),
-            _accepted_message,
+            lambda **kw: service(acces=acces, now=now, **kw),
+            message,
         )
         if done:
             return done
     return render(
         request,
-        TEMPLATES + "accepter.html",
+        TEMPLATES + template,
         _context(destinataire, now, form=form),
         status=422 if form.is_bound else 200,
+    )
+
+
+def accept_received(request, uuid):
+    return _answer(
+        request, uuid, AcceptanceForm, decision.accept, _accepted_message, "accepter.html"
     )
 
 
@@ -254,29 +261,7 @@ def _refused_message(orientation):
 
 
 def refuse_received(request, uuid):
-    destinataire = _destinataire(request, uuid)
-    acces = _acces(request, destinataire)
-    now = timezone.now()
-    if not _pending(destinataire):
-        messages.warning(request, DEJA_DECIDEE)
-        return _to_detail(destinataire)
-    form = RefusalForm(_data(request), destinataire=destinataire, now=now)
-    if request.method == "POST":
-        done = _handle(
-            request,
-            destinataire,
-            form,
-            lambda **kw: decision.decline(acces=acces, now=now, **kw),
-            _refused_message,
-        )
-        if done:
-            return done
-    return render(
-        request,
-        TEMPLATES + "refuser.html",
-        _context(destinataire, now, form=form),
-        status=422 if form.is_bound else 200,
-    )
+    return _answer(request, uuid, RefusalForm, decision.decline, _refused_message, "refuser.html")
 
 
 def correct_received(request, uuid):
