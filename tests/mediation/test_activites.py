@@ -33,6 +33,7 @@ from tests.inclusion.factories import (
     member,
 )
 from tests.mediation.factories_activites import cheque_encaisse, individuelle, setup_activites
+from tests.validation import error_codes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
@@ -41,10 +42,7 @@ NOTE = "Très inquiète pour son dossier CAF"
 
 def codes(exc_info):
     """Every code of a raised ValidationError (field errors or not)."""
-    error = exc_info.value
-    if hasattr(error, "error_dict"):
-        return {e.code for errors in error.error_dict.values() for e in errors}
-    return {e.code for e in error.error_list}
+    return error_codes(exc_info.value)
 
 
 @pytest.fixture

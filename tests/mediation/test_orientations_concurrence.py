@@ -33,6 +33,7 @@ from tests.mediation.factories_orientations import (
     orient_to_theme,
     setup_orientations,
 )
+from tests.validation import error_codes as codes
 
 pytestmark = [
     pytest.mark.postgresql,
@@ -48,12 +49,6 @@ PAUSE = 0.3
 @pytest.fixture
 def ctx():
     return setup_orientations()
-
-
-def codes(error):
-    if hasattr(error, "error_dict"):
-        return {e.code for errors in error.error_dict.values() for e in errors}
-    return {e.code for e in error.error_list}
 
 
 def race(*workers):

@@ -7,7 +7,6 @@ import datetime
 
 import pytest
 import time_machine
-from django.core.exceptions import ValidationError
 
 from ateliers.enums import Canal, StatutInscription, StatutSession
 from ateliers.models import Inscription, Session
@@ -36,6 +35,7 @@ from tests.mediation.factories_orientations import (
     record_with_person,
     setup_orientations,
 )
+from tests.validation import refused
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
@@ -48,19 +48,6 @@ HORIZON = FROZEN_AT.astimezone(datetime.UTC) + datetime.timedelta(days=180)
 @pytest.fixture
 def ctx():
     return setup_orientations()
-
-
-def codes(error):
-    if hasattr(error, "error_dict"):
-        return {e.code for errors in error.error_dict.values() for e in errors}
-    return {e.code for e in error.error_list}
-
-
-def refused(code, call, *args, **kwargs):
-    with pytest.raises(ValidationError) as info:
-        call(*args, **kwargs)
-    assert codes(info.value) == {code}
-    return info.value
 
 
 def emails(kind):

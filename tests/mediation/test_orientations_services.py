@@ -8,7 +8,7 @@ from unittest import mock
 
 import pytest
 import time_machine
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.utils import crypto, timezone
 
 from ateliers.enums import Canal, StatutInscription, StatutSession, Thematique
@@ -32,6 +32,7 @@ from tests.mediation.factories_orientations import (
     orient_to_theme,
     setup_orientations,
 )
+from tests.validation import refused
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
@@ -41,20 +42,6 @@ JOUR = datetime.timedelta(days=1)
 @pytest.fixture
 def ctx():
     return setup_orientations()
-
-
-def codes(error):
-    """Every code of a ValidationError, whether raised for a field or not."""
-    if hasattr(error, "error_dict"):
-        return {e.code for errors in error.error_dict.values() for e in errors}
-    return {e.code for e in error.error_list}
-
-
-def refused(code, call, *args, **kwargs):
-    with pytest.raises(ValidationError) as info:
-        call(*args, **kwargs)
-    assert codes(info.value) == {code}
-    return info.value
 
 
 def emails(kind):
