@@ -433,6 +433,7 @@ SESSION_ENGINE = (
     else "django.contrib.sessions.backends.db"
 )
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "inclusion.views.public.csrf_failure"
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)

@@ -1,7 +1,14 @@
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
+from django.shortcuts import render
 
 from inclusion import registry
+
+
+def csrf_failure(request, reason=""):
+    """A refused form (CSRF) in French and within the strict CSP (Django's own page is in
+    English with an inline style). The reason is for logs, not for users."""
+    return render(request, "403_csrf.html", status=403)
 
 
 @login_not_required

@@ -85,3 +85,21 @@ def test_the_admin_has_a_content_security_policy_of_its_own(client):
         assert "gravatar" not in response.content.decode()
     pro = client.get(reverse("pro:accueil"))["Content-Security-Policy"]
     assert "unsafe-inline" not in pro and "frame-ancestors 'none'" in pro
+
+
+def test_a_form_refused_by_csrf_gets_a_french_page_within_the_policy():
+    """Django's own CSRF page is English with an inline style (blocked by the CSP): ours says
+    what happened and what to do, and nothing is written."""
+    from django.test import Client
+
+    from inclusion.models import Journal
+
+    client = Client(enforce_csrf_checks=True)
+    before = Journal.objects.count()
+    response = client.post(reverse("pro:connexion"), {"username": "x@example.org", "password": "y"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Ce formulaire n'a pas pu être envoyé" in page
+    assert "Rien n'a été enregistré" in page
+    assert 'lang="fr"' in page and "style=" not in page
+    assert Journal.objects.count() == before
