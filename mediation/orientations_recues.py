@@ -37,8 +37,9 @@ class Etat:
     libelle: str
 
 
-def etat_pour_lieu(destinataire):
-    """The orientation's state as this place sees it."""
+def etat_pour_lieu(destinataire, now=None):
+    """The orientation's state as this place sees it. An appointment past and not closed says
+    so: nothing else would end it (a session ends with the presence)."""
     o = destinataire.orientation
     if o.statut == StatutOrientation.ANNULEE:
         return Etat("annulee", "Annulée par le prescripteur")
@@ -49,6 +50,8 @@ def etat_pour_lieu(destinataire):
     ):
         return Etat("ailleurs", "Prise en charge par un autre lieu")
     if o.statut == StatutOrientation.ACCEPTEE:
+        if o.inscription_id is None and o.rdv_le and o.rdv_le < (now or timezone.now()):
+            return Etat("acceptee", "Rendez-vous passé : dites s'il a eu lieu")
         return Etat("acceptee", "Acceptée")
     if o.statut == StatutOrientation.TERMINEE:
         return Etat("terminee", "Terminée")

@@ -756,3 +756,15 @@ def test_hostile_input_never_breaks_nor_half_writes(client, ctx, valeur):
     assert orientation.rdv_le == orientation_avant
     page = client.get(reverse("orientations:recues"), {"etat": valeur, "page": valeur})
     assert page.status_code == 200
+
+
+def test_a_past_appointment_asks_to_be_closed(client, ctx):
+    """Nothing ends an appointment by itself: once past, the list says to close it."""
+    orientation, copie = accepted(ctx, days=2)
+    signed(client, ctx.mediateur)
+    liste = client.get(reverse("orientations:recues")).content.decode()
+    assert "Rendez-vous passé" not in liste
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=3), tick=False):
+        signed(client, ctx.mediateur)  # a pro session lasts less than three days
+        liste = client.get(reverse("orientations:recues")).content.decode()
+        assert "Rendez-vous passé : dites s&#x27;il a eu lieu" in liste
