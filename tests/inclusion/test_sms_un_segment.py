@@ -89,6 +89,10 @@ def test_every_kind_of_the_sms_texts_is_covered():
         CleTexteSms.RAPPEL_48H,
         CleTexteSms.RAPPEL_MATIN,
         CleTexteSms.PASS_LIEN,
+        # One segment with long names and things to bring, and when moved:
+        # tests/mediation/test_orientations_avis.py (test_the_sms_is_one_segment_…).
+        CleTexteSms.ORIENTATION_ACCEPTEE,
+        CleTexteSms.ORIENTATION_RDV_DEPLACE,
     }
     assert set(KINDS) <= covered
 
