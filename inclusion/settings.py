@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "rest_framework",
+    "drf_spectacular",
+    "corsheaders",
     # Django
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -92,6 +95,8 @@ MIDDLEWARE = [
     # WhiteNoise). Django pads compressed responses against BREACH and masks CSRF tokens.
     "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Open data and the public read API may be read from other sites' pages (GET only).
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -455,4 +460,36 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
     },
+}
+
+
+# --- Open data and the public read API (issue 17) ------------------------------------------
+CORS_URLS_REGEX = r"^/(api/v1|opendata)/.*$"
+CORS_ALLOW_ALL_ORIGINS = True  # public, read-only data; no cookie is ever sent with it
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_CREDENTIALS = False
+
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_LIMITE_ANONYME", "120/min"),
+        "jeton": os.environ.get("API_LIMITE_JETON", "600/min"),
+    },
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Inclusion numérique — API publique",
+    "DESCRIPTION": (
+        "Lieux de médiation numérique, thèmes et sessions d'ateliers à venir, jeux de données "
+        "ouverts (lecture seule) ; agrégats d'activité pour les financeurs (jeton)."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
 }

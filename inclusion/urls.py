@@ -50,6 +50,9 @@ urlpatterns = [
     path("pro/orientations/", include("mediation.urls_orientations")),
     path("diagnostic/", include("mediation.urls_diagnostic_public")),
     path("orientations/", include("mediation.urls_orientations_lien")),
+    path("pro/pilotage/", include("mediation.urls_pilotage")),
+    path("opendata/", include("mediation.urls_opendata")),
+    path("api/v1/", include("mediation.urls_api")),
     path("kiosque/", include("mediation.urls_kiosque")),
     path("sms/", include("inclusion.sms.urls")),
     # The short opt-out link printed in SMS (/s/<token>); the long /sms/stop/… still works.

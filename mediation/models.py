@@ -390,5 +390,6 @@ class Diagnostic(models.Model):
         return f"{self.get_outil_display()} du {self.date:%d/%m/%Y}"
 
 
-# Orientations live in their own module (this one passed ~400 lines).
+# Orientations and API tokens live in their own modules (this one passed ~400 lines).
+from mediation.models_api import JetonApi  # noqa: E402, F401
 from mediation.models_orientations import Destinataire, Orientation  # noqa: E402, F401
