@@ -34,8 +34,8 @@ Ateliers (themes TH1 "Smartphone", TH2 "Démarches en ligne")
   Sf TH2 L2 10/12 10 h cap 1: B1 inscrit, B3 waiting
 
 Activity records: B4 by M1 on 07/10 (e-mail), an anonymous person by M2 on 03/11.
-SMS: one to B1 sent 06/10, one to B3 sent 20/10 (kind "pilotage_test"; their cree_le is the
-frozen instant, auto_now_add: their envoye_le carries the date).
+SMS (m.sms, SmsMessage rows, statut envoyé): to B1 on 06/10 10 h, to B3 on 20/10 9 h (kind
+"pilotage_test"; cree_le and envoye_le set to those instants).
 
 FILTRES: 01/10/2026–30/11/2026; its previous period is 01/08/2026–30/09/2026.
 """
@@ -44,9 +44,13 @@ import datetime
 import zoneinfo
 from types import SimpleNamespace
 
+import time_machine
+from django.db import transaction
+
 from ateliers.enums import Canal, StatutInscription
 from ateliers.services import attendance, registrations, sessions
 from inclusion.enums import Genre, Role, TrancheAge
+from inclusion.models import SmsMessage
 from inclusion.sms import send_sms
 from mediation.pilotage.filtres import Filtres
 from mediation.services import activites
@@ -54,6 +58,7 @@ from mediation.vocabulaire import Thematique
 from pass_numerique.enums import Prestation
 from pass_numerique.services import issuance, redemption, reimbursement
 from tests.ateliers.factories import SessionFactory, ThemeFactory
+from tests.clock import FROZEN_AT
 from tests.inclusion.factories import (
     BeneficiaireFactory,
     CommuneFactory,
@@ -102,6 +107,27 @@ def _mark(mediateur, inscription, statut, quand):
     return attendance.set_presence(
         acteur=mediateur, inscription=inscription, statut=statut, now=quand
     )
+
+
+def monde_for_module(django_db_blocker):
+    """A module fixture's body: the world built once under the frozen clock, inside a
+    transaction rolled back at the module's end (each test runs in a savepoint of it):
+
+        @pytest.fixture(scope="module")
+        def monde(django_db_setup, django_db_blocker):
+            yield from monde_for_module(django_db_blocker)
+    """
+    with django_db_blocker.unblock():
+        traveller = time_machine.travel(FROZEN_AT, tick=False)
+        traveller.start()
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield build_monde_pilotage()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            traveller.stop()
 
 
 def build_monde_pilotage():
@@ -304,17 +330,13 @@ def _build_activites_sms(m):
             thematiques=[Thematique.NAVIGATION_SUR_INTERNET],
         ),
     ]
-    m.sms = [
-        send_sms(
-            beneficiaire=m.b1,
-            body="Bonjour, votre atelier a lieu demain.",
-            kind="pilotage_test",
-            now=at(6, 10, hour=10),
-        ),
-        send_sms(
-            beneficiaire=m.b3,
-            body="Bonjour, une place s'est libérée.",
-            kind="pilotage_test",
-            now=at(20, 10, hour=9),
-        ),
-    ]
+    m.sms = []
+    for beneficiaire, body, quand in (
+        (m.b1, "Bonjour, votre atelier a lieu demain.", at(6, 10)),
+        (m.b3, "Bonjour, une place s'est libérée.", at(20, 10, hour=9)),
+    ):
+        result = send_sms(beneficiaire=beneficiaire, body=body, kind="pilotage_test", now=quand)
+        # cree_le is auto_now_add and delivery stamps the real clock: date them as sent.
+        SmsMessage.objects.filter(pk=result.message.pk).update(cree_le=quand, envoye_le=quand)
+        result.message.refresh_from_db()
+        m.sms.append(result.message)
