@@ -1,11 +1,26 @@
-"""URLs (namespace "api"): the public read API, version 1, and its OpenAPI description."""
+"""URLs (namespace "api"): the public read API, version 1, its OpenAPI description and its
+documentation page. Every one is public (login_not_required); the activities ask a token."""
 
+from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
 from mediation.views import api as views
 
 app_name = "api"
 
+
+def public(view):
+    # DRF class views: the decorator goes on the as_view() result.
+    return login_not_required(view)
+
+
 urlpatterns = [
-    path("", views.documentation, name="documentation"),
+    path("", login_not_required(views.documentation_page), name="documentation"),
+    path("schema/", public(views.SchemaView.as_view()), name="schema"),
+    path("lieux/", public(views.LieuxView.as_view()), name="lieux"),
+    path("lieux/<uuid:uuid>/", public(views.LieuView.as_view()), name="lieu"),
+    path("themes/", public(views.ThemesView.as_view()), name="themes"),
+    path("sessions/", public(views.SessionsView.as_view()), name="sessions"),
+    path("jeux-de-donnees/", public(views.RessourcesView.as_view()), name="jeux_de_donnees"),
+    path("activites/", public(views.ActivitesView.as_view()), name="activites"),
 ]
