@@ -8,4 +8,5 @@ app_name = "pilotage"
 
 urlpatterns = [
     path("", views.dashboard, name="tableau_de_bord"),
+    path("pdf/", views.dashboard_pdf, name="pdf"),
 ]

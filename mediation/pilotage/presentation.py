@@ -1,0 +1,109 @@
+"""What the dashboard's template shows of the sections: the figures written in French with
+their change from the previous period, each table's chart (SVG), cells and export key. Used
+by the page and by its PDF (the same content)."""
+
+from dataclasses import dataclass
+
+from django.utils.formats import date_format
+
+from inclusion.enums import Role
+from mediation.pilotage import affichage, graphiques
+
+
+@dataclass(frozen=True)
+class ChiffreVu:
+    libelle: str
+    valeur: str
+    evolution: str
+    aide: str
+
+
+@dataclass(frozen=True)
+class LigneVue:
+    libelle: str
+    cellules: tuple
+    mise_en_avant: bool
+
+
+@dataclass(frozen=True)
+class TableauVu:
+    cle: str
+    ident: str
+    titre: str
+    phrase: str
+    colonnes: tuple
+    lignes: tuple
+    svg: str
+
+
+@dataclass(frozen=True)
+class SectionVue:
+    cle: str
+    titre: str
+    note: str
+    chiffres: tuple
+    tableaux: tuple
+
+
+def _chiffre(c):
+    return ChiffreVu(
+        libelle=c.libelle,
+        valeur=affichage.valeur(c.valeur, c.unite),
+        evolution=affichage.evolution(c.valeur, c.precedent, c.unite),
+        aide=c.aide,
+    )
+
+
+def _tableau(section, t):
+    ident = f"g-{section.cle}-{t.cle}".replace("_", "-")
+    return TableauVu(
+        cle=t.cle,
+        ident=ident,
+        titre=t.titre,
+        phrase=t.phrase,
+        colonnes=tuple(t.colonnes),
+        lignes=tuple(
+            LigneVue(
+                libelle=ligne.libelle,
+                cellules=tuple(affichage.cellule(v, t.unite) for v in ligne.valeurs),
+                mise_en_avant=ligne.mise_en_avant,
+            )
+            for ligne in t.lignes
+        ),
+        svg=graphiques.graphique(t, ident),
+    )
+
+
+def present(sections):
+    return [
+        SectionVue(
+            cle=s.cle,
+            titre=s.titre,
+            note=s.note,
+            chiffres=tuple(_chiffre(c) for c in s.chiffres),
+            tableaux=tuple(_tableau(s, t) for t in s.tableaux),
+        )
+        for s in sections
+    ]
+
+
+def _jour(day):
+    return date_format(day, "j F Y")
+
+
+def periode(filtres):
+    """'du 18 novembre 2025 au 17 novembre 2026'."""
+    return f"du {_jour(filtres.du)} au {_jour(filtres.au)}"
+
+
+def portee_phrase(portee, structures):
+    """Whose figures the viewer sees, said at the top of the page."""
+    if portee.territoire:
+        return "Vous voyez les chiffres de tout le territoire."
+    noms = ", ".join(s.nom for s in structures) or "aucune structure"
+    if portee.role == Role.MEDIATEUR:
+        return f"Vous voyez les chiffres des lieux de votre structure : {noms}."
+    return (
+        f"Vous voyez les chiffres de votre structure : {noms} "
+        "(les personnes qu'elle accompagne et les pass qu'elle délivre)."
+    )
