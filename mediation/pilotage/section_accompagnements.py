@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 
 from inclusion.enums import Role
 from mediation.models import Activite, Participant
+from mediation.pilotage.agregats import jours
 from mediation.pilotage.sections import Chiffre, Ligne, Section, Tableau
 from mediation.vocabulaire import Thematique, TypeActivite, TypeLieu
 
@@ -31,7 +32,7 @@ def records(filtres, portee, *, periode=True):
     Without `periode`, every date (to tell a new person from a returning one)."""
     qs = Activite.objects.vivantes()
     if periode:
-        qs = qs.filter(date__gte=filtres.du, date__lte=filtres.au)
+        qs = qs.filter(jours("date", filtres))
     if filtres.structure is not None:
         qs = qs.filter(structure_id=filtres.structure)
     if filtres.lieu is not None:

@@ -12,6 +12,7 @@ from inclusion.enums import Genre, Role, TrancheAge
 from inclusion.models import Beneficiaire, Quartier
 from inclusion.queries import count_of
 from mediation.models import Participant
+from mediation.pilotage.agregats import instants, jours
 from mediation.pilotage.sections import Chiffre, Ligne, Section, Tableau
 from pass_numerique.models import Carnet
 
@@ -27,17 +28,14 @@ def _contacts(filtres, portee):
     """The three kinds of contact of the period, each filtered by structure and place, and
     for a médiateur by their structures (the places, records and carnets)."""
     inscriptions = Inscription.objects.filter(
-        beneficiaire=OuterRef("pk"), inscrit_le__gte=filtres.debut, inscrit_le__lt=filtres.fin
+        instants("inscrit_le", filtres), beneficiaire=OuterRef("pk")
     )
     participations = Participant.objects.filter(
+        jours("activite__date", filtres),
         beneficiaire=OuterRef("pk"),
         activite__supprime_le__isnull=True,
-        activite__date__gte=filtres.du,
-        activite__date__lte=filtres.au,
     )
-    carnets = Carnet.objects.filter(
-        beneficiaire=OuterRef("pk"), emis_le__gte=filtres.debut, emis_le__lt=filtres.fin
-    )
+    carnets = Carnet.objects.filter(instants("emis_le", filtres), beneficiaire=OuterRef("pk"))
     if filtres.structure is not None:
         inscriptions = inscriptions.filter(session__lieu__structure_id=filtres.structure)
         participations = participations.filter(activite__structure_id=filtres.structure)

@@ -4,33 +4,18 @@ coordinators' SMS statistics page (inclusion.views.sms), by month and by kind.
 
 Four queries (the period's total, by month, by kind, the previous period's total)."""
 
-import datetime
 from decimal import Decimal
 
 from django.db.models import CharField, Count, Q, Sum, Value
 from django.db.models.functions import Cast, Coalesce, Concat, TruncMonth
-from django.utils import timezone
 
 from ateliers.models import Inscription
 from inclusion.enums import Role
 from inclusion.models import SmsMessage, StatutSms
 from inclusion.views.sms import ECHECS, price_per_segment, type_en_mots
+from mediation.pilotage.agregats import instants, month_key, month_label, months
 from mediation.pilotage.sections import Chiffre, Ligne, Section, Tableau
 
-MOIS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 AIDE_FILTRES = (
     "Commune, quartier et structure : ceux de la personne ; lieu : les SMS des inscriptions "
     "aux ateliers de ce lieu."
@@ -61,7 +46,7 @@ def _about_registrations(inscriptions):
 def messages(filtres, portee):
     """The texts counted (a queryset, not evaluated): written in the period, the filters, the
     scope (médiateur: their places' workshop texts; prescripteur: their structures' people)."""
-    qs = SmsMessage.objects.filter(cree_le__gte=filtres.debut, cree_le__lt=filtres.fin)
+    qs = SmsMessage.objects.filter(instants("cree_le", filtres))
     if filtres.commune is not None:
         qs = qs.filter(beneficiaire__commune_id=filtres.commune)
     if filtres.quartier is not None:
@@ -83,26 +68,13 @@ def _cost(segments, prix):
     return (prix * segments).quantize(Decimal("0.01"))
 
 
-def _month(value):
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return value.replace(day=1)
-
-
-def _months(du, au):
-    day = du.replace(day=1)
-    while day <= au:
-        yield day
-        day = (day + datetime.timedelta(days=32)).replace(day=1)
-
-
 def section(filtres, portee):
     prix = price_per_segment()
     qs = messages(filtres, portee)
     total = qs.aggregate(**_columns())
     before = messages(filtres.precedente(), portee).aggregate(**_columns())
     by_month = {
-        _month(row["mois"]): row
+        month_key(row["mois"]): row
         for row in qs.annotate(mois=TruncMonth("cree_le"))
         .order_by()
         .values("mois")
@@ -121,9 +93,7 @@ def section(filtres, portee):
         return (row["messages"], row["envoyes"], row["recus"], row["echecs"])
 
     colonnes = ("Messages", "Envoyés", "Reçus", "Échecs")
-    mois_de_la_periode = [
-        (mois, f"{MOIS[mois.month - 1]} {mois.year}") for mois in _months(filtres.du, filtres.au)
-    ]
+    mois_de_la_periode = [(mois, month_label(mois)) for mois in months(filtres)]
     chiffres = (
         Chiffre(
             "SMS envoyés",
