@@ -4,22 +4,8 @@ months of a period and their labels, a rate that is None when nothing was counte
 import datetime
 
 from django.db.models import Q
-from django.utils import timezone
 
-MOIS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
+from inclusion.mots_du_temps import MOIS, heure_locale
 
 
 def instants(field, filtres):
@@ -49,9 +35,8 @@ def months(filtres):
 
 def month_key(value):
     """TruncMonth's value (an aware datetime, a naive one or a date) as the month's first day."""
+    value = heure_locale(value)  # an aware datetime in Paris time
     if isinstance(value, datetime.datetime):
-        if timezone.is_aware(value):
-            value = timezone.localtime(value)
         value = value.date()
     return value.replace(day=1)
 

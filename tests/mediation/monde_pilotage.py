@@ -52,7 +52,7 @@ from ateliers.services import attendance, registrations, sessions
 from inclusion.enums import Genre, Role, TrancheAge
 from inclusion.models import SmsMessage
 from inclusion.sms import send_sms
-from mediation.pilotage.filtres import Filtres
+from mediation.pilotage.filtres import Filtres, Portee
 from mediation.services import activites
 from mediation.vocabulaire import Thematique
 from pass_numerique.enums import Prestation
@@ -107,6 +107,26 @@ def _mark(mediateur, inscription, statut, quand):
     return attendance.set_presence(
         acteur=mediateur, inscription=inscription, statut=statut, now=quand
     )
+
+
+def figures_of(section):
+    """{libellé: (valeur, précédent)} of a Section's key figures."""
+    return {c.libelle: (c.valeur, c.precedent) for c in section.chiffres}
+
+
+def table_of(section, cle):
+    """[(libellé, valeurs)] of a Section's table `cle`."""
+    (tableau,) = [t for t in section.tableaux if t.cle == cle]
+    return [(ligne.libelle, ligne.valeurs) for ligne in tableau.lignes]
+
+
+def portees(m):
+    """The three kinds of viewer: the territory, M1's places (s1), the CCAS's prescripteurs."""
+    return {
+        "territoire": Portee(),
+        "mediateur": Portee(structures=frozenset({m.s1.pk}), role=Role.MEDIATEUR),
+        "prescripteur": Portee(structures=frozenset({m.ccas.pk}), role=Role.PRESCRIPTEUR),
+    }
 
 
 def monde_for_module(django_db_blocker):

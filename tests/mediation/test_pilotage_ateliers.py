@@ -15,7 +15,14 @@ from mediation.pilotage.filtres import Portee, portee_for
 from mediation.pilotage.section_ateliers import section
 from tests.ateliers.factories import SessionFactory
 from tests.inclusion.factories import BeneficiaireFactory
-from tests.mediation.monde_pilotage import FILTRES, at, monde_for_module
+from tests.mediation.monde_pilotage import (
+    FILTRES,
+    at,
+    figures_of,
+    monde_for_module,
+    portees,
+    table_of,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
@@ -38,12 +45,7 @@ def monde(django_db_setup, django_db_blocker):
 def figures(filtres=FILTRES, portee=None):
     result = section(filtres, portee or Portee())
     assert tuple(c.libelle for c in result.chiffres) == LABELS
-    return {c.libelle: (c.valeur, c.precedent) for c in result.chiffres}
-
-
-def table(result, cle):
-    (tableau,) = [t for t in result.tableaux if t.cle == cle]
-    return [(ligne.libelle, ligne.valeurs) for ligne in tableau.lignes]
+    return figures_of(result)
 
 
 def test_territory_figures_and_previous_period(monde):
@@ -72,21 +74,21 @@ def test_precedent_is_the_figure_of_the_previous_period(monde):
 
 def test_tables(monde):
     result = section(FILTRES, Portee())
-    assert table(result, "ateliers_par_theme") == [
+    assert table_of(result, "ateliers_par_theme") == [
         ("Démarches en ligne", (1, 4, 3, 1)),
         ("Smartphone", (1, 2, 3, 2)),
     ]
-    assert table(result, "ateliers_par_mois") == [
+    assert table_of(result, "ateliers_par_mois") == [
         ("octobre 2026", (2, 6, 6, 3)),
         EMPTY_NOVEMBER,
     ]
     longer = section(replace(FILTRES, du=datetime.date(2026, 9, 1)), Portee())
-    assert table(longer, "ateliers_par_mois") == [
+    assert table_of(longer, "ateliers_par_mois") == [
         ("septembre 2026", (1, 3, 2, 1)),
         ("octobre 2026", (2, 6, 6, 3)),
         EMPTY_NOVEMBER,
     ]
-    assert table(longer, "ateliers_par_theme") == [
+    assert table_of(longer, "ateliers_par_theme") == [
         ("Démarches en ligne", (1, 4, 3, 1)),
         ("Smartphone", (2, 5, 5, 3)),
     ]
@@ -96,7 +98,7 @@ def test_mediateur_sees_their_places_only(monde):
     portee = portee_for(monde.m1)
     assert portee.role == Role.MEDIATEUR
     result = section(FILTRES, portee)
-    assert {c.libelle: (c.valeur, c.precedent) for c in result.chiffres} == {
+    assert figures_of(result) == {
         "Sessions tenues": (1, 1),  # Sb / Sa, at L1
         "Places offertes": (2, 3),
         "Taux de remplissage": (3 / 2, 2 / 3),  # a walk-in beyond the capacity
@@ -104,8 +106,8 @@ def test_mediateur_sees_their_places_only(monde):
         "Absences sans prévenir": (1 / 2, 1 / 2),
         "Personnes en liste d'attente": (2, None),  # Se
     }
-    assert table(result, "ateliers_par_theme") == [("Smartphone", (1, 2, 3, 2))]
-    assert table(result, "ateliers_par_mois") == [("octobre 2026", (1, 2, 3, 2)), EMPTY_NOVEMBER]
+    assert table_of(result, "ateliers_par_theme") == [("Smartphone", (1, 2, 3, 2))]
+    assert table_of(result, "ateliers_par_mois") == [("octobre 2026", (1, 2, 3, 2)), EMPTY_NOVEMBER]
 
 
 def test_prescripteur_sees_the_offer_and_their_peoples_registrations(monde):
@@ -113,7 +115,7 @@ def test_prescripteur_sees_the_offer_and_their_peoples_registrations(monde):
     assert portee.role == Role.PRESCRIPTEUR
     result = section(FILTRES, portee)
     # The CCAS's people: B1 B2 B3 B5 B6 (B4 is s1's).
-    assert {c.libelle: (c.valeur, c.precedent) for c in result.chiffres} == {
+    assert figures_of(result) == {
         "Sessions tenues": (2, 1),
         "Places offertes": (6, 3),
         "Taux de remplissage": (None, None),
@@ -121,7 +123,7 @@ def test_prescripteur_sees_the_offer_and_their_peoples_registrations(monde):
         "Absences sans prévenir": (1 / 5, 1 / 2),
         "Personnes en liste d'attente": (2, None),  # B5 on Se, B3 on Sf
     }
-    assert table(result, "ateliers_par_theme") == [
+    assert table_of(result, "ateliers_par_theme") == [
         ("Démarches en ligne", (1, 4, 3, 1)),
         ("Smartphone", (1, 2, 2, 1)),
     ]
@@ -162,7 +164,7 @@ def test_lieu_and_structure_filters(monde, champ):
         "Absences sans prévenir": (0 / 3, None),
         "Personnes en liste d'attente": (1, None),  # B3 on Sf
     }
-    assert table(section(filtres, Portee()), "ateliers_par_theme") == [
+    assert table_of(section(filtres, Portee()), "ateliers_par_theme") == [
         ("Démarches en ligne", (1, 4, 3, 1))
     ]
 
@@ -210,11 +212,7 @@ def _more(monde, n):
 
 @pytest.mark.parametrize("qui", ["territoire", "mediateur", "prescripteur"])
 def test_query_count_does_not_grow(monde, qui, django_assert_num_queries):
-    portee = {
-        "territoire": Portee(),
-        "mediateur": Portee(structures=frozenset({monde.s1.pk}), role=Role.MEDIATEUR),
-        "prescripteur": Portee(structures=frozenset({monde.ccas.pk}), role=Role.PRESCRIPTEUR),
-    }[qui]
+    portee = portees(monde)[qui]
     with django_assert_num_queries(6):
         section(FILTRES, portee)
     _more(monde, 5)

@@ -14,7 +14,14 @@ from mediation.pilotage.section_pass import section
 from pass_numerique.enums import Prestation
 from pass_numerique.services import issuance, redemption
 from tests.inclusion.factories import BeneficiaireFactory
-from tests.mediation.monde_pilotage import FILTRES, monde_for_module
+from tests.mediation.monde_pilotage import (
+    FILTRES,
+    at,
+    figures_of,
+    monde_for_module,
+    portees,
+    table_of,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
@@ -40,12 +47,7 @@ def monde(django_db_setup, django_db_blocker):
 def figures(filtres=FILTRES, portee=None):
     result = section(filtres, portee or Portee())
     assert tuple(c.libelle for c in result.chiffres) == LABELS
-    return {c.libelle: (c.valeur, c.precedent) for c in result.chiffres}
-
-
-def table(result, cle):
-    (tableau,) = [t for t in result.tableaux if t.cle == cle]
-    return [(ligne.libelle, ligne.valeurs) for ligne in tableau.lignes]
+    return figures_of(result)
 
 
 def test_territory_figures_and_previous_period(monde):
@@ -76,17 +78,17 @@ def test_precedent_is_the_figure_of_the_previous_period(monde):
 
 def test_tables(monde):
     result = section(FILTRES, Portee())
-    assert table(result, "pass_enveloppes") == [
+    assert table_of(result, "pass_enveloppes") == [
         ("Pass numérique 2026", ("CCAS de Ville-Haute", 40, 16, 40)),
         ("Pass numérique 2026", ("Espace numérique Nord", 20, 4, 20)),
         ("Pass seniors", ("CCAS de Ville-Haute", 10, 3, 30)),
     ]
-    assert table(result, "pass_par_mois") == [
+    assert table_of(result, "pass_par_mois") == [
         ("octobre 2026", (4, E("50.00"))),
         ("novembre 2026", (1, E("10.00"))),
     ]
     earlier = section(replace(FILTRES, du=datetime.date(2026, 7, 1)), Portee())
-    assert table(earlier, "pass_par_mois") == [
+    assert table_of(earlier, "pass_par_mois") == [
         ("juillet 2026", (0, E("0.00"))),
         ("août 2026", (1, E("10.00"))),
         ("septembre 2026", (1, E("10.00"))),
@@ -99,7 +101,7 @@ def test_mediateur_sees_the_cheques_of_their_places_only(monde):
     portee = portee_for(monde.m1)
     assert portee.role == Role.MEDIATEUR
     result = section(FILTRES, portee)
-    assert {c.libelle: (c.valeur, c.precedent) for c in result.chiffres} == {
+    assert figures_of(result) == {
         "Carnets délivrés": (None, None),
         "Carnets remis": (None, None),
         "Carnets utilisés": (3, 1),  # K1 K5 K6 at L1 / K1
@@ -110,8 +112,8 @@ def test_mediateur_sees_the_cheques_of_their_places_only(monde):
         "Chèques qui expirent sous 30 jours": (None, None),
         "Chèques qui expirent sous 60 jours": (None, None),
     }
-    assert table(result, "pass_enveloppes") == []
-    assert table(result, "pass_par_mois") == [
+    assert table_of(result, "pass_enveloppes") == []
+    assert table_of(result, "pass_par_mois") == [
         ("octobre 2026", (3, E("40.00"))),
         ("novembre 2026", (0, E("0.00"))),
     ]
@@ -121,7 +123,7 @@ def test_prescripteur_sees_their_structures_carnets_only(monde):
     portee = portee_for(monde.p)
     assert portee.role == Role.PRESCRIPTEUR
     result = section(FILTRES, portee)
-    assert {c.libelle: (c.valeur, c.precedent) for c in result.chiffres} == {
+    assert figures_of(result) == {
         "Carnets délivrés": (3, 2),  # K2 K3 K6 / K7 K1 (K5 is s1's)
         "Carnets remis": (2, 2),
         "Carnets utilisés": (3, 2),  # K1 K2 K6 / K7 K1
@@ -132,11 +134,11 @@ def test_prescripteur_sees_their_structures_carnets_only(monde):
         "Chèques qui expirent sous 30 jours": (11, None),
         "Chèques qui expirent sous 60 jours": (13, None),
     }
-    assert table(result, "pass_enveloppes") == [
+    assert table_of(result, "pass_enveloppes") == [
         ("Pass numérique 2026", ("CCAS de Ville-Haute", 40, 16, 40)),
         ("Pass seniors", ("CCAS de Ville-Haute", 10, 3, 30)),
     ]
-    assert table(result, "pass_par_mois") == [
+    assert table_of(result, "pass_par_mois") == [
         ("octobre 2026", (3, E("40.00"))),
         ("novembre 2026", (1, E("10.00"))),
     ]
@@ -156,10 +158,10 @@ def test_programme_filter(monde):
         "Chèques qui expirent sous 60 jours": (2, None),
     }
     result = section(filtres, Portee())
-    assert table(result, "pass_enveloppes") == [
+    assert table_of(result, "pass_enveloppes") == [
         ("Pass seniors", ("CCAS de Ville-Haute", 10, 3, 30))
     ]
-    assert table(result, "pass_par_mois") == [
+    assert table_of(result, "pass_par_mois") == [
         ("octobre 2026", (1, E("20.00"))),
         ("novembre 2026", (0, E("0.00"))),
     ]
@@ -215,7 +217,7 @@ def test_structure_filter_its_carnets_and_its_places(monde):
         "Chèques qui expirent sous 30 jours": (3, None),
         "Chèques qui expirent sous 60 jours": (3, None),
     }
-    assert table(section(filtres, Portee()), "pass_enveloppes") == [
+    assert table_of(section(filtres, Portee()), "pass_enveloppes") == [
         ("Pass numérique 2026", ("Espace numérique Nord", 20, 4, 20))
     ]
 
@@ -244,11 +246,7 @@ def _more(monde, n):
 
 @pytest.mark.parametrize("qui", ["territoire", "mediateur", "prescripteur"])
 def test_query_count_does_not_grow(monde, qui, django_assert_num_queries):
-    portee = {
-        "territoire": Portee(),
-        "mediateur": Portee(structures=frozenset({monde.s1.pk}), role=Role.MEDIATEUR),
-        "prescripteur": Portee(structures=frozenset({monde.ccas.pk}), role=Role.PRESCRIPTEUR),
-    }[qui]
+    portee = portees(monde)[qui]
     expected = 2 if qui == "mediateur" else 5
     with django_assert_num_queries(expected):
         section(FILTRES, portee)
@@ -257,3 +255,26 @@ def test_query_count_does_not_grow(monde, qui, django_assert_num_queries):
         result = section(FILTRES, portee)
     encaisses = {c.libelle: c.valeur for c in result.chiffres}["Chèques encaissés"]
     assert encaisses == {"territoire": 11, "mediateur": 9, "prescripteur": 10}[qui]
+
+
+def test_days_and_months_are_paris_ones(monde):
+    """A chèque cashed on 31/10 at 23 h 30 in Paris (22 h 30 UTC) is October's; one cashed on
+    30/09 at 23 h 30 belongs to the previous period."""
+    for code, quand in (
+        (monde.k[3].codes[0], at(31, 10, hour=23, minute=30)),
+        (monde.k[1].codes[3], at(30, 9, hour=23, minute=30)),
+    ):
+        redemption.redeem_cheque(
+            acteur=monde.m2,
+            lieu=monde.l2,
+            code=code,
+            prestation=Prestation.ACCOMPAGNEMENT,
+            demande_id=issuance.new_request_id(),
+            now=quand,
+        )
+    result = section(FILTRES, Portee())
+    assert figures_of(result)["Chèques encaissés"] == (6, 3)
+    assert table_of(result, "pass_par_mois") == [
+        ("octobre 2026", (5, E("60.00"))),
+        ("novembre 2026", (1, E("10.00"))),
+    ]
