@@ -292,6 +292,7 @@ def section(filtres, portee):
             " Une structure prescriptrice voit toute l'offre d'ateliers, mais les inscriptions "
             "de ses seules personnes : le taux de remplissage ne s'applique pas."
         )
+        chiffres = tuple(c for c in chiffres if c.libelle != "Taux de remplissage")
     return Section(
         cle="ateliers", titre="Ateliers", chiffres=chiffres, tableaux=tableaux, note=note
     )

@@ -34,6 +34,8 @@ EXPIRE_BIENTOT = (ALERT_DAYS, 2 * ALERT_DAYS)  # 30 and 60 days
 # A pass given: not cancelled, and not the replacement of a lost carnet (counted once).
 VRAI_CARNET = ~Q(statut=StatutCarnet.ANNULE) & Q(remplace__isnull=True)
 
+# What a médiateur sees: the chèques cashed at their places (not the carnets).
+POUR_MEDIATEUR = ("Carnets utilisés", "Chèques encaissés", "Chèques remboursés", "Montant payé")
 AIDE_CARNETS = "commune et quartier : ceux de la personne ; le filtre lieu ne s'y applique pas."
 AIDE_CHEQUES = "commune, quartier et lieu : ceux du lieu où le chèque a été encaissé."
 
@@ -310,7 +312,10 @@ def section(filtres, portee):
         "les chèques qui expirent bientôt sont l'état d'aujourd'hui."
     )
     if carnet_q is None:
+        # Figures that never apply to a médiateur are left out rather than shown empty.
         note += " Un médiateur voit les chèques encaissés dans ses lieux, pas les carnets."
+        chiffres = tuple(c for c in chiffres if c.libelle in POUR_MEDIATEUR)
+        tableaux = tuple(t for t in tableaux if t.cle != "pass_enveloppes")
     return Section(
         cle="pass", titre="Pass numérique", chiffres=chiffres, tableaux=tableaux, note=note
     )

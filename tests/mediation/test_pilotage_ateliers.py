@@ -115,10 +115,10 @@ def test_prescripteur_sees_the_offer_and_their_peoples_registrations(monde):
     assert portee.role == Role.PRESCRIPTEUR
     result = section(FILTRES, portee)
     # The CCAS's people: B1 B2 B3 B5 B6 (B4 is s1's).
+    # Their people in the whole offer's seats would mean nothing: no fill rate.
     assert figures_of(result) == {
         "Sessions tenues": (2, 1),
         "Places offertes": (6, 3),
-        "Taux de remplissage": (None, None),
         "Taux de présence": (2 / 4, 1 / 2),
         "Absences sans prévenir": (1 / 5, 1 / 2),
         "Personnes en liste d'attente": (2, None),  # B5 on Se, B3 on Sf
