@@ -4,7 +4,7 @@ canal; the people helped and the new ones; the hours.
 Every figure is an aggregate computed by the database: three queries for the period and three
 for the previous one, whatever the number of records."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
@@ -97,7 +97,8 @@ def _people(filtres, portee):
 
 
 def _hours(minutes):
-    return (Decimal(minutes) / 60).quantize(Decimal("0.1"))
+    """Hours with one decimal, as a float (the dashboards write floats with one decimal)."""
+    return float((Decimal(minutes) / 60).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 def figures(filtres, portee):
@@ -156,7 +157,6 @@ def section(filtres, portee):
             "Heures d'accompagnement",
             _hours(now["minutes"]),
             _hours(before["minutes"]),
-            unite="heures",
             aide="Somme des durées des activités (un atelier compte sa durée une fois).",
         ),
     )

@@ -139,11 +139,14 @@ def section(filtres, portee):
         Tableau(
             cle="orientations_refus_par_motif",
             titre="Refus par motif",
-            phrase="Pourquoi les lieux ont refusé des orientations ; un refus peut donner "
-            "plusieurs motifs.",
+            phrase="Pourquoi les lieux ont refusé des orientations, du motif le plus donné au "
+            "moins donné ; un refus peut en donner plusieurs.",
             colonnes=("Motif", "Refus"),
+            # The reasons given, most frequent first (ties in the service's order).
             lignes=tuple(
-                Ligne(m, (n,), cle=CLES_MOTIFS.get(m, "")) for m, n in total.refus_par_motif.items()
+                Ligne(m, (n,), cle=CLES_MOTIFS.get(m, ""))
+                for m, n in sorted(total.refus_par_motif.items(), key=lambda item: -item[1])
+                if n
             ),
         ),
         _groupes(

@@ -87,6 +87,7 @@ def section(filtres, portee):
         current = by_kind.setdefault(label, dict.fromkeys(_columns(), 0))
         for key in current:
             current[key] += row[key]
+    kinds = sorted(by_kind.items(), key=lambda item: -item[1]["messages"])
     empty = dict.fromkeys(_columns(), 0)
 
     def valeurs(row):
@@ -124,7 +125,8 @@ def section(filtres, portee):
             _cost(total["segments"], prix),
             _cost(before["segments"], prix),
             unite="€",
-            aide=f"Segments envoyés × {prix} € (le prix par segment configuré).",
+            aide=f"Segments envoyés × {str(prix).replace('.', ',')} € (le prix par segment "
+            "configuré).",
         ),
     )
     tableaux = (
@@ -158,13 +160,19 @@ def section(filtres, portee):
             cle="sms_par_type",
             titre="SMS par type",
             phrase="Les SMS de la période selon ce qu'ils annoncent (rappel d'atelier, lien "
-            "vers le pass…).",
-            colonnes=("Type", *colonnes, "Coût estimé (€)"),
-            graphique="",
+            "vers le pass…), du plus fréquent au moins fréquent.",
+            colonnes=("Type", *colonnes),
+            lignes=tuple(Ligne(label, valeurs(row), cle=label) for label, row in kinds),
+        ),
+        Tableau(
+            cle="sms_cout_par_type",
+            titre="Coût estimé des SMS par type",
+            phrase="Le coût estimé des SMS envoyés de chaque type pendant la période, en euros.",
+            colonnes=("Type", "Coût estimé"),
             lignes=tuple(
-                Ligne(label, (*valeurs(row), _cost(row["segments"], prix)), cle=label)
-                for label, row in sorted(by_kind.items(), key=lambda item: -item[1]["messages"])
+                Ligne(label, (_cost(row["segments"], prix),), cle=label) for label, row in kinds
             ),
+            unite="€",
         ),
     )
     return Section(
@@ -173,5 +181,7 @@ def section(filtres, portee):
         chiffres=chiffres,
         tableaux=tableaux,
         note="Le coût est une estimation : le prix par segment configuré, appliqué aux "
-        "segments envoyés. " + AIDE_FILTRES + " Le filtre programme ne s'applique pas aux SMS.",
+        "segments envoyés. " + AIDE_FILTRES + " Pour un médiateur : les SMS des inscriptions aux "
+        "ateliers de ses lieux ; pour un prescripteur : ceux envoyés aux personnes de ses "
+        "structures. Le filtre programme ne s'applique pas aux SMS.",
     )
