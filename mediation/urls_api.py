@@ -18,7 +18,8 @@ urlpatterns = [
     path("", login_not_required(views.documentation_page), name="documentation"),
     path("schema/", public(views.SchemaView.as_view()), name="schema"),
     path("lieux/", public(views.LieuxView.as_view()), name="lieux"),
-    path("lieux/<uuid:uuid>/", public(views.LieuView.as_view()), name="lieu"),
+    # str, not uuid: a malformed id gets the API's JSON 404, not the site's HTML one.
+    path("lieux/<str:uuid>/", public(views.LieuView.as_view()), name="lieu"),
     path("themes/", public(views.ThemesView.as_view()), name="themes"),
     path("sessions/", public(views.SessionsView.as_view()), name="sessions"),
     path("jeux-de-donnees/", public(views.RessourcesView.as_view()), name="jeux_de_donnees"),

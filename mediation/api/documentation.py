@@ -23,11 +23,15 @@ EXEMPLES_PAR_NOM = {
     "telephone": "+33320000000",
     "latitude": 50.63,
     "longitude": 3.06,
-    "detail": "Ce jeton a été révoqué.",
-    "code": "jeton_revoque",
     "next": "https://exemple.fr/api/v1/…?page=2",
     "previous": None,
     "count": 1,
+}
+# Error bodies, by status (the description's Erreur has the same keys).
+EXEMPLES_ERREURS = {
+    "401": {"detail": "Ce jeton a été révoqué.", "code": "jeton_revoque"},
+    "404": {"detail": "Cette page n'existe pas."},
+    "429": {"detail": "Requête ralentie. Disponible à nouveau dans 12 secondes."},
 }
 EXEMPLES_PAR_FORMAT = {
     "date-time": "2026-11-17T14:00:00+01:00",
@@ -72,13 +76,13 @@ def example(node, components, name="", depth=0):
     node = _resolve(node, components)
     if depth > 8 or not isinstance(node, dict):
         return None
+    if name in EXEMPLES_PAR_NOM:
+        return EXEMPLES_PAR_NOM[name]
     if "example" in node:
         return node["example"]
     for combo in ("allOf", "oneOf", "anyOf"):
         if node.get(combo):
             return example(node[combo][0], components, name, depth + 1)
-    if name in EXEMPLES_PAR_NOM:
-        return EXEMPLES_PAR_NOM[name]
     if "enum" in node:
         values = [v for v in node["enum"] if v not in ("", None)]
         return values[0] if values else ""
@@ -141,7 +145,9 @@ def operations(spec):
             responses = []
             for status, response in op.get("responses", {}).items():
                 content = response.get("content", {}).get("application/json", {})
-                exemple = example(content["schema"], components) if "schema" in content else None
+                exemple = EXEMPLES_ERREURS.get(status)
+                if exemple is None and "schema" in content:
+                    exemple = example(content["schema"], components)
                 responses.append(
                     {
                         "statut": status,

@@ -132,7 +132,9 @@ StatutsSerializer = _counts_serializer("StatutsSerializer", Statut.choices)
 
 class BeneficiairesSerializer(serializers.Serializer):
     total = serializers.IntegerField(min_value=0)
-    anonymes = serializers.IntegerField(min_value=0)
+    anonymes = serializers.IntegerField(
+        min_value=0, help_text="Dont les personnes venues sans fiche (participants anonymes)."
+    )
     genres = GenresSerializer()
     tranches_age = TranchesAgeSerializer()
     statuts = StatutsSerializer()
@@ -209,5 +211,6 @@ class ActiviteSerializer(serializers.Serializer):
         data["commune"] = CommuneSerializer(commune).data if commune else None
         data["thematiques"] = list(activite.thematiques or [])
         data["materiel"] = list(activite.materiel or [])
-        data["beneficiaires"] = self.context["comptes"].get(activite.pk) or empty_counts()
+        comptes = self.context["comptes"].get(activite.pk) or empty_counts()
+        data["beneficiaires"] = {**comptes, "anonymes": activite.participants_anonymes}
         return data

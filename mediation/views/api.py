@@ -197,7 +197,7 @@ def beneficiary_counts(activite_ids):
         return comptes
     rows = (
         Participant.objects.filter(activite_id__in=activite_ids)
-        .values("activite_id", "beneficiaire_id__isnull", "genre", "tranche_age", "statut_social")
+        .values("activite_id", "genre", "tranche_age", "statut_social")
         .annotate(n=Count("pk"))
         .order_by()
     )
@@ -205,8 +205,6 @@ def beneficiary_counts(activite_ids):
         c = comptes.setdefault(row["activite_id"], s.empty_counts())
         n = row["n"]
         c["total"] += n
-        if row["beneficiaire_id__isnull"]:
-            c["anonymes"] += n
         for cle, champ in (
             ("genres", "genre"),
             ("tranches_age", "tranche_age"),
