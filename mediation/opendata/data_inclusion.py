@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
@@ -76,7 +78,6 @@ RESEAUX_TYPOLOGIES = {
     enums.Typologie.CAF: "caf",
 }
 SIRET = re.compile(r"\d{14}")
-EMAIL = re.compile(r"[^@\s|]+@[^@\s|]+\.[^@\s|]+")
 
 
 def source():
@@ -88,12 +89,26 @@ def structure_id(lieu):
     return f"{source()}--lieu-{lieu.uuid}"
 
 
-def _first(text, pattern=None):
+def _valid(validator, value):
+    try:
+        validator(value)
+    except ValidationError:
+        return False
+    return True
+
+
+def _first(text, validator):
+    """The first of "|"-separated values the validator accepts (the schema takes one), or
+    None: a free-text field may hold "www.site.fr" without its scheme."""
     for part in (text or "").split("|"):
         part = part.strip()
-        if part and (pattern is None or pattern.fullmatch(part)):
+        if part and _valid(validator, part):
             return part
     return None
+
+
+def _courriel(lieu):
+    return _first(lieu.courriels, validate_email)
 
 
 def _nom(text):
@@ -122,7 +137,7 @@ def _adresse(lieu):
 def _contact(lieu):
     return {
         "telephone": lieu.telephone.as_e164 if lieu.telephone else None,
-        "courriel": _first(lieu.courriels, EMAIL),
+        "courriel": _courriel(lieu),
     }
 
 
@@ -152,7 +167,7 @@ def structure_of(lieu):
         "siret": lieu.pivot_effectif if SIRET.fullmatch(lieu.pivot_effectif or "") else None,
         **_adresse(lieu),
         **_contact(lieu),
-        "site_web": _first(lieu.site_web),
+        "site_web": _first(lieu.site_web, URLValidator(schemes=["http", "https"])),
         "horaires_accueil": lieu.horaires or None,
         "accessibilite_lieu": lieu.fiche_acces_libre or None,
         "reseaux_porteurs": sorted(reseaux) or None,
@@ -258,7 +273,7 @@ def service_accompagnement(lieu):
     acces = set(lieu.modalites_acces or [])
     if lieu.telephone:
         modes.add("telephoner")
-    if _first(lieu.courriels, EMAIL) and enums.ModaliteAcces.MAIL in acces:
+    if _courriel(lieu) and enums.ModaliteAcces.MAIL in acces:
         modes.add("envoyer-un-courriel")
     if lieu.prise_rdv:
         modes.add("utiliser-lien-mobilisation")

@@ -157,3 +157,15 @@ def test_query_count_does_not_grow_with_places_and_themes(client, url_name):
             debut=FROZEN_AT + datetime.timedelta(days=i + 1),
         )
     assert count() == one
+
+
+def test_free_text_contacts_that_the_schema_refuses_are_left_out(client):
+    lieu = monde_opendata.lieu_complet(
+        site_web="www.sans-schema.example|https://bon.example/",
+        courriels="pas-un-courriel|ok@lieu.example",
+    )
+    structure = _get(client, "opendata:di_structures")[0]
+    v1.Structure.model_validate(structure, context=STRICT)
+    assert structure["id"].endswith(str(lieu.uuid))
+    assert structure["site_web"] == "https://bon.example/"
+    assert structure["courriel"] == "ok@lieu.example"
