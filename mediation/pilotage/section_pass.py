@@ -172,18 +172,16 @@ def _par_mois(filtres, q):
         .values("mois")
         .annotate(n=Count("pk"), montant=Sum("valeur"))
     )
+    """(chèques, euros) lines of each month of the period: two tables from one query (a count
+    and an amount in one chart would share a scale)."""
     found = {month_key(row["mois"]): row for row in rows}
-    lignes = []
+    cheques, montants = [], []
     for mois in months(filtres):
         row = found.get(mois, {"n": 0, "montant": ZERO})
-        lignes.append(
-            Ligne(
-                libelle=month_label(mois),
-                valeurs=(row["n"], row["montant"] or ZERO),
-                cle=f"{mois:%Y-%m}",
-            )
-        )
-    return tuple(lignes)
+        libelle, cle = month_label(mois), f"{mois:%Y-%m}"
+        cheques.append(Ligne(libelle=libelle, valeurs=(row["n"],), cle=cle))
+        montants.append(Ligne(libelle=libelle, valeurs=(row["montant"] or ZERO,), cle=cle))
+    return tuple(cheques), tuple(montants)
 
 
 def section(filtres, portee):
@@ -204,6 +202,7 @@ def section(filtres, portee):
         )
     enc_q = _encaissement_filters(filtres, portee)
     enc = _encaissements(filtres, precedente, debut, fin, enc_q)
+    par_mois, montants_par_mois = _par_mois(filtres, enc_q)
 
     def carnet_figure(key):
         if carnet_q is None:
@@ -300,10 +299,19 @@ def section(filtres, portee):
         Tableau(
             cle="pass_par_mois",
             titre="Chèques encaissés par mois",
-            phrase="Le nombre de chèques encaissés chaque mois de la période, et leur valeur.",
-            colonnes=("Mois", "Chèques encaissés", "Montant (€)"),
-            lignes=_par_mois(filtres, enc_q),
+            phrase="Le nombre de chèques encaissés chaque mois de la période.",
+            colonnes=("Mois", "Chèques encaissés"),
+            lignes=par_mois,
             graphique="barres",
+        ),
+        Tableau(
+            cle="pass_montants_par_mois",
+            titre="Montant encaissé par mois",
+            phrase="La valeur des chèques encaissés chaque mois de la période, en euros.",
+            colonnes=("Mois", "Montant encaissé (€)"),
+            lignes=montants_par_mois,
+            graphique="barres",
+            unite="€",
         ),
     )
     note = (

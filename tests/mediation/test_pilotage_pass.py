@@ -50,6 +50,14 @@ def figures(filtres=FILTRES, portee=None):
     return figures_of(result)
 
 
+def months_of(result):
+    """[(month, (chèques, euros))]: the two monthly tables side by side."""
+    cheques = table_of(result, "pass_par_mois")
+    montants = table_of(result, "pass_montants_par_mois")
+    assert [libelle for libelle, _ in cheques] == [libelle for libelle, _ in montants]
+    return [(libelle, n + e) for (libelle, n), (_, e) in zip(cheques, montants, strict=True)]
+
+
 def test_territory_figures_and_previous_period(monde):
     # Period 01/10–30/11, previous 01/08–30/09.
     assert figures() == {
@@ -83,12 +91,12 @@ def test_tables(monde):
         ("Pass numérique 2026", ("Espace numérique Nord", 20, 4, 20)),
         ("Pass seniors", ("CCAS de Ville-Haute", 10, 3, 30)),
     ]
-    assert table_of(result, "pass_par_mois") == [
+    assert months_of(result) == [
         ("octobre 2026", (4, E("50.00"))),
         ("novembre 2026", (1, E("10.00"))),
     ]
     earlier = section(replace(FILTRES, du=datetime.date(2026, 7, 1)), Portee())
-    assert table_of(earlier, "pass_par_mois") == [
+    assert months_of(earlier) == [
         ("juillet 2026", (0, E("0.00"))),
         ("août 2026", (1, E("10.00"))),
         ("septembre 2026", (1, E("10.00"))),
@@ -108,8 +116,8 @@ def test_mediateur_sees_the_cheques_of_their_places_only(monde):
         "Chèques remboursés": (3, 0),  # L1: K1ch1, K1ch2, K5ch1
         "Montant payé": (E("30.00"), E("0.00")),
     }
-    assert [t.cle for t in result.tableaux] == ["pass_par_mois"]
-    assert table_of(result, "pass_par_mois") == [
+    assert [t.cle for t in result.tableaux] == ["pass_par_mois", "pass_montants_par_mois"]
+    assert months_of(result) == [
         ("octobre 2026", (3, E("40.00"))),
         ("novembre 2026", (0, E("0.00"))),
     ]
@@ -134,7 +142,7 @@ def test_prescripteur_sees_their_structures_carnets_only(monde):
         ("Pass numérique 2026", ("CCAS de Ville-Haute", 40, 16, 40)),
         ("Pass seniors", ("CCAS de Ville-Haute", 10, 3, 30)),
     ]
-    assert table_of(result, "pass_par_mois") == [
+    assert months_of(result) == [
         ("octobre 2026", (3, E("40.00"))),
         ("novembre 2026", (1, E("10.00"))),
     ]
@@ -157,7 +165,7 @@ def test_programme_filter(monde):
     assert table_of(result, "pass_enveloppes") == [
         ("Pass seniors", ("CCAS de Ville-Haute", 10, 3, 30))
     ]
-    assert table_of(result, "pass_par_mois") == [
+    assert months_of(result) == [
         ("octobre 2026", (1, E("20.00"))),
         ("novembre 2026", (0, E("0.00"))),
     ]
@@ -270,7 +278,7 @@ def test_days_and_months_are_paris_ones(monde):
         )
     result = section(FILTRES, Portee())
     assert figures_of(result)["Chèques encaissés"] == (6, 3)
-    assert table_of(result, "pass_par_mois") == [
+    assert months_of(result) == [
         ("octobre 2026", (5, E("60.00"))),
         ("novembre 2026", (1, E("10.00"))),
     ]
