@@ -9,6 +9,7 @@ app_name = "opendata"
 
 urlpatterns = [
     path("", views.list_datasets, name="jeux"),
+    path("catalogue.json", views.export_catalogue, name="catalogue"),
     path("lieux.csv", views.export_lieux_csv, name="lieux_csv"),
     path("lieux.json", views.export_lieux_json, name="lieux_json"),
     path("data-inclusion/structures.json", views.export_structures, name="di_structures"),

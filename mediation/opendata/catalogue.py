@@ -20,6 +20,10 @@ class Format:
     max_age: int  # seconds a cache may keep it
 
 
+# How often each dataset changes, in the words of the EU frequency vocabulary (DCAT).
+CONTINU = "http://publications.europa.eu/resource/authority/frequency/CONT"
+
+
 @dataclass(frozen=True)
 class JeuDeDonnees:
     slug: str
@@ -124,3 +128,34 @@ def format_by_url_name(url_name):
             if fmt.url_name == url_name:
                 return fmt
     raise KeyError(url_name)
+
+
+def as_json(absolute_url):
+    """The catalogue as data (catalogue.json), for portals and tools that harvest: DCAT's
+    words for the fields. `absolute_url(url_name)` gives a file's full address."""
+    jeux = []
+    for jeu in JEUX:
+        modifie = jeu.derniere_maj()
+        jeux.append(
+            {
+                "identifier": jeu.slug,
+                "title": jeu.titre,
+                "description": " ".join((jeu.resume, *jeu.details)),
+                "license": LICENCE_URL,
+                "license_title": LICENCE,
+                "accrualPeriodicity": CONTINU,
+                "frequency_description": jeu.frequence,
+                "modified": modifie.isoformat() if modifie else None,
+                "conformsTo": jeu.schema or None,
+                "distribution": [
+                    {
+                        "title": fmt.libelle,
+                        "downloadURL": absolute_url(fmt.url_name),
+                        "mediaType": fmt.media_type,
+                        "fileName": fmt.fichier,
+                    }
+                    for fmt in jeu.formats
+                ],
+            }
+        )
+    return {"license": LICENCE_URL, "dataset": jeux}

@@ -60,6 +60,18 @@ def list_datasets(request):
 
 @login_not_required
 @require_safe
+def export_catalogue(request):
+    """The datasets page as data, for portals that harvest."""
+    data = catalogue.as_json(lambda name: request.build_absolute_uri(reverse(name)))
+    body = json.dumps(data, ensure_ascii=False, indent=1).encode()
+    response = HttpResponse(body, content_type="application/json")
+    response["Content-Disposition"] = 'inline; filename="catalogue.json"'
+    patch_cache_control(response, public=True, max_age=PAGE_MAX_AGE)
+    return response
+
+
+@login_not_required
+@require_safe
 def export_lieux_csv(request):
     return _file(StreamingHttpResponse(lieux.csv_lines()), "opendata:lieux_csv")
 

@@ -2,6 +2,7 @@
 frequency, last change (computed from its rows) and formats at their stable URLs."""
 
 import datetime
+import json
 
 import pytest
 import time_machine
@@ -20,6 +21,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 STABLE_PATHS = {
     "opendata:jeux": "/opendata/",
+    "opendata:catalogue": "/opendata/catalogue.json",
     "opendata:lieux_csv": "/opendata/lieux.csv",
     "opendata:lieux_json": "/opendata/lieux.json",
     "opendata:di_structures": "/opendata/data-inclusion/structures.json",
@@ -36,7 +38,7 @@ def test_the_addresses_never_change():
 
 def test_the_catalogue_lists_every_file():
     listed = {fmt.url_name for jeu in catalogue.JEUX for fmt in jeu.formats}
-    assert listed == set(STABLE_PATHS) - {"opendata:jeux"}
+    assert listed == set(STABLE_PATHS) - {"opendata:jeux", "opendata:catalogue"}
 
 
 def test_page_is_public_and_describes_each_dataset(client):
@@ -50,7 +52,7 @@ def test_page_is_public_and_describes_each_dataset(client):
     for jeu in catalogue.JEUX:
         assert jeu.titre.replace("'", "&#x27;") in html
     for name, path in STABLE_PATHS.items():
-        if name != "opendata:jeux":
+        if name not in ("opendata:jeux", "opendata:catalogue"):
             assert f'href="http://testserver{path}"' in html
     assert html.count("Licence Ouverte / Etalab 2.0") >= 3
     assert "https://www.etalab.gouv.fr/licence-ouverte-open-licence" in html
@@ -91,3 +93,26 @@ def test_query_count_does_not_grow(client, habillage_en_cache):
 def test_only_safe_methods(client, name):
     assert client.head(reverse(name)).status_code == 200
     assert client.post(reverse(name)).status_code == 405
+
+
+def test_catalogue_json_lists_the_datasets_for_portals(client):
+    monde_opendata.build()
+    response = client.get(reverse("opendata:catalogue"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert "public" in response["Cache-Control"]
+    data = json.loads(response.content)
+    assert [d["identifier"] for d in data["dataset"]] == ["lieux", "data-inclusion", "ateliers"]
+    lieux = data["dataset"][0]
+    assert lieux["license"] == "https://www.etalab.gouv.fr/licence-ouverte-open-licence"
+    assert lieux["modified"] == "2026-11-17"
+    assert lieux["conformsTo"] == "https://schema.data.gouv.fr/LaMednum/standard-mediation-num/"
+    assert lieux["distribution"][0] == {
+        "title": "CSV",
+        "downloadURL": "http://testserver/opendata/lieux.csv",
+        "mediaType": "text/csv",
+        "fileName": "lieux-mediation-numerique.csv",
+    }
+    urls = [d["downloadURL"] for jeu in data["dataset"] for d in jeu["distribution"]]
+    for url in urls:
+        assert client.get(url).status_code == 200
