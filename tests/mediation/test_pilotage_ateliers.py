@@ -228,3 +228,11 @@ def test_query_count_does_not_grow(monde, qui, django_assert_num_queries):
             "prescripteur": 7,
         }[qui]
     )
+
+
+def test_a_scope_without_structures_counts_no_registration(monde):
+    result = section(FILTRES, Portee(structures=frozenset(), role=Role.PRESCRIPTEUR))
+    valeurs = {c.libelle: c.valeur for c in result.chiffres}
+    assert valeurs["Sessions tenues"] == 2  # the public offer
+    assert valeurs["Taux de présence"] is None  # nobody of theirs was marked
+    assert valeurs["Personnes en liste d'attente"] == 0

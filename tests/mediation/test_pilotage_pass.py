@@ -282,3 +282,12 @@ def test_days_and_months_are_paris_ones(monde):
         ("octobre 2026", (5, E("60.00"))),
         ("novembre 2026", (1, E("10.00"))),
     ]
+
+
+def test_a_scope_without_structures_counts_nothing(monde):
+    result = section(FILTRES, Portee(structures=frozenset(), role=Role.PRESCRIPTEUR))
+    valeurs = {c.libelle: c.valeur for c in result.chiffres}
+    assert valeurs["Carnets délivrés"] == 0
+    assert valeurs["Chèques encaissés"] == 0
+    assert valeurs["Montant engagé"] == E("0.00")
+    assert table_of(result, "pass_enveloppes") == []
