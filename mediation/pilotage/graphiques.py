@@ -16,14 +16,14 @@ from django.utils.safestring import mark_safe
 
 from mediation.pilotage import affichage
 
-LARGEUR = 480  # viewBox width: scales down to a phone, text stays ≥ 10 px at 360 px
+LARGEUR = 400  # viewBox width: on a 360 px phone the text keeps ~85 % of its size
 MARGE = 8
-POLICE = 14
-PETITE = 12
-PLACE_VALEUR = 78  # room kept right of the longest bar for its value
+POLICE = 17
+PETITE = 14
+PLACE_VALEUR = 80  # room kept right of the longest bar for its value
 ENCRE = "#1b2f4d"  # dark enough to print black
 ENCRE_CLAIRE = "#9db3cf"
-LIBELLE_MAX = 58  # characters of a row's label in the chart (the table has it in full)
+LIBELLE_MAX = 40  # characters of a row's label in the chart (the table has it in full)
 
 
 def _patterns(ident):
@@ -148,12 +148,12 @@ def barres(tableau, ident):
             value = ligne.valeurs[i] if i < len(ligne.valeurs) else None
             width = _number(value) / echelle * largeur_max
             parts.append(
-                f'<rect x="{MARGE}" y="{y}" width="{max(width, 1):.1f}" height="16" '
+                f'<rect x="{MARGE}" y="{y}" width="{max(width, 1):.1f}" height="18" '
                 f'fill="{_fill(ident, i)}" stroke="{ENCRE}" stroke-width="1"/>'
-                f'<text x="{MARGE + width + 6:.1f}" y="{y + 13}" font-size="{PETITE + 1}">'
+                f'<text x="{MARGE + width + 6:.1f}" y="{y + 15}" font-size="{PETITE + 1}">'
                 f"{escape(affichage.valeur(value, tableau.unite))}</text>"
             )
-            y += 20
+            y += 22
         y += 10
     return _svg(ident, tableau, y + MARGE, "".join(parts))
 
@@ -190,9 +190,9 @@ def barres_empilees(tableau, ident):
             if label_width + 4 <= width:
                 cx = x + width / 2
                 parts.append(
-                    f'<rect x="{cx - label_width / 2:.1f}" y="{y + 4}" '
-                    f'width="{label_width:.1f}" height="14" fill="#fff" rx="2"/>'
-                    f'<text x="{cx:.1f}" y="{y + 15}" font-size="{PETITE}" '
+                    f'<rect x="{cx - label_width / 2:.1f}" y="{y + 2}" '
+                    f'width="{label_width:.1f}" height="18" fill="#fff" rx="2"/>'
+                    f'<text x="{cx:.1f}" y="{y + 16}" font-size="{PETITE}" '
                     f'text-anchor="middle">{escape(label)}</text>'
                 )
             x += width
@@ -256,11 +256,19 @@ def courbe(tableau, ident):
         legende, y0 = _line_legend(noms, y0)
         parts.append(legende)
     top, bottom = y0 + 18, y0 + 18 + HAUTEUR_COURBE
-    left, right = MARGE + 30, LARGEUR - MARGE - 30
     maximum = max((_number(v) for ligne in lignes for v in ligne.valeurs[:n]), default=0.0)
     echelle = _bar_scale(tableau, maximum)
     count = len(lignes)
-    step = (right - left) / max(1, count - 1) if count > 1 else 0
+    # Room for half the widest bottom label on each side; labels shortened to the room
+    # between two points (twice: the margins change the room).
+    marge = 30.0
+    for _ in range(2):
+        left, right = MARGE + marge, LARGEUR - MARGE - marge
+        step = (right - left) / max(1, count - 1) if count > 1 else 0
+        room = step if count > 1 else right - left
+        labels = [_month_label(ligne.libelle, room) for ligne in lignes]
+        widest = max((_text_width(label, PETITE - 1) for label in labels), default=0)
+        marge = max(30.0, widest / 2 + 2)
 
     def at(i):
         return left + i * step if count > 1 else (left + right) / 2
@@ -282,21 +290,59 @@ def courbe(tableau, ident):
         )
         for x, y, value in points:
             parts.append(_marker(s % 4, x, y))
+            if n > 2:  # values of three lines would collide: the table below gives them
+                continue
             label_y = y - 9 if s % 2 == 0 else y + 19
             parts.append(
                 f'<text x="{x:.1f}" y="{label_y:.1f}" font-size="{PETITE - 1}" '
                 f'text-anchor="middle">{escape(affichage.valeur(value, tableau.unite))}</text>'
             )
-    # Labels along the bottom: every one while they fit, else one in k.
-    every = max(1, -(-count * 52 // int(right - left + 52)))
-    for i, ligne in enumerate(lignes):
+    if n > 2:
+        parts.append(
+            f'<text x="{left - 6}" y="{top + 4}" font-size="{PETITE - 1}" text-anchor="end">'
+            f"{escape(affichage.valeur(echelle, tableau.unite))}</text>"
+            f'<text x="{left - 6}" y="{bottom + 4}" font-size="{PETITE - 1}" '
+            f'text-anchor="end">0</text>'
+        )
+    # Labels along the bottom, one in k when even the shortest do not fit.
+    every = max(1, int(-(-(widest + 6) // room))) if room else 1
+    for i, label in enumerate(labels):
         if i % every:
             continue
         parts.append(
             f'<text x="{at(i):.1f}" y="{bottom + 18}" font-size="{PETITE - 1}" '
-            f'text-anchor="middle">{escape(_short(ligne.libelle, 10))}</text>'
+            f'text-anchor="middle">{escape(label)}</text>'
         )
     return _svg(ident, tableau, bottom + 30, "".join(parts))
+
+
+MOIS_COURTS = {
+    "janvier": "janv.",
+    "février": "févr.",
+    "avril": "avr.",
+    "juillet": "juil.",
+    "septembre": "sept.",
+    "octobre": "oct.",
+    "novembre": "nov.",
+    "décembre": "déc.",
+}
+
+
+def _month_label(libelle, room):
+    """'septembre 2026' as it fits: 'sept. 2026', 'sept. 26', 'sept.'."""
+    label = str(libelle)
+    if _text_width(label, PETITE - 1) + 6 <= room:
+        return label
+    words = label.split()
+    words = [MOIS_COURTS.get(w.lower(), w) for w in words]
+    for candidate in (
+        " ".join(words),
+        " ".join(w[-2:] if w.isdigit() and len(w) == 4 else w for w in words),
+        words[0] if words else label,
+    ):
+        if _text_width(candidate, PETITE - 1) + 6 <= room:
+            return candidate
+    return _short(words[0] if words else label, 6)
 
 
 DESSINS = {"barres": barres, "barres_empilees": barres_empilees, "courbe": courbe}

@@ -32,6 +32,7 @@ class TableauVu:
     titre: str
     phrase: str
     colonnes: tuple
+    entetes: tuple  # (header, its column holds numbers)
     lignes: tuple
     svg: str
 
@@ -54,18 +55,35 @@ def _chiffre(c):
     )
 
 
+def _numeric_columns(t):
+    """Which value columns hold numbers (right-aligned) rather than text (a name)."""
+    width = max((len(ligne.valeurs) for ligne in t.lignes), default=0)
+    return tuple(
+        not any(isinstance(ligne.valeurs[i], str) for ligne in t.lignes if i < len(ligne.valeurs))
+        for i in range(width)
+    )
+
+
 def _tableau(section, t):
     ident = f"g-{section.cle}-{t.cle}".replace("_", "-")
+    numeriques = _numeric_columns(t)
+    entetes = [(t.colonnes[0], False)] + [
+        (col, numeriques[i] if i < len(numeriques) else True)
+        for i, col in enumerate(t.colonnes[1:])
+    ]
     return TableauVu(
         cle=t.cle,
         ident=ident,
         titre=t.titre,
         phrase=t.phrase,
         colonnes=tuple(t.colonnes),
+        entetes=tuple(entetes),
         lignes=tuple(
             LigneVue(
                 libelle=ligne.libelle,
-                cellules=tuple(affichage.cellule(v, t.unite) for v in ligne.valeurs),
+                cellules=tuple(
+                    (affichage.cellule(v, t.unite), not isinstance(v, str)) for v in ligne.valeurs
+                ),
                 mise_en_avant=ligne.mise_en_avant,
             )
             for ligne in t.lignes

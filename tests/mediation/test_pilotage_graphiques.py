@@ -69,7 +69,7 @@ def test_several_series_differ_without_colour():
     )
     svg = str(barres(t, "g-y"))
     root = parse(svg)
-    fills = {r.get("fill") for r in root.iter(f"{SVG}rect") if r.get("height") == "16"}
+    fills = {r.get("fill") for r in root.iter(f"{SVG}rect") if r.get("height") == "18"}
     assert fills == {"#1b2f4d", "url(#g-y-motif-1)", "url(#g-y-motif-2)"}
     assert 'id="g-y-motif-1"' in svg and 'id="g-y-motif-2"' in svg
     assert {"Délivrés", "Utilisés", "Remboursés"} <= set(texts(root))  # the legend
@@ -81,7 +81,7 @@ def test_rates_scale_to_100_percent():
     assert {"50\u202f%", "25\u202f%"} <= set(texts(root))
     widths = [float(r.get("width")) for r in root.iter(f"{SVG}rect")]
     assert widths[0] == pytest.approx(2 * widths[1])
-    assert widths[0] < 480 / 2
+    assert widths[0] < 400 / 2
 
 
 def test_stacked_bars_total_and_segments():
