@@ -5,6 +5,9 @@ registered and staff with e-mail addresses (to prove none of them leaves)."""
 import datetime
 from decimal import Decimal
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from ateliers.enums import Canal, Public, StatutSession
@@ -142,3 +145,13 @@ def build():
         "personnes": personnes,
         "staff": [mediateur, coordinateur],
     }
+
+
+def queries_of(client, url_name):
+    """SQL queries of one whole download (a streamed body read to its end)."""
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse(url_name))
+        assert response.status_code == 200
+        if response.streaming:
+            b"".join(response.streaming_content)
+    return len(ctx.captured_queries)

@@ -6,9 +6,7 @@ import io
 import json
 
 import pytest
-from django.db import connection
 from django.http import StreamingHttpResponse
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from frictionless import Resource, Schema, validate
 
@@ -122,9 +120,7 @@ def test_empty_territory_gives_the_header_alone(client):
 @pytest.mark.parametrize("url_name", ["opendata:lieux_csv", "opendata:lieux_json"])
 def test_query_count_does_not_grow_with_places(client, url_name):
     def count():
-        with CaptureQueriesContext(connection) as ctx:
-            _body(client.get(reverse(url_name)))
-        return len(ctx.captured_queries)
+        return monde_opendata.queries_of(client, url_name)
 
     LieuFactory()
     one = count()
