@@ -4,48 +4,23 @@ import datetime
 from decimal import Decimal
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from inclusion import perms
-from inclusion.models import Beneficiaire, OptOut, SmsMessage, StatutSms
+from inclusion.models import Beneficiaire, OptOut, SmsMessage
 from inclusion.sms.optout import accept_sms, beneficiaire_du_jeton, refuse_sms
+from inclusion.sms.statistiques import ECHECS, colonnes, price_per_segment, type_en_mots
 
 HISTORY_SIZE = 20
 FAILURES_SIZE = 20
 MONTHS = 12
-
-# The type of a message, in words (unknown kinds fall back to "Autre message").
-TYPES = {
-    "pass_lien": "Lien vers le pass numérique",
-    "rappel_atelier": "Rappel d'atelier",
-    "rappel_48h": "Rappel d'atelier (2 jours avant)",
-    "rappel_matin": "Rappel d'atelier (le matin)",
-    "atelier_inscription": "Inscription à un atelier",
-    "atelier_attente": "Liste d'attente d'un atelier",
-    "atelier_promotion": "Place libérée dans un atelier",
-    "atelier_changement": "Atelier déplacé",
-    "atelier_annulation_session": "Atelier annulé",
-    "atelier_annulation": "Inscription annulée",
-    "reponse_mot_cle": "Réponse à un SMS reçu",
-}
-ECHECS = (StatutSms.ECHEC, StatutSms.NON_DELIVRE)
-
-
-def type_en_mots(kind):
-    return TYPES.get(kind, "Autre message")
-
-
-def price_per_segment():
-    return Decimal(str(getattr(settings, "SMS_PRICE_PER_SEGMENT", Decimal("0.07"))))
 
 
 class Ligne:
@@ -159,14 +134,7 @@ def statistiques(request):
         SmsMessage.objects.filter(cree_le__gte=since)
         .annotate(mois=TruncMonth("cree_le"))
         .values("mois")
-        .annotate(
-            messages=Count("pk"),
-            segments=Coalesce(Sum("segments", filter=Q(envoye_le__isnull=False)), 0),
-            envoyes=Count("pk", filter=Q(envoye_le__isnull=False)),
-            recus=Count("pk", filter=Q(statut=StatutSms.DELIVRE)),
-            echecs=Count("pk", filter=Q(statut__in=ECHECS)),
-            expires=Count("pk", filter=Q(statut=StatutSms.EXPIRE)),
-        )
+        .annotate(**colonnes())
         .order_by("mois")
     )
     prix = price_per_segment()

@@ -6,13 +6,14 @@ Four queries (the period's total, by month, by kind, the previous period's total
 
 from decimal import Decimal
 
-from django.db.models import CharField, Count, Q, Sum, Value
-from django.db.models.functions import Cast, Coalesce, Concat, TruncMonth
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast, Concat, TruncMonth
 
 from ateliers.models import Inscription
 from inclusion.enums import Role
-from inclusion.models import SmsMessage, StatutSms
-from inclusion.views.sms import ECHECS, price_per_segment, type_en_mots
+from inclusion.models import SmsMessage
+from inclusion.sms import statistiques
+from inclusion.sms.statistiques import price_per_segment, type_en_mots
 from mediation.pilotage.agregats import instants, month_key, month_label, months
 from mediation.pilotage.sections import Chiffre, Ligne, Section, Tableau
 
@@ -20,18 +21,6 @@ AIDE_FILTRES = (
     "Commune, quartier et structure : ceux de la personne ; lieu : les SMS des inscriptions "
     "aux ateliers de ce lieu."
 )
-
-
-def _columns():
-    """The statistics page's columns (inclusion.views.sms.statistiques)."""
-    return {
-        "messages": Count("pk"),
-        "segments": Coalesce(Sum("segments", filter=Q(envoye_le__isnull=False)), 0),
-        "envoyes": Count("pk", filter=Q(envoye_le__isnull=False)),
-        "recus": Count("pk", filter=Q(statut=StatutSms.DELIVRE)),
-        "echecs": Count("pk", filter=Q(statut__in=ECHECS)),
-        "expires": Count("pk", filter=Q(statut=StatutSms.EXPIRE)),
-    }
 
 
 def _about_registrations(inscriptions):
@@ -71,24 +60,24 @@ def _cost(segments, prix):
 def section(filtres, portee):
     prix = price_per_segment()
     qs = messages(filtres, portee)
-    total = qs.aggregate(**_columns())
-    before = messages(filtres.precedente(), portee).aggregate(**_columns())
+    total = qs.aggregate(**statistiques.colonnes())
+    before = messages(filtres.precedente(), portee).aggregate(**statistiques.colonnes())
     by_month = {
         month_key(row["mois"]): row
         for row in qs.annotate(mois=TruncMonth("cree_le"))
         .order_by()
         .values("mois")
-        .annotate(**_columns())
+        .annotate(**statistiques.colonnes())
     }
     by_kind = {}
-    for row in qs.order_by().values("kind").annotate(**_columns()):
+    for row in qs.order_by().values("kind").annotate(**statistiques.colonnes()):
         # Several unknown kinds read "Autre message": one row for them.
         label = type_en_mots(row["kind"])
-        current = by_kind.setdefault(label, dict.fromkeys(_columns(), 0))
+        current = by_kind.setdefault(label, dict.fromkeys(statistiques.colonnes(), 0))
         for key in current:
             current[key] += row[key]
     kinds = sorted(by_kind.items(), key=lambda item: -item[1]["messages"])
-    empty = dict.fromkeys(_columns(), 0)
+    empty = dict.fromkeys(statistiques.colonnes(), 0)
 
     def valeurs(row):
         return (row["messages"], row["envoyes"], row["recus"], row["echecs"])
