@@ -112,3 +112,12 @@ def test_catalogue_json_lists_the_datasets_for_portals(client):
     urls = [d["downloadURL"] for jeu in data["dataset"] for d in jeu["distribution"]]
     for url in urls:
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("name", sorted(STABLE_PATHS))
+def test_other_sites_may_read_the_files_without_cookies(client, name):
+    """CORS for GET (settings: /opendata/ and /api/v1/), and no cookie set: any cache may
+    keep the answer."""
+    response = client.get(reverse(name), HTTP_ORIGIN="https://portail.example")
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert not response.cookies
