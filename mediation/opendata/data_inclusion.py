@@ -81,8 +81,13 @@ SIRET = re.compile(r"\d{14}")
 
 
 def source():
-    """data·inclusion's producer identifier: the platform's name, slugified."""
-    return slugify(settings.PLATFORM_NAME) or "inclusion-numerique"
+    """data·inclusion's producer identifier, the prefix of every id: OPENDATA_SOURCE when set
+    (ids must not change when the platform is renamed), else the platform's name slugified."""
+    return (
+        getattr(settings, "OPENDATA_SOURCE", "")
+        or slugify(settings.PLATFORM_NAME)
+        or ("inclusion-numerique")
+    )
 
 
 def structure_id(lieu):
@@ -207,7 +212,9 @@ def offres(now=None):
         offre = found.setdefault((lieu_id, theme_id), Offre(lieu_id, theme_id, prochaine=pk))
         offre.publics.add(public)
         offre.nb += 1
-        jour = timezone.localdate(cree_le)
+        # The UTC day: the schema refuses a date "in the future", and a reader's clock may
+        # be behind Paris (a session created at 23:30 in Paris is still "today" in UTC).
+        jour = cree_le.astimezone(datetime.UTC).date()
         offre.maj = max(offre.maj or jour, jour)
     return found
 
