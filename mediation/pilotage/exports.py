@@ -12,7 +12,6 @@ from inclusion.enums import Role
 from inclusion.registry import register_export
 from inclusion.services.exports_fichiers import ExportBuilder
 from inclusion.services.exports_fichiers import Tableau as Fichier
-from mediation.forms_pilotage import PilotageFiltreForm
 from mediation.pilotage import affichage, presentation, tableau_de_bord
 from mediation.pilotage.filtres import parse_filtres, portee_for
 from mediation.pilotage.scope import filtres_in_scope
@@ -76,5 +75,3 @@ register_export(
         retour_url_name="pilotage:tableau_de_bord",
     ),
 )
-
-__all__ = ["NATURE", "PilotageFiltreForm", "build", "clean"]
