@@ -39,4 +39,5 @@ class MediationConfig(AppConfig):
             exports_orientations,
             fusion,
             orientations_hooks,
+            pilotage_hooks,
         )
