@@ -1,29 +1,37 @@
-"""The open-data resources the API lists: the catalogue of /opendata/ (helper module
-mediation.opendata when present), each with its stable addresses."""
+"""The open-data resources the API lists: the catalogue of /opendata/
+(mediation.opendata.catalogue), each dataset with the stable addresses of its files."""
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
-LICENCE = "Licence Ouverte / Etalab 2.0"
-
-
-def _url(request, name, *args):
-    try:
-        return request.build_absolute_uri(reverse(name, args=args))
-    except NoReverseMatch:
-        return None
+from mediation.opendata import catalogue
 
 
 def ressources(request):
-    """A list of dicts shaped like RessourceSerializer."""
-    catalogue = _url(request, "opendata:jeux")
-    return [
-        {
-            "id": "catalogue",
-            "titre": "Catalogue des données ouvertes",
-            "description": "La liste des jeux de données publiés par le territoire.",
-            "licence": LICENCE,
-            "frequence": "à chaque modification",
-            "page": catalogue,
-            "formats": [{"format": "HTML", "type_media": "text/html", "url": catalogue}],
-        }
-    ]
+    """A list of dicts shaped like RessourceSerializer (the datasets' last updates are
+    computed from their rows: one query or so each, whatever their size)."""
+    page = request.build_absolute_uri(reverse("opendata:jeux"))
+    result = []
+    for jeu in catalogue.JEUX:
+        modifie = jeu.derniere_maj()
+        result.append(
+            {
+                "id": jeu.slug,
+                "titre": jeu.titre,
+                "description": " ".join((jeu.resume, *jeu.details)),
+                "licence": catalogue.LICENCE,
+                "licence_url": catalogue.LICENCE_URL,
+                "frequence": jeu.frequence,
+                "derniere_maj": modifie,
+                "schema": jeu.schema,
+                "page": page,
+                "formats": [
+                    {
+                        "format": fmt.libelle,
+                        "type_media": fmt.media_type,
+                        "url": request.build_absolute_uri(reverse(fmt.url_name)),
+                    }
+                    for fmt in jeu.formats
+                ],
+            }
+        )
+    return result

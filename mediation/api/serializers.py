@@ -115,7 +115,12 @@ class RessourceSerializer(serializers.Serializer):
     titre = serializers.CharField()
     description = serializers.CharField()
     licence = serializers.CharField()
+    licence_url = serializers.URLField()
     frequence = serializers.CharField(help_text="Fréquence de mise à jour.")
+    derniere_maj = serializers.DateField(
+        allow_null=True, help_text="Dernière mise à jour des données (null si aucune)."
+    )
+    schema = serializers.CharField(help_text="Adresse du schéma que suivent les fichiers.")
     page = serializers.URLField(help_text="Page du catalogue des données ouvertes.")
     formats = FormatSerializer(many=True)
 

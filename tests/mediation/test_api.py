@@ -236,11 +236,15 @@ def test_sessions_query_count_does_not_grow(client, monde, django_assert_num_que
 
 def test_open_data_resources_point_to_opendata(client, monde):
     data = get(client, "jeux_de_donnees").json()
-    assert data["count"] >= 1
+    assert [r["id"] for r in data["results"]] == ["lieux", "data-inclusion", "ateliers"]
     for ressource in data["results"]:
         assert "Etalab" in ressource["licence"]
+        assert ressource["page"] == "http://testserver/opendata/"
         for fmt in ressource["formats"]:
             assert fmt["url"].startswith("http://testserver/opendata/")
+            assert client.get(fmt["url"]).status_code == 200  # the address is live
+    urls = [f["url"] for r in data["results"] for f in r["formats"]]
+    assert "http://testserver/opendata/lieux.csv" in urls
 
 
 # --- No personal data -------------------------------------------------------------------------
