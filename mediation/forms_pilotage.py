@@ -34,7 +34,9 @@ class PilotageFiltreForm(forms.Form):
         required=False,
         help_text="Chaque chiffre est comparé à la période précédente de même durée.",
     )
-    commune = _choice("Commune (où habitent les personnes)", "Toutes")
+    # People's figures take the person's commune, places' figures the place's: each figure's
+    # help says which.
+    commune = _choice("Commune", "Toutes")
     quartier = _choice("Quartier", "Tous")
     structure = _choice("Structure", "Toutes")
     lieu = _choice("Lieu", "Tous")

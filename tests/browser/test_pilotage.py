@@ -74,12 +74,12 @@ def test_dashboard_as_a_coordinator(page, log_in, monde):
     assert focused(page).endswith("en XLSX")
 
     # A filter chosen and sent from the keyboard: the URL carries it (shareable).
-    page.get_by_label("Commune (où habitent les personnes)").select_option(label="Ville-Basse")
+    page.get_by_label("Commune", exact=True).select_option(label="Ville-Basse")
     page.get_by_role("button", name="Afficher").focus()
     page.keyboard.press("Enter")
     page.wait_for_url(f"**commune={monde.c2.pk}**")
     assert "du=2026-08-01" in page.url
-    expect(page.get_by_label("Commune (où habitent les personnes)")).to_have_value(str(monde.c2.pk))
+    expect(page.get_by_label("Commune", exact=True)).to_have_value(str(monde.c2.pk))
     assert_accessible(page)
 
 
