@@ -120,24 +120,30 @@ def _calendrier(nom, sessions, description, now):
     return cal.to_ical()
 
 
-def sessions_lieu(lieu, now=None):
-    """Planned (and cancelled, so calendars drop them) sessions of the next 90 days."""
+def sessions_publiques(now=None, **filtres):
+    """Planned (and cancelled, so calendars drop them) sessions of the next JOURS_LIEU days:
+    what a public feed shows (a place's, the territory's open data)."""
     now = now or timezone.now()
-    return _avec_compteurs(
-        Session.objects.filter(
-            lieu=lieu,
-            debut__gte=now,
-            debut__lt=now + datetime.timedelta(days=JOURS_LIEU),
-            statut__in=(StatutSession.PLANIFIEE, StatutSession.ANNULEE),
-        )
-    ).order_by("debut")
+    return Session.objects.filter(
+        debut__gte=now,
+        debut__lt=now + datetime.timedelta(days=JOURS_LIEU),
+        statut__in=(StatutSession.PLANIFIEE, StatutSession.ANNULEE),
+        **filtres,
+    ).order_by("debut", "pk")
+
+
+def sessions_lieu(lieu, now=None):
+    return _avec_compteurs(sessions_publiques(now, lieu=lieu))
+
+
+def flux_public(nom, sessions, now=None):
+    """A public feed of these sessions: seats in words, never a name."""
+    now = now or timezone.now()
+    return _calendrier(nom, _avec_compteurs(sessions), _description_publique, now)
 
 
 def flux_lieu(lieu, now=None):
-    now = now or timezone.now()
-    return _calendrier(
-        f"Ateliers — {lieu.nom}", sessions_lieu(lieu, now), _description_publique, now
-    )
+    return flux_public(f"Ateliers — {lieu.nom}", sessions_publiques(now, lieu=lieu), now)
 
 
 def structures_mediateur(user):

@@ -12,31 +12,19 @@ from django.utils import timezone
 
 from ateliers import ical
 from ateliers.enums import StatutSession
-from ateliers.models import Inscription, Session
+from ateliers.models import Inscription
 from mediation.diagnostic_hooks import lien_session_publique
 
 JOURS = ical.JOURS_LIEU  # the same horizon as the per-place feeds: 90 days
 
 
 def sessions_territoire(now=None):
-    """Planned sessions of the next 90 days at active places, and the cancelled ones (so
-    calendars drop them)."""
-    now = now or timezone.now()
-    return Session.objects.filter(
-        lieu__actif=True,
-        debut__gte=now,
-        debut__lt=now + datetime.timedelta(days=JOURS),
-        statut__in=(StatutSession.PLANIFIEE, StatutSession.ANNULEE),
-    ).order_by("debut", "pk")
+    """The public feeds' sessions (ateliers.ical.sessions_publiques) at active places."""
+    return ical.sessions_publiques(now, lieu__actif=True)
 
 
 def flux_ical(now=None):
-    now = now or timezone.now()
-    # The per-place feed's own builders, on the territory's sessions.
-    sessions = ical._avec_compteurs(sessions_territoire(now)).order_by("debut", "pk")
-    return ical._calendrier(
-        "Ateliers numériques du territoire", sessions, ical._description_publique, now
-    )
+    return ical.flux_public("Ateliers numériques du territoire", sessions_territoire(now), now)
 
 
 def _iso(moment):
