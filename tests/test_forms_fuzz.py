@@ -297,6 +297,8 @@ GET_TARGETS = [
     ("activites:nouvelle", "mediateur_a", None),
     ("orientations:envoyees", "prescripteur", None),
     ("orientations:recues", "mediateur_a", None),
+    ("pilotage:tableau_de_bord", "coordinateur", None),
+    ("pilotage:tableau_de_bord", "prescripteur", None),
 ]
 
 # (target URL name, persona, page that shows its form (None: the target itself)).
@@ -430,6 +432,11 @@ NO_FORM = {
     "diagnostic_public:accueil", "exports:liste", "exports:progression", "exports:telecharger",
     "doublons:liste", "import_personnes:modele",
     "orientations:detail", "orientations:recue", "orientation_lien:page",
+    # Issue 17: the PDF takes the dashboard's query (its form is fuzzed on the page); open
+    # data are files and a page without a form.
+    "pilotage:pdf", "opendata:jeux", "opendata:catalogue", "opendata:lieux_csv",
+    "opendata:lieux_json", "opendata:di_structures", "opendata:di_services",
+    "opendata:ateliers_json", "opendata:ateliers_ics",
 }  # fmt: skip
 
 

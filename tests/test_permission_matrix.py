@@ -215,6 +215,19 @@ EXPECTED = {
     "orientation_lien:correction": row("method", "kiosk-only", "method", "method", "method"),
     "orientation_lien:deplacement": row("method", "kiosk-only", "method", "method", "method"),
     "orientation_lien:nouveau_lien": row("method", "kiosk-only", "method", "method", "method"),
+    # Issue 17. The dashboards: each professional within their scope (no object in the URL:
+    # an id outside the scope is refused in the filter form); the volontaire has no espace pro.
+    "pilotage:tableau_de_bord": row("login", "kiosk-only", "ok", "ok", "ok"),
+    "pilotage:pdf": row("login", "kiosk-only", "ok", "ok", "ok"),
+    # Open data: public, like the public site.
+    "opendata:jeux": row("ok", "kiosk-only", "ok", "ok", "ok"),
+    "opendata:catalogue": row("ok", "kiosk-only", "ok", "ok", "ok"),
+    "opendata:lieux_csv": row("ok", "kiosk-only", "ok", "ok", "ok"),
+    "opendata:lieux_json": row("ok", "kiosk-only", "ok", "ok", "ok"),
+    "opendata:di_structures": row("ok", "kiosk-only", "ok", "ok", "ok"),
+    "opendata:di_services": row("ok", "kiosk-only", "ok", "ok", "ok"),
+    "opendata:ateliers_json": row("ok", "kiosk-only", "ok", "ok", "ok"),
+    "opendata:ateliers_ics": row("ok", "kiosk-only", "ok", "ok", "ok"),
     "exports:liste": row("login", "kiosk-only", "ok", "ok", "ok"),
     "exports:demander": row("login", "kiosk-only", "method", "method", "method"),
     "exports:progression": row("login", "kiosk-only", "absent", "absent", "absent"),
