@@ -23,6 +23,11 @@ EXEMPLES_PAR_NOM = {
     "telephone": "+33320000000",
     "latitude": 50.63,
     "longitude": 3.06,
+    "supprime": False,
+    "supprime_le": None,
+    "thematiques": ["email", "navigation_sur_internet"],
+    "materiel": ["telephone"],
+    "titre_atelier": "",
     "next": "https://exemple.fr/api/v1/…?page=2",
     "previous": None,
     "count": 1,
@@ -76,6 +81,8 @@ def example(node, components, name="", depth=0):
     node = _resolve(node, components)
     if depth > 8 or not isinstance(node, dict):
         return None
+    if name == "commune":
+        return {"code_insee": "59350", "nom": "Lille"}
     if name in EXEMPLES_PAR_NOM:
         return EXEMPLES_PAR_NOM[name]
     if "example" in node:
@@ -138,7 +145,8 @@ def operations(spec):
                     ),
                     "obligatoire": p.get("required", False),
                     "type": _type_label(p.get("schema"), components),
-                    "description": p.get("description", ""),
+                    # django-filter's choice lists come as Markdown ("* `key` - Label").
+                    "description": p.get("description", "").replace("`", "").replace("* ", ""),
                 }
                 for p in op.get("parameters", [])
             ]
