@@ -132,9 +132,20 @@ def test_documentation_examples_follow_the_schema():
 
 @pytest.fixture
 def api_schema(db):
+    """The served description, loaded through the WSGI app. Like Django's test client, the
+    requests leave the test's database connection open (on PostgreSQL the end of a request
+    would close it, and the test's transaction with it)."""
+    from django.core import signals
     from django.core.wsgi import get_wsgi_application
+    from django.db import close_old_connections
 
-    return schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application())
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application())
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
