@@ -36,6 +36,17 @@ class PublicMixin:
     filter_backends = [DjangoFilterBackend]
 
 
+class OpenNowMixin:
+    """A place's "open now" read at one instant for the whole response."""
+
+    def get_serializer_context(self):
+        now = timezone.now()
+        return {
+            **super().get_serializer_context(),
+            "ouverts": lambda lieu: ouvert_maintenant(lieu.horaires, now=now),
+        }
+
+
 @extend_schema_view(
     get=extend_schema(
         summary="Lieux de médiation numérique",
@@ -47,7 +58,7 @@ class PublicMixin:
         responses={200: s.LieuSerializer(many=True), **ERREURS_PUBLIQUES},
     )
 )
-class LieuxView(PublicMixin, generics.ListAPIView):
+class LieuxView(PublicMixin, OpenNowMixin, generics.ListAPIView):
     serializer_class = s.LieuSerializer
     filterset_class = api_filters.LieuFilter
 
@@ -57,14 +68,6 @@ class LieuxView(PublicMixin, generics.ListAPIView):
             .select_related("commune", "structure")
             .order_by("commune__nom", "nom", "pk")
         )
-
-    def get_serializer_context(self):
-        now = timezone.now()
-        return {**super().get_serializer_context(), "ouverts": lambda lieu: _ouvert(lieu, now)}
-
-
-def _ouvert(lieu, now):
-    return ouvert_maintenant(lieu.horaires, now=now)
 
 
 @extend_schema_view(
@@ -78,17 +81,13 @@ def _ouvert(lieu, now):
         },
     )
 )
-class LieuView(PublicMixin, generics.RetrieveAPIView):
+class LieuView(PublicMixin, OpenNowMixin, generics.RetrieveAPIView):
     serializer_class = s.LieuSerializer
     lookup_field = "uuid"
     filter_backends = []
 
     def get_queryset(self):
         return api_filters.lieux_publics().select_related("commune", "structure")
-
-    def get_serializer_context(self):
-        now = timezone.now()
-        return {**super().get_serializer_context(), "ouverts": lambda lieu: _ouvert(lieu, now)}
 
 
 @extend_schema_view(
