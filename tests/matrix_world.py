@@ -340,7 +340,7 @@ def url_of(name, w):
             "": w["session"].pk,
         },
     }
-    if "<uuid:uuid>" in route:
+    if "<uuid:uuid>" in route or "<str:uuid>" in route:
         kwargs["uuid"] = next(
             (v for k, v in values["uuid"].items() if name.startswith(k)), w["lieu"].uuid
         )

@@ -437,6 +437,9 @@ NO_FORM = {
     "pilotage:pdf", "opendata:jeux", "opendata:catalogue", "opendata:lieux_csv",
     "opendata:lieux_json", "opendata:di_structures", "opendata:di_services",
     "opendata:ateliers_json", "opendata:ateliers_ics",
+    # The read API: no form (its own fuzzing is schemathesis, tests/mediation/test_api_schema).
+    "api:documentation", "api:schema", "api:lieux", "api:lieu", "api:themes", "api:sessions",
+    "api:jeux_de_donnees", "api:activites",
 }  # fmt: skip
 
 
