@@ -1,5 +1,7 @@
 """Helpers for browser tests: axe-core checks, layout checks, logging in through the form."""
 
+from pathlib import Path
+
 import pytest
 
 PASSWORD = "mot-de-passe-test-123"
@@ -86,3 +88,20 @@ def assert_no_horizontal_overflow(page):
         f"{page.url} scrolls sideways at {overflow['width']} px "
         f"(content is {overflow['scroll']} px wide): " + ", ".join(overflow["culprits"][:10])
     )
+
+
+def check_page(page, name, shots=None):
+    """A screenshot into the folder `shots` when set (…_SCREENSHOTS variables), then axe with
+    0 violations and no sideways scrolling."""
+    if shots:
+        Path(shots).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=f"{shots}/{name}.png", full_page=True)
+    assert_accessible(page)
+    assert_no_horizontal_overflow(page)
+
+
+def press(page, locator, key="Space"):
+    """Operate a control from the keyboard: focus it, press a key, wait for the page."""
+    locator.focus()
+    page.keyboard.press(key)
+    page.wait_for_load_state()

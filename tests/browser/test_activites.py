@@ -5,7 +5,6 @@ workshop's record offered once its émargement is closed. axe on every screen; s
 
 import datetime
 import os
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -18,9 +17,9 @@ from mediation.vocabulaire import Thematique, TypeActivite
 from tests.ateliers.factories import SessionFactory, ThemeFactory
 from tests.browser.helpers import (
     PHONE,
-    assert_accessible,
-    assert_no_horizontal_overflow,
+    check_page,
     log_in_with_form,
+    press,
 )
 from tests.inclusion.factories import BeneficiaireFactory
 from tests.mediation.factories_activites import setup_activites
@@ -31,17 +30,7 @@ SHOTS = os.environ.get("ACTIVITES_SCREENSHOTS")
 
 
 def check(page, name):
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=f"{SHOTS}/a_{name}.png", full_page=True)
-    assert_accessible(page)
-    assert_no_horizontal_overflow(page)
-
-
-def press(page, locator, key="Space"):
-    """Operate a control from the keyboard: focus it, then press a key."""
-    locator.focus()
-    page.keyboard.press(key)
+    check_page(page, f"a_{name}", SHOTS)
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ screen; screenshots to $EXPORTS_SCREENSHOTS/b_*.png when set (to look at them)."
 
 import datetime
 import os
-from pathlib import Path
 
 import pytest
 from django.db import transaction
@@ -15,9 +14,9 @@ from inclusion.models import ExportFichier
 from inclusion.services import exports_fichiers
 from tests.browser.helpers import (
     PHONE,
-    assert_accessible,
     assert_no_horizontal_overflow,
     axe_violations,
+    check_page,
     format_violations,
     log_in_with_form,
 )
@@ -29,11 +28,7 @@ SHOTS = os.environ.get("EXPORTS_SCREENSHOTS")
 
 
 def check(page, name):
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=f"{SHOTS}/b_{name}.png", full_page=True)
-    assert_accessible(page)
-    assert_no_horizontal_overflow(page)
+    check_page(page, f"b_{name}", SHOTS)
 
 
 class _NotRun:

@@ -4,7 +4,6 @@ the orientation's page. axe on every screen; screenshots to $ORIENTATIONS_SCREEN
 when set (to look at them)."""
 
 import os
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -13,9 +12,9 @@ from inclusion.enums import ServiceMediation
 from mediation.models import Orientation
 from tests.browser.helpers import (
     PHONE,
-    assert_accessible,
-    assert_no_horizontal_overflow,
+    check_page,
     log_in_with_form,
+    press,
 )
 from tests.mediation.factories_orientations import orient_to_theme, setup_orientations
 
@@ -25,18 +24,7 @@ SHOTS = os.environ.get("ORIENTATIONS_SCREENSHOTS")
 
 
 def check(page, name):
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=f"{SHOTS}/a_{name}.png", full_page=True)
-    assert_accessible(page)
-    assert_no_horizontal_overflow(page)
-
-
-def press(page, locator, key="Space"):
-    """Operate a control from the keyboard: focus it, then press a key."""
-    locator.focus()
-    page.keyboard.press(key)
-    page.wait_for_load_state()
+    check_page(page, f"a_{name}", SHOTS)
 
 
 def test_prescripteur_orients_a_person_to_a_place_with_the_keyboard(page, live_server):

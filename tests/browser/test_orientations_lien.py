@@ -5,7 +5,6 @@ the pages of a link that does not open (tampered, expired, then a new one). Scre
 
 import datetime
 import os
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -14,7 +13,7 @@ from playwright.sync_api import expect
 
 from mediation.enums_orientations import StatutOrientation, Via
 from mediation.services.orientations import link_url
-from tests.browser.helpers import PHONE, assert_accessible, assert_no_horizontal_overflow
+from tests.browser.helpers import PHONE, check_page
 from tests.mediation.factories_orientations import orient_to_place, setup_orientations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -23,11 +22,7 @@ SHOTS = os.environ.get("ORIENTATIONS_SCREENSHOTS")
 
 
 def check(page, name):
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=f"{SHOTS}/c_lien_{name}.png", full_page=True)
-    assert_accessible(page)
-    assert_no_horizontal_overflow(page)
+    check_page(page, f"c_lien_{name}", SHOTS)
 
 
 def focused(page):

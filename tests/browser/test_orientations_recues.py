@@ -5,7 +5,6 @@ screenshots to /work/helpers/shots/b_*.png when ORIENTATIONS_SCREENSHOTS is set.
 
 import datetime
 import os
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -18,8 +17,7 @@ from mediation.models import Orientation
 from tests.browser.helpers import (
     DESKTOP,
     PHONE,
-    assert_accessible,
-    assert_no_horizontal_overflow,
+    check_page,
     log_in_with_form,
 )
 from tests.inclusion.factories import BeneficiaireFactory
@@ -35,11 +33,7 @@ SHOTS = os.environ.get("ORIENTATIONS_SCREENSHOTS")
 
 
 def check(page, name):
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=f"{SHOTS}/b_{name}.png", full_page=True)
-    assert_accessible(page)
-    assert_no_horizontal_overflow(page)
+    check_page(page, f"b_{name}", SHOTS)
 
 
 def tab_to(page, locator, limit=80):
