@@ -170,6 +170,16 @@ def test_activity_shape_and_counts(client, ctx, jeton):
     assert anonyme["beneficiaires"]["genres"]["masculin"] == 1
 
 
+def _values(data, keys):
+    """Every value under one of `keys`, anywhere in a JSON document."""
+    if isinstance(data, dict):
+        found = [v for k, v in data.items() if k in keys]
+        return found + [x for v in data.values() for x in _values(v, keys)]
+    if isinstance(data, list):
+        return [x for v in data for x in _values(v, keys)]
+    return []
+
+
 def test_no_personal_data(client, ctx, jeton):
     individuelle(ctx, notes=NOTE, nom_demarche="Dossier de Mme Martin")
     body = call(client, jeton[1]).content.decode()
@@ -181,9 +191,11 @@ def test_no_personal_data(client, ctx, jeton):
         personne.nom,
         ctx["mediateur"].email,
         ctx["mediateur"].first_name,
-        str(personne.pk) + '"',
+        str(personne.uuid),
     ):
         assert secret not in body
+    # Nor the file's id as any value (a bare "1" would match anything: read the JSON).
+    assert personne.pk not in _values(call(client, jeton[1]).json(), keys=("id", "pk"))
     assert "beneficiaire" not in body.replace("beneficiaires", "")
     assert "mediateur" not in body
 
