@@ -3,10 +3,13 @@
 Every filter reads a bounded, typed value: a bad one is a 400 with the field's message, never
 a server error (an out-of-range number included)."""
 
+import datetime
+
 import django_filters
 from django import forms
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -113,8 +116,26 @@ class SessionFilter(django_filters.FilterSet):
         return queryset.filter(capacite__lte=F("nb_inscrits"))
 
 
+class InstantUtcField(IsoDateTimeField):
+    """An ISO 8601 instant, turned to UTC: an offset PostgreSQL refuses (beyond ±15:59, valid
+    for Python) or an instant out of range is a 400, never a server error."""
+
+    def clean(self, value):
+        instant = super().clean(value)
+        if instant is None:
+            return None
+        try:
+            return instant.astimezone(datetime.UTC)
+        except (OverflowError, ValueError):
+            raise forms.ValidationError("Cet instant est hors des dates possibles.") from None
+
+
+class InstantUtcFilter(django_filters.IsoDateTimeFilter):
+    field_class = InstantUtcField
+
+
 class ActiviteFilter(django_filters.FilterSet):
-    modifie_depuis = django_filters.IsoDateTimeFilter(
+    modifie_depuis = InstantUtcFilter(
         field_name="modifie_le",
         lookup_expr="gte",
         help_text=(

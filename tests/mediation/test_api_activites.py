@@ -254,6 +254,12 @@ def test_modified_since_and_tombstones(client, ctx, jeton):
     everything = call(client, jeton[1]).json()["results"]
     assert {r["id"] for r in everything} == {str(vieille.uuid), str(gardee.uuid)}
     assert call(client, jeton[1], modifie_depuis="hier").status_code == 400
+    # Found by schemathesis on PostgreSQL: an offset Python accepts and PostgreSQL refuses
+    # (beyond ±15:59) is read in UTC; one that leaves the possible dates is a 400.
+    response = call(client, jeton[1], modifie_depuis="0660-04-15T12:38:46.3+18:09")
+    assert response.status_code == 200
+    response = call(client, jeton[1], modifie_depuis="0001-01-01T00:00:00+18:00")
+    assert response.status_code == 400
 
 
 # --- The command ------------------------------------------------------------------------------
