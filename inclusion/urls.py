@@ -51,6 +51,7 @@ urlpatterns = [
     path("diagnostic/", include("mediation.urls_diagnostic_public")),
     path("orientations/", include("mediation.urls_orientations_lien")),
     path("pro/pilotage/", include("mediation.urls_pilotage")),
+    path("pro/jetons-api/", include("mediation.urls_jetons")),
     path("opendata/", include("mediation.urls_opendata")),
     path("api/v1/", include("mediation.urls_api")),
     path("kiosque/", include("mediation.urls_kiosque")),
