@@ -52,6 +52,7 @@ urlpatterns = [
     path("orientations/", include("mediation.urls_orientations_lien")),
     path("pro/pilotage/", include("mediation.urls_pilotage")),
     path("pro/jetons-api/", include("mediation.urls_jetons")),
+    path("pilotage/partage/", include("mediation.urls_partage")),
     path("opendata/", include("mediation.urls_opendata")),
     path("api/v1/", include("mediation.urls_api")),
     path("kiosque/", include("mediation.urls_kiosque")),

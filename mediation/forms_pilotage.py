@@ -97,3 +97,23 @@ class PilotageFiltreForm(forms.Form):
                 labels = dict(self.fields[name].choices)
                 result.append((self.fields[name].label, labels.get(value, value)))
         return result
+
+
+class PartageForm(forms.Form):
+    """A public share link of the dashboard: its title and optional end date (the service
+    checks both and says why it refuses)."""
+
+    titre = forms.CharField(
+        label="Titre du lien",
+        max_length=150,
+        help_text="Pour vous retrouver dans vos liens, par exemple « Conseil municipal de mars ».",
+        error_messages={
+            "required": "Indiquez un titre.",
+            "max_length": "Le titre dépasse 150 caractères.",
+        },
+    )
+    expire_le = date_field(
+        label="Valable jusqu'au (facultatif)",
+        required=False,
+        help_text="Laissez vide pour un lien sans fin, que vous pourrez retirer à tout moment.",
+    )

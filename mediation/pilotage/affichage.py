@@ -4,6 +4,8 @@ period ("+12 % par rapport à la période précédente")."""
 
 from decimal import Decimal
 
+from mediation.pilotage.sections import Masque
+
 NNBSP = "\u202f"  # between thousands, before % and €
 NBSP = "\u00a0"
 VIDE = "—"  # not applicable (None): never written as 0
@@ -37,8 +39,8 @@ def valeur(value, unite=""):
     """One figure with its unit: 1 234 · 1 234,50 € · 45 % · 3,5 jours · — (None)."""
     if value is None:
         return VIDE
-    if isinstance(value, str):  # a text column (a name, a date in words)
-        return value
+    if isinstance(value, (str, Masque)):  # a text column (a name…), or "< 5"
+        return str(value)
     if unite == "%":
         return f"{nombre(float(value) * 100, 1 if abs(float(value)) < 0.1 else 0)}{NNBSP}%"
     if unite == "€":
@@ -60,6 +62,8 @@ def evolution(value, precedent, unite=""):
     Rates change in points (45 % → 50 %: "+5 points"), other figures in percent of the
     previous value; from 0, "contre 0"."""
     if value is None or precedent is None or isinstance(value, str):
+        return ""
+    if isinstance(value, Masque) or isinstance(precedent, Masque):
         return ""
     v, p = float(value), float(precedent)
     if unite == "%":

@@ -35,6 +35,7 @@ class TableauVu:
     entetes: tuple  # (header, its column holds numbers)
     lignes: tuple
     svg: str
+    instantane: bool = False
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ def _tableau(section, t):
             for ligne in t.lignes
         ),
         svg=graphiques.graphique(t, ident),
+        instantane=t.instantane,
     )
 
 
@@ -116,6 +118,11 @@ def periode(filtres):
 
 def portee_phrase(portee, structures):
     """Whose figures the viewer sees, said at the top of the page."""
+    if portee.publique:
+        if portee.territoire:
+            return "Les chiffres de tout le territoire."
+        noms = ", ".join(s.nom for s in structures) or "aucune structure"
+        return f"Les chiffres de : {noms}."
     if portee.territoire:
         return "Vous voyez les chiffres de tout le territoire."
     noms = ", ".join(s.nom for s in structures) or "aucune structure"

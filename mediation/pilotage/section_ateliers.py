@@ -207,12 +207,24 @@ def section(filtres, portee):
             return None
         return taux(i[f"inscrits{suffix}"], s[f"places{suffix}"])
 
-    def presence(suffix):
-        notes = i[f"presents{suffix}"] + i[f"absents{suffix}"] + i[f"excuses{suffix}"]
-        return taux(i[f"presents{suffix}"], notes)
-
     def absence(suffix):
         return taux(i[f"absents{suffix}"], i[f"attendus{suffix}"])
+
+    # The counts of people each rate is made of: the share link masks the rate with them.
+    def effectifs(numerateur, denominateur, suffix):
+        n = i[f"{numerateur}{suffix}"]
+        if denominateur is None:
+            return (n,)
+        return (n, denominateur(suffix) - n)
+
+    def notes(suffix):
+        return i[f"presents{suffix}"] + i[f"absents{suffix}"] + i[f"excuses{suffix}"]
+
+    def attendus(suffix):
+        return i[f"attendus{suffix}"]
+
+    def presence(suffix):
+        return taux(i[f"presents{suffix}"], notes(suffix))
 
     chiffres = (
         Chiffre(
@@ -232,6 +244,8 @@ def section(filtres, portee):
             remplissage(""),
             remplissage("_avant"),
             unite="%",
+            effectifs=effectifs("inscrits", None, ""),
+            effectifs_avant=effectifs("inscrits", None, "_avant"),
             aide="Inscriptions gardées (présents, absents, excusés, non notés, venus sans "
             f"inscription compris) sur les places offertes ; {AIDE_LIEU}",
         ),
@@ -240,6 +254,8 @@ def section(filtres, portee):
             presence(""),
             presence("_avant"),
             unite="%",
+            effectifs=effectifs("presents", notes, ""),
+            effectifs_avant=effectifs("presents", notes, "_avant"),
             aide="Présents sur les personnes dont la présence a été notée (présents, absents, "
             f"excusés) ; {AIDE_PERSONNE}",
         ),
@@ -248,6 +264,8 @@ def section(filtres, portee):
             absence(""),
             absence("_avant"),
             unite="%",
+            effectifs=effectifs("absents", attendus, ""),
+            effectifs_avant=effectifs("absents", attendus, "_avant"),
             aide="Absents sur les personnes inscrites avant le début de la session ; "
             f"{AIDE_PERSONNE}",
         ),
@@ -271,6 +289,7 @@ def section(filtres, portee):
             lignes=_par_theme(filtres, portee, now),
             graphique="barres",
             personnes=True,
+            colonnes_personnes=(2, 3),
         ),
         Tableau(
             cle="ateliers_par_mois",
@@ -281,6 +300,7 @@ def section(filtres, portee):
             lignes=_par_mois(filtres, portee, now),
             graphique="courbe",
             personnes=True,
+            colonnes_personnes=(2, 3),
         ),
     )
     note = (

@@ -69,6 +69,7 @@ def _groupes(cle, titre, phrase, groupes, premiere, ailleurs=False):
         colonnes=tuple(colonnes),
         lignes=tuple(lignes),
         graphique="barres_empilees",
+        personnes=True,  # one orientation, one person
     )
 
 
@@ -92,6 +93,7 @@ def _delais(groupes):
         ),
         graphique="",
         unite="jours",
+        public=False,  # a place's median over one or two orientations is theirs
     )
 
 
@@ -104,27 +106,32 @@ def section(filtres, portee):
             "Orientations envoyées",
             total.envoyees,
             before.envoyees,
+            personnes=True,
             aide="Orientations créées pendant la période, quel que soit leur sort.",
         ),
         Chiffre(
             "Acceptées",
             total.acceptees,
             before.acceptees,
+            personnes=True,
             aide="Y compris celles terminées depuis.",
         ),
-        Chiffre("Refusées", total.refusees, before.refusees),
+        Chiffre("Refusées", total.refusees, before.refusees, personnes=True),
         Chiffre(
             "Expirées",
             total.expirees,
             before.expirees,
+            personnes=True,
             aide="Sans réponse du lieu dans le délai.",
         ),
-        Chiffre("En attente de réponse", _en_cours(total), _en_cours(before)),
+        Chiffre("En attente de réponse", _en_cours(total), _en_cours(before), personnes=True),
         Chiffre(
             "Délai médian de prise en compte",
             _days(total.mediane_prise_en_compte),
             _days(before.mediane_prise_en_compte),
             unite="jours",
+            effectifs=(total.envoyees,),
+            effectifs_avant=(before.envoyees,),
             aide="Entre l'envoi et la première ouverture par le lieu.",
         ),
         Chiffre(
@@ -132,6 +139,8 @@ def section(filtres, portee):
             _days(total.mediane_decision),
             _days(before.mediane_decision),
             unite="jours",
+            effectifs=(total.envoyees,),
+            effectifs_avant=(before.envoyees,),
             aide="Entre l'envoi et l'acceptation ou le refus.",
         ),
     )
@@ -142,6 +151,7 @@ def section(filtres, portee):
             phrase="Pourquoi les lieux ont refusé des orientations, du motif le plus donné au "
             "moins donné ; un refus peut en donner plusieurs.",
             colonnes=("Motif", "Refus"),
+            personnes=True,
             # The reasons given, most frequent first (ties in the service's order).
             lignes=tuple(
                 Ligne(m, (n,), cle=CLES_MOTIFS.get(m, ""))

@@ -295,6 +295,7 @@ def section(filtres, portee):
             ),
             lignes=_enveloppes(filtres, portee),
             graphique="",
+            instantane=True,
         ),
         Tableau(
             cle="pass_par_mois",

@@ -121,7 +121,7 @@ def _quartiers(filtres, qs):
     ]
 
 
-def _table(cle, titre, phrase, premiere, lignes, graphique="barres"):
+def _table(cle, titre, phrase, premiere, lignes, graphique="barres", **options):
     return Tableau(
         cle=cle,
         titre=titre,
@@ -130,6 +130,7 @@ def _table(cle, titre, phrase, premiere, lignes, graphique="barres"):
         lignes=tuple(lignes),
         graphique=graphique,
         personnes=True,
+        **options,
     )
 
 
@@ -172,6 +173,8 @@ def section(filtres, portee):
             "de la ville, même quand il n'y en a aucune.",
             "Quartier prioritaire",
             [ligne for ligne in quartiers if ligne.mise_en_avant],
+            # The same rows as the next table: masked there once, consistently.
+            public=False,
         ),
         _table(
             "publics_par_quartier",
@@ -180,6 +183,7 @@ def section(filtres, portee):
             "d'abord, mis en avant.",
             "Quartier",
             lignes_quartiers,
+            sous_total="Dont en quartier prioritaire",
         ),
         _table(
             "publics_par_age",

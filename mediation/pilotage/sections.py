@@ -8,6 +8,21 @@ Values are counts or amounts already computed by the database; `None` means "not
 from dataclasses import dataclass, field
 
 
+class Masque:
+    """A count of people not published (the share link's "< 5" rule, pilotage.secret)."""
+
+    __slots__ = ()
+
+    def __str__(self):
+        return "< 5"
+
+    def __repr__(self):
+        return "MASQUE"
+
+
+MASQUE = Masque()
+
+
 @dataclass(frozen=True)
 class Chiffre:
     libelle: str
@@ -16,6 +31,9 @@ class Chiffre:
     unite: str = ""  # "", "€", "%" (valeur is then a rate 0..1), "jours"
     personnes: bool = False  # counts people: masked under 5 outside the espace pro
     aide: str = ""  # one short sentence saying how it is counted
+    # The counts of people a rate is made of (numerator and complement): masked with them.
+    effectifs: tuple = ()
+    effectifs_avant: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -36,6 +54,12 @@ class Tableau:
     graphique: str = "barres"  # "barres", "barres_empilees", "courbe", or "" (table only)
     unite: str = ""
     personnes: bool = False  # its values count people (the "< 5" rule outside the espace pro)
+    colonnes_personnes: tuple | None = None  # which value columns count people (None: all)
+    public: bool = True  # shown on the public share link
+    # The libellé of the section's Chiffre equal to the sum of the highlighted rows (a
+    # subtotal the "< 5" rule must not let anyone subtract from).
+    sous_total: str = ""
+    instantane: bool = False  # a picture of today, not of the period (said in the caption)
 
 
 @dataclass(frozen=True)
