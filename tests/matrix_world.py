@@ -239,6 +239,13 @@ def _build_mediation(w, lieu):
         demandeur=w["mediateur_a"], nature="activites", format="xlsx", cree_le=timezone.now()
     )
     _build_orientation(w, lieu)
+    # Issue 17: the coordinator's public share link of the dashboard.
+    from mediation.services.partages import create_partage
+
+    w["partage"] = create_partage(acteur=w["coordinateur"], titre="Conseil", params={})
+    from mediation.services.jetons_api import create_jeton
+
+    w["jeton_api"], _ = create_jeton(acteur=w["coordinateur"], nom="Outil du financeur")
 
 
 def _build_orientation(w, lieu):
@@ -295,6 +302,10 @@ def url_of(name, w):
             "resultat": [w["carnet_code"]],
         }.get(route, [])
         return page.url + page.reverse_subpage(route, args=args)
+    if name in ("partage:tableau", "partage:pdf"):
+        from mediation.services.partages import jeton
+
+        return reverse(name, kwargs={"jeton": jeton(w["partage"])})
     if name == "orientation_lien:page":
         from mediation.services.orientations import link_url
 
@@ -337,6 +348,8 @@ def url_of(name, w):
             "ateliers:inscription": w["inscription"].pk,
             "gestion_comptes:": w["prescripteur"].pk,
             "double_facteur:": w["prescripteur"].pk,
+            "pilotage:partage_retirer": w["partage"].pk,
+            "jetons:": w["jeton_api"].pk,
             "": w["session"].pk,
         },
     }

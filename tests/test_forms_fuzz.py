@@ -310,6 +310,7 @@ TARGETS = [
     ("equipe:inviter", "coordinateur", None),
     ("equipe:revoquer", "coordinateur", None),
     ("equipe:renvoyer", "coordinateur", None),
+    ("jetons:creer", "coordinateur", "jetons:liste"),
     ("mon_compte:nom", "prescripteur", None),
     ("double_facteur:activer", "prescripteur", None),
     ("double_facteur:perdu", "prescripteur", None),
@@ -373,6 +374,9 @@ TARGETS = [
     ("orientation_lien:correction", "anonyme", "orientation_lien:page"),
     ("orientation_lien:deplacement", "anonyme", "orientation_lien:page"),
     ("orientation_lien:nouveau_lien", "anonyme", None),
+    # Pilotage (issue 17): the share link's form, with the dashboard's filters hidden in it.
+    ("pilotage:partages", "coordinateur", None),
+    ("pilotage:partages", "prescripteur", None),
     # Kiosk.
     ("kiosque:diagnostic", "kiosque", None),
     ("kiosque:connexion", "appareil", None),
@@ -402,7 +406,7 @@ FINDINGS: dict[str, str] = {}
 NO_FIELD = {
     "inclusion_cache_pages", "mon_compte:deconnexion_partout", "gestion_comptes:desactiver",
     "gestion_comptes:reactiver", "double_facteur:reinitialiser", "doublons:distinctes",
-    "orientations:relancer",
+    "orientations:relancer", "pilotage:partage_retirer", "jetons:revoquer",
 }  # fmt: skip
 
 NO_FORM = {
@@ -436,10 +440,12 @@ NO_FORM = {
     # data are files and a page without a form.
     "pilotage:pdf", "opendata:jeux", "opendata:catalogue", "opendata:lieux_csv",
     "opendata:lieux_json", "opendata:di_structures", "opendata:di_services",
-    "opendata:ateliers_json", "opendata:ateliers_ics",
+    "opendata:ateliers_json", "opendata:ateliers_ics", "partage:tableau", "partage:pdf",
     # The read API: no form (its own fuzzing is schemathesis, tests/mediation/test_api_schema).
     "api:documentation", "api:schema", "api:lieux", "api:lieu", "api:themes", "api:sessions",
     "api:jeux_de_donnees", "api:activites",
+    # The tokens' list: its one POST form is fuzzed as jetons:creer.
+    "jetons:liste",
 }  # fmt: skip
 
 

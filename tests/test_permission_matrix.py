@@ -219,6 +219,16 @@ EXPECTED = {
     # an id outside the scope is refused in the filter form); the volontaire has no espace pro.
     "pilotage:tableau_de_bord": row("login", "kiosk-only", "ok", "ok", "ok"),
     "pilotage:pdf": row("login", "kiosk-only", "ok", "ok", "ok"),
+    # Share links: each professional lists their own (a coordinator all) and withdraws by
+    # POST; the link itself opens without an account (aggregates only).
+    "pilotage:partages": row("login", "kiosk-only", "ok", "ok", "ok"),
+    "pilotage:partage_retirer": row("login", "kiosk-only", "method", "method", "method"),
+    "partage:tableau": row("ok", "kiosk-only", "ok", "ok", "ok"),
+    "partage:pdf": row("ok", "kiosk-only", "ok", "ok", "ok"),
+    # The funders' API tokens: coordinators only (403 before any lookup); creating is a POST.
+    "jetons:liste": row("login", "kiosk-only", "denied", "denied", "ok"),
+    "jetons:creer": row("login", "kiosk-only", "method", "method", "method"),
+    "jetons:revoquer": row("login", "kiosk-only", "denied", "denied", "ok"),
     # Open data: public, like the public site.
     "opendata:jeux": row("ok", "kiosk-only", "ok", "ok", "ok"),
     "opendata:catalogue": row("ok", "kiosk-only", "ok", "ok", "ok"),

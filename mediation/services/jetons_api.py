@@ -41,7 +41,9 @@ def create_jeton(*, acteur, nom, now=None):
         raise PermissionDenied("Seuls les coordinateurs créent les jetons d'API.")
     nom = " ".join((nom or "").split())
     if not nom:
-        raise ValidationError({"nom": "Indiquez l'outil ou le financeur."}, code="nom_requis")
+        raise ValidationError(
+            {"nom": ValidationError("Indiquez l'outil ou le financeur.", code="nom_requis")}
+        )
     clear = PREFIXE + secrets.token_urlsafe(32)
     jeton = JetonApi(
         nom=nom[:150],

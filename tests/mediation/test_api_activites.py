@@ -19,6 +19,7 @@ from mediation.vocabulaire import TypeLieu
 from tests.inclusion.factories import member
 from tests.mediation.factories_activites import individuelle, setup_activites
 from tests.mediation.test_api import rates
+from tests.validation import refused
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
@@ -55,6 +56,12 @@ def test_token_is_stored_as_fingerprint_only(ctx, jeton):
     assert clear not in (objet.empreinte, objet.nom)
     assert objet.prefixe == clear[:8]
     assert Journal.objects.filter(action="api.jeton.creation", objet_id=str(objet.pk)).exists()
+
+
+def test_a_token_needs_a_name_refused_with_its_code(ctx):
+    before = JetonApi.objects.count()
+    refused("nom_requis", jetons_api.create_jeton, acteur=ctx["coordinateur"], nom="  ")
+    assert JetonApi.objects.count() == before
 
 
 def test_only_coordinators_create_or_revoke(ctx, jeton):
