@@ -4,9 +4,8 @@ by the page and by its PDF (the same content)."""
 
 from dataclasses import dataclass
 
-from django.utils.formats import date_format
-
 from inclusion.enums import Role
+from inclusion.mots_du_temps import date_et_annee_en_mots
 from mediation.pilotage import affichage, graphiques
 
 
@@ -108,7 +107,7 @@ def present(sections):
 
 
 def _jour(day):
-    return date_format(day, "j F Y")
+    return date_et_annee_en_mots(day)  # "1er octobre 2026"
 
 
 def periode(filtres):

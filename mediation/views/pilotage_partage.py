@@ -4,6 +4,8 @@ current filters, and withdrawal (POST, PRG). Public (/pilotage/partage/<signed k
 dashboard of the link, aggregates only ("< 5" rule), without an account; a tampered or
 unknown link is a 404, a withdrawn or ended one a 410, each with a page saying so."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -76,7 +78,9 @@ def share_links(request):
                 f"Le lien « {lien.titre} » est créé : copiez son adresse ci-dessous pour le "
                 "partager.",
             )
-            return redirect(f"{reverse('pilotage:partages')}#lien-{lien.pk}")
+            # Back to the list with the same filters: another link of them is one click.
+            query = urlencode(filtres_params)
+            return redirect(f"{reverse('pilotage:partages')}?{query}#lien-{lien.pk}")
     apercu = page_context(filtres_params, portee_for(request.user))
     context = {
         "form": form,

@@ -235,11 +235,11 @@ def test_creating_a_link_from_the_page(client, monde):
     client.force_login(monde.p)
     page = client.get(LISTE, QUERY)
     assert page.status_code == 200
-    assert "du 1 octobre 2026 au 30 novembre 2026" in text_of(page)
+    assert "du 1er octobre 2026 au 30 novembre 2026" in text_of(page)
     response = client.post(LISTE, {**QUERY, "titre": "  Comité  de pilotage ", "expire_le": ""})
     lien = LienPartage.objects.get(titre="Comité de pilotage")
     assert response.status_code == 302
-    assert response["Location"] == f"{LISTE}#lien-{lien.pk}"
+    assert response["Location"] == f"{LISTE}?du=2026-10-01&au=2026-11-30#lien-{lien.pk}"
     assert (lien.cree_par, lien.filtres) == (monde.p, QUERY)
     listing = client.get(LISTE)
     assert "testserver" + public_url(lien) in listing.content.decode()
