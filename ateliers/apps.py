@@ -77,4 +77,9 @@ class AteliersConfig(AppConfig):
         register_keyword(
             "ATELIERS", sms.handle_ateliers, "ATELIERS pour les prochains ateliers", order=12
         )
-        from ateliers import chronologie, comptes, fusion  # noqa: F401  (registrations)
+        from ateliers import (  # noqa: F401  (registrations)
+            chronologie,
+            comptes,
+            fusion,
+            hooks_acces,  # noqa: F401  (issue 18: the access document)
+        )

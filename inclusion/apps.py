@@ -12,7 +12,12 @@ class InclusionConfig(AppConfig):
     def ready(self):
         import inclusion.checks  # noqa: F401  (registers the deploy checks)
         import inclusion.sms.inbound  # noqa: F401  (registers STOP/ARRET, START, AIDE)
-        from inclusion import perms
+        from inclusion import (  # noqa: F401  (issue 18: retention, access, anonymisation)
+            hooks_acces,
+            hooks_anonymisation,
+            hooks_conservation,
+            perms,
+        )
         from inclusion.registry import ProEntry, register_pro_entry
         from inclusion.signals import ensure_coordinateurs_group
 

@@ -191,3 +191,13 @@ class Typologie(models.TextChoices):
     RFS = "RFS", "Réseau France Services"
     TIERS_LIEUX = "TIERS_LIEUX", "Tiers-lieu"
     AUTRE = "Autre", "Autre"
+
+
+class MotifConservation(models.TextChoices):
+    """Why a prescripteur keeps an inactive file beyond its delay (issue 18): a choice, never
+    free text (it is journalised)."""
+
+    ACCOMPAGNEMENT = "accompagnement", "Accompagnement en cours"
+    DEMARCHE = "demarche", "Démarche administrative en cours"
+    DEMANDE = "demande", "À la demande de la personne"
+    OBLIGATION = "obligation", "Obligation légale ou litige en cours"

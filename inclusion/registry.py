@@ -188,3 +188,69 @@ def register_export(nature, builder):
 
 def export_builder(nature):
     return _export_builders.get(nature)
+
+
+# --- A person's data over time (issue 18): anonymisation, legal holds, the access document --
+
+_anonymizers = {}
+_legal_holds = {}
+_access_sections = {}
+
+
+@dataclass(frozen=True)
+class Obligation:
+    """A legal duty that forbids erasing a file now; `code` is stable (never match the text)."""
+
+    code: str
+    message: str  # plain French, shown to the professional: why, and until when
+
+
+@dataclass(frozen=True)
+class Element:
+    """One item of the access document: a title and its (label, value) lines, all text."""
+
+    titre: str
+    lignes: tuple = ()  # of (libellé, valeur)
+
+
+@dataclass(frozen=True)
+class Rubrique:
+    """A part of the access document (one per kind of data a layer holds)."""
+
+    cle: str  # "carnets", "inscriptions", "activites"…
+    titre: str
+    elements: tuple = ()  # of Element; empty: "Aucune donnée."
+    explication: str = ""  # what this data is for, in one sentence
+    ordre: int = 100
+
+
+def register_anonymizer(name, anonymizer):
+    """`anonymizer(beneficiaire_ids, now)` blanks what a higher layer holds that identifies
+    these people (free text, phone numbers, e-mail addresses) while keeping its rows, their
+    links and every count; returns {libellé: count}. Called inside the anonymisation's
+    transaction, once per batch of ids, in a constant number of queries."""
+    _anonymizers[name] = anonymizer
+
+
+def anonymizers():
+    return dict(sorted(_anonymizers.items()))
+
+
+def register_legal_hold(name, hold):
+    """`hold(beneficiaire, now)` returns the Obligations that forbid erasing the file today
+    (e.g. a chèque cashed in a period whose statement is not paid yet): [] when none."""
+    _legal_holds[name] = hold
+
+
+def legal_holds():
+    return dict(sorted(_legal_holds.items()))
+
+
+def register_access_section(name, section):
+    """`section(user, beneficiaire)` returns the Rubriques of what a higher layer holds about
+    the person and the user may see, for the access document (PDF and JSON)."""
+    _access_sections[name] = section
+
+
+def access_sections():
+    return dict(sorted(_access_sections.items()))

@@ -155,6 +155,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT: it compiled the dashboards' aggregate queries on every request, up to 2.3 s of
+    # compilation for 80 ms of work (bench/README.md, "pilotage"). INCLUSION_PG_JIT=1 keeps it.
+    if not env_bool("INCLUSION_PG_JIT", False):
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -333,6 +338,22 @@ INCLUSION_REINITIALISATION_PAR_IP = int(os.environ.get("INCLUSION_REINITIALISATI
 
 # Invitations of professionals: the link works this many days, once.
 INCLUSION_INVITATION_JOURS = int(os.environ.get("INCLUSION_INVITATION_JOURS", "7"))
+# Issue 18: how long personal data is kept, in days, each overridable from the environment
+# (INCLUSION_CONSERVATION_<KEY>, e.g. INCLUSION_CONSERVATION_DOSSIER_INACTIF=1095). The public
+# page "Vos données personnelles" and the purges read them through inclusion.conservation.
+INCLUSION_CONSERVATION = {
+    key: int(os.environ.get(f"INCLUSION_CONSERVATION_{key.upper()}", str(default)))
+    for key, default in {
+        "dossier_inactif": 730,  # a file without activity is anonymised after 24 months
+        "preavis_anonymisation": 30,  # its prescripteurs see it listed this long before
+        "journal": 365,  # "who looked at what"
+        "sms_texte": 92,  # the text of SMS sent and received
+        "sms_lignes": 730,  # the SMS rows themselves
+        "courriels": 92,  # e-mails sent (address, text)
+        "orientation_texte": 365,  # an orientation's free text, after it is closed
+        "invitations": 92,  # staff invitations (e-mail, name), after they end
+    }.items()
+}
 # A new e-mail address is confirmed by a link valid this many hours.
 INCLUSION_CHANGEMENT_EMAIL_HEURES = int(os.environ.get("INCLUSION_CHANGEMENT_EMAIL_HEURES", "24"))
 # Second factor (TOTP + recovery codes, django-otp): "sensibles" requires it of coordinators

@@ -30,7 +30,7 @@ class MediationConfig(AppConfig):
         from mediation import demo_orientations
 
         register_demo_builder("orientations", demo_orientations.build, order=50)
-        from mediation import (  # noqa: F401  (registrations; comptes: the account closer)
+        from mediation import (  # noqa: F401  (registrations; comptes: the account closer)  # noqa: F401  (issue 18: anonymisation, access, retention)
             activites_hooks,
             chronologie,
             comptes,
@@ -38,6 +38,9 @@ class MediationConfig(AppConfig):
             exports_activites,
             exports_orientations,
             fusion,
+            hooks_acces,
+            hooks_anonymisation,
+            hooks_conservation,
             orientations_hooks,
             pilotage_hooks,
         )

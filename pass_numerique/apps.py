@@ -80,4 +80,9 @@ class PassNumeriqueConfig(AppConfig):
             m2m_changed.connect(
                 sync_perimeter_flags, sender=through, dispatch_uid=f"perimetre_{through.__name__}"
             )
-        from pass_numerique import chronologie, fusion  # noqa: F401  (registrations)
+        from pass_numerique import (  # noqa: F401  (registrations)  # noqa: F401  (issue 18: legal holds, access document)
+            chronologie,
+            fusion,
+            hooks_acces,
+            hooks_conservation,
+        )

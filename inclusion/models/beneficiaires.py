@@ -96,6 +96,17 @@ class Beneficiaire(models.Model):
     )
     cree_le = models.DateTimeField("inscrit le", default=timezone.now)
     derniere_activite = models.DateTimeField("dernière activité", default=timezone.now)
+    # Issue 18: retention. Anonymised files keep their row (statistics, counts) without
+    # anything that identifies the person; a prescripteur may keep an inactive file longer.
+    anonymise_le = models.DateTimeField("anonymisé le", null=True, blank=True, editable=False)
+    conserver_jusquau = models.DateField("conservé jusqu'au", null=True, blank=True, editable=False)
+    conserver_motif = models.CharField(
+        "motif de conservation",
+        max_length=20,
+        choices=enums.MotifConservation.choices,
+        blank=True,
+        editable=False,
+    )
 
     objects = BeneficiaireQuerySet.as_manager()
 
@@ -105,6 +116,12 @@ class Beneficiaire(models.Model):
         verbose_name_plural = "bénéficiaires"
         indexes = [
             models.Index(fields=["structure", "prenom"], name="benef_structure_prenom_idx"),
+            # The retention sweep: files not anonymised yet, by last activity.
+            models.Index(
+                fields=["derniere_activite"],
+                condition=Q(anonymise_le__isnull=True),
+                name="benef_a_anonymiser_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,5 +1,7 @@
 from django.conf import settings
-from django.db import models
+from django.db import connection, models, transaction
+
+PURGE_BATCH = 10_000
 
 
 class JournalImmuableError(Exception):
@@ -15,6 +17,32 @@ class JournalQuerySet(models.QuerySet):
 
     def _raw_delete(self, using):
         raise JournalImmuableError("Le journal ne s'efface pas.")
+
+    def purge_before(self, instant):
+        """The retention purge (inclusion.conservation, "journal"): the only way lines leave.
+        Lines older than `instant` go in batches, each its own transaction; on PostgreSQL the
+        append-only trigger lets a DELETE through only inside such a transaction (SET LOCAL
+        inclusion.purge_journal). Returns how many lines went."""
+        table = self.model._meta.db_table
+        total = 0
+        while True:
+            with transaction.atomic(), connection.cursor() as cursor:
+                postgresql = connection.vendor == "postgresql"
+                if postgresql:
+                    cursor.execute("SELECT set_config('inclusion.purge_journal', 'on', true)")
+                cursor.execute(
+                    f"DELETE FROM {table} WHERE id IN "  # noqa: S608 (the model's table)
+                    f"(SELECT id FROM {table} WHERE quand < %s ORDER BY id LIMIT %s)",
+                    [instant, PURGE_BATCH],
+                )
+                done = cursor.rowcount
+                # Inside a larger transaction the permission must not outlive the purge (a
+                # failed DELETE rolls the savepoint back, the setting with it).
+                if postgresql:
+                    cursor.execute("SELECT set_config('inclusion.purge_journal', 'off', true)")
+            total += done
+            if done < PURGE_BATCH:
+                return total
 
 
 class Journal(models.Model):

@@ -179,3 +179,36 @@ def test_journal_trigger_refuses_raw_update_and_delete_on_postgresql():
                 cursor.execute(sql, [line.pk])
         assert "ajout seul" in str(exc.value)
     assert Journal.objects.get(pk=line.pk).action == "test.action"
+
+
+def test_the_retention_purge_is_the_only_way_journal_lines_leave(db):
+    """Issue 18: old lines go through Journal.objects.purge_before (on PostgreSQL too, where
+    the trigger lets a DELETE pass only inside the purge's transaction); the rest stay
+    refused."""
+    import datetime
+
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from inclusion.models import Journal
+
+    now = timezone.now()
+    old = Journal.objects.create(action="test.ancien")
+    recent = Journal.objects.create(action="test.recent")
+    with connection.cursor() as cursor:  # backdate one line (the trigger refuses UPDATE)
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE inclusion_journal DISABLE TRIGGER USER")
+        cursor.execute(
+            "UPDATE inclusion_journal SET quand = %s WHERE id = %s",
+            [now - datetime.timedelta(days=400), old.pk],
+        )
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE inclusion_journal ENABLE TRIGGER USER")
+    assert Journal.objects.purge_before(now - datetime.timedelta(days=365)) == 1
+    assert list(Journal.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert Journal.objects.purge_before(now - datetime.timedelta(days=365)) == 0
+    if connection.vendor == "postgresql":
+        # Outside the purge, the database still refuses.
+        with pytest.raises(Exception, match="ajout seul"), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("DELETE FROM inclusion_journal WHERE id = %s", [recent.pk])
