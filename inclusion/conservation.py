@@ -83,3 +83,42 @@ def delai(cle):
 def purges():
     """{cle: purge} of the delays that have one, in order."""
     return {d.cle: _purges[d.cle] for d in delais() if d.cle in _purges}
+
+
+# --- Inactive files: the one rule of when a file is anonymised -----------------------------
+
+
+def delai_dossier():
+    return datetime.timedelta(days=settings.INCLUSION_CONSERVATION["dossier_inactif"])
+
+
+def preavis():
+    return datetime.timedelta(days=settings.INCLUSION_CONSERVATION["preavis_anonymisation"])
+
+
+def date_anonymisation(derniere_activite, conserver_jusquau=None):
+    """The day a file is anonymised (local date): its last activity plus the delay, or the
+    day after a prescripteur's "garder encore" when that is later."""
+    from django.utils import timezone
+
+    jour = timezone.localdate(derniere_activite + delai_dossier())
+    if conserver_jusquau is not None and conserver_jusquau >= jour:
+        return conserver_jusquau + datetime.timedelta(days=1)
+    return jour
+
+
+def a_anonymiser(now):
+    """Q of the files due for anonymisation at `now` (Beneficiaire): inactive beyond the
+    delay, not kept beyond today, not anonymised yet."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    today = timezone.localdate(now)
+    return Q(anonymise_le__isnull=True, derniere_activite__lt=now - delai_dossier()) & (
+        Q(conserver_jusquau__isnull=True) | Q(conserver_jusquau__lt=today)
+    )
+
+
+def bientot_anonymises(now):
+    """Q of the files that will be due within the notice (preavis) but are not yet."""
+    return a_anonymiser(now + preavis()) & ~a_anonymiser(now)

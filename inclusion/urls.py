@@ -38,6 +38,10 @@ urlpatterns = [
     path("pro/exports/", include("inclusion.urls_exports")),
     path("pro/doublons/", include("inclusion.urls_doublons")),
     path("pro/import/", include("inclusion.urls_import")),
+    path("pro/conservation/", include("inclusion.urls_conservation")),
+    path("pro/effacement/", include("inclusion.urls_effacement")),
+    path("pro/donnees/", include("inclusion.urls_acces")),
+    path("donnees-personnelles/", include("inclusion.urls_donnees_publiques")),
     path("pro/", include("inclusion.urls_pro")),
     # Higher layers are wired by dotted path only: the socle imports none of them.
     path("pro/pass/gestion/", include("pass_numerique.urls_gestion")),
