@@ -4,6 +4,7 @@ current filters, and withdrawal (POST, PRG). Public (/pilotage/partage/<signed k
 dashboard of the link, aggregates only ("< 5" rule), without an account; a tampered or
 unknown link is a 404, a withdrawn or ended one a 410, each with a page saying so."""
 
+from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -134,27 +135,34 @@ def _refused(request, refus):
     return _private(response)
 
 
-@login_not_required
-@require_safe
-def shared_dashboard(request, jeton):
-    try:
-        context = _shared_context(request, jeton)
-    except partages.PartageRefuse as refus:
-        return _refused(request, refus)
-    return _private(render(request, "mediation/pilotage/partage.html", context))
+def _shared(view):
+    """A public view of a share link: the link opened (or its refusal page), then the view
+    with the dashboard's context; never cached, never referred."""
+
+    @login_not_required
+    @require_safe
+    @wraps(view)
+    def wrapper(request, jeton):
+        try:
+            context = _shared_context(request, jeton)
+        except partages.PartageRefuse as refus:
+            return _refused(request, refus)
+        return _private(view(request, context))
+
+    return wrapper
 
 
-@login_not_required
-@require_safe
-def shared_dashboard_pdf(request, jeton):
-    try:
-        context = _shared_context(request, jeton)
-    except partages.PartageRefuse as refus:
-        return _refused(request, refus)
+@_shared
+def shared_dashboard(request, context):
+    return render(request, "mediation/pilotage/partage.html", context)
+
+
+@_shared
+def shared_dashboard_pdf(request, context):
     context["habillage"] = registry.habillage(request)
     context["imprime_le"] = timezone.localtime()
     response = HttpResponse(pdf.render_pdf(context, request), content_type="application/pdf")
     filtres = context["filtres"]
     nom = f"chiffres_{filtres.du:%Y-%m-%d}_{filtres.au:%Y-%m-%d}.pdf"
     response["Content-Disposition"] = f'inline; filename="{nom}"'
-    return _private(response)
+    return response

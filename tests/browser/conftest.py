@@ -122,3 +122,16 @@ def log_in(page, live_server):
 def axe_check():
     """The same as ``assert_accessible``, as a fixture."""
     return assert_accessible
+
+
+@pytest.fixture
+def monde_pilotage():
+    """The dashboards' fixed small territory (tests/mediation/monde_pilotage.py), built at
+    the tests' frozen instant."""
+    import time_machine
+
+    from tests.clock import FROZEN_AT
+    from tests.mediation.monde_pilotage import build_monde_pilotage
+
+    with time_machine.travel(FROZEN_AT, tick=False):
+        return build_monde_pilotage()

@@ -4,34 +4,15 @@ the export buttons reached with the keyboard, a filter applied from the keyboard
 carries it), the print preview and a 360 px phone without layout breakage. Screenshots in
 /work/helpers/shots/i_*.png (or $PILOTAGE_SCREENSHOTS)."""
 
-import os
-from pathlib import Path
-
 import pytest
-import time_machine
 from playwright.sync_api import expect
 
 from tests.browser.helpers import PHONE, assert_accessible, assert_no_horizontal_overflow
-from tests.clock import FROZEN_AT
+from tests.browser.helpers_pilotage import shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = os.environ.get("PILOTAGE_SCREENSHOTS", "/work/helpers/shots")
 QUERY = "?du=2026-08-01&au=2026-11-30"
-
-
-def shot(page, name):
-    if SHOTS and Path(SHOTS).parent.exists():
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=f"{SHOTS}/i_{name}.png", full_page=True)
-
-
-@pytest.fixture
-def monde():
-    from tests.mediation.monde_pilotage import build_monde_pilotage
-
-    with time_machine.travel(FROZEN_AT, tick=False):
-        return build_monde_pilotage()
 
 
 def focused(page):
@@ -44,8 +25,8 @@ def focused(page):
     )
 
 
-def test_dashboard_as_a_coordinator(page, log_in, monde):
-    log_in(monde.coordinateur)
+def test_dashboard_as_a_coordinator(page, log_in, monde_pilotage):
+    log_in(monde_pilotage.coordinateur)
     page.goto("/pro/pilotage/" + QUERY)
     expect(page.get_by_role("heading", level=1)).to_have_text("Pilotage")
     expect(page.get_by_text("Vous voyez les chiffres de tout le territoire.")).to_be_visible()
@@ -77,14 +58,14 @@ def test_dashboard_as_a_coordinator(page, log_in, monde):
     page.get_by_label("Commune", exact=True).select_option(label="Ville-Basse")
     page.get_by_role("button", name="Afficher").focus()
     page.keyboard.press("Enter")
-    page.wait_for_url(f"**commune={monde.c2.pk}**")
+    page.wait_for_url(f"**commune={monde_pilotage.c2.pk}**")
     assert "du=2026-08-01" in page.url
-    expect(page.get_by_label("Commune", exact=True)).to_have_value(str(monde.c2.pk))
+    expect(page.get_by_label("Commune", exact=True)).to_have_value(str(monde_pilotage.c2.pk))
     assert_accessible(page)
 
 
-def test_print_preview_and_phone(page, log_in, monde):
-    log_in(monde.coordinateur)
+def test_print_preview_and_phone(page, log_in, monde_pilotage):
+    log_in(monde_pilotage.coordinateur)
     page.goto("/pro/pilotage/" + QUERY)
     page.emulate_media(media="print")
     expect(page.locator(".pro-nav")).to_be_hidden()

@@ -4,38 +4,21 @@ an account opens it: aggregates with "< 5", axe with 0 violations on screen, in 
 360 px phone. Withdrawn, the same address says so. Screenshots in /work/helpers/shots/i_*.png
 (or $PILOTAGE_SCREENSHOTS)."""
 
-import os
-from pathlib import Path
-
 import pytest
-import time_machine
 from playwright.sync_api import expect
 
 from tests.browser.helpers import PHONE, assert_accessible, assert_no_horizontal_overflow
-from tests.clock import FROZEN_AT
+from tests.browser.helpers_pilotage import shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = os.environ.get("PILOTAGE_SCREENSHOTS", "/work/helpers/shots")
 QUERY = "?du=2026-10-01&au=2026-11-30"
 
 
-def shot(page, name):
-    if SHOTS and Path(SHOTS).parent.exists():
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=f"{SHOTS}/i_{name}.png", full_page=True)
-
-
-@pytest.fixture
-def monde():
-    from tests.mediation.monde_pilotage import build_monde_pilotage
-
-    with time_machine.travel(FROZEN_AT, tick=False):
-        return build_monde_pilotage()
-
-
-def test_share_link_from_the_dashboard_to_a_visitor(page, browser, live_server, log_in, monde):
-    log_in(monde.coordinateur)
+def test_share_link_from_the_dashboard_to_a_visitor(
+    page, browser, live_server, log_in, monde_pilotage
+):
+    log_in(monde_pilotage.coordinateur)
     page.goto("/pro/pilotage/" + QUERY)
     page.get_by_role("link", name="Partager ces chiffres par un lien").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Partager le pilotage")
