@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 
 from inclusion.enums import Role
+from mediation.filters_activites import thematique_condition
 from mediation.models import Activite, Participant
 from mediation.pilotage.agregats import jours
 from mediation.pilotage.sections import Chiffre, Ligne, Section, Tableau
@@ -19,12 +20,6 @@ AIDE_LIEU = (
     "Commune et quartier : ceux du lieu d'activité, ou la commune saisie pour un "
     "accompagnement hors d'un lieu."
 )
-
-
-def _thematique(cle):
-    # The list is JSON text: the key with its quotes matches whole keys only, on SQLite and
-    # PostgreSQL alike (as mediation.filters_activites does).
-    return Q(thematiques__icontains=f'"{cle}"')
 
 
 def records(filtres, portee, *, periode=True):
@@ -67,7 +62,7 @@ def _counts(filtres, portee):
     for value in TypeLieu.values:
         columns[f"canal_{value}"] = Count("pk", filter=Q(type_lieu=value))
     for value in Thematique.values:
-        columns[f"them_{value}"] = Count("pk", filter=_thematique(value))
+        columns[f"them_{value}"] = Count("pk", filter=thematique_condition(value))
     return records(filtres, portee).aggregate(**columns)
 
 
