@@ -225,9 +225,13 @@ DONNEES = [
         "Nous utilisons votre numéro pour vous rappeler l'atelier.",
         "Nous ne donnons jamais votre numéro à une entreprise.",
     ),
+    # The delays, who sees what and the rights are on the page generated from the settings
+    # (inclusion/views/donnees_publiques.py): never typed here, so they cannot drift.
     idee(
         "clock",
-        "Nous effaçons vos informations 2 ans après votre dernier atelier.",
+        "Combien de temps nous gardons vos informations ?",
+        "Qui voit vos informations ?",
+        'Lisez la page <a href="/donnees-personnelles/">Tout sur vos données personnelles</a>.',
     ),
     important(
         "Vous ne voulez plus de message ?",
