@@ -1,5 +1,13 @@
-"""URLs (namespace "conservation"): the prescripteurs' notice of files soon anonymised, and "garder encore". Issue 18."""
+"""URLs (namespace "conservation"): the notice of files soon anonymised, and "garder encore"
+(issue 18)."""
+
+from django.urls import path
+
+from inclusion.views import conservation as views
 
 app_name = "conservation"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.bientot, name="bientot"),
+    path("<uuid:uuid>/garder/", views.garder, name="garder"),
+]
