@@ -1,43 +1,27 @@
-import datetime
+"""Kept for the scripts that call it: the SMS part of `purger_donnees` (sms_texte, then
+sms_lignes), with the delays of settings.INCLUSION_CONSERVATION, journalised the same way."""
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
 from django.utils import timezone
 
-from inclusion.models import SmsMessage, SmsRecu
+from inclusion.services.purges import run_purges
 
-BODIES_AFTER = datetime.timedelta(days=92)  # about 3 months
-ROWS_AFTER = datetime.timedelta(days=730)  # 2 years
+ORDRE = ("SMS supprimés", "SMS reçus supprimés", "textes effacés", "textes reçus effacés")
 
 
 class Command(BaseCommand):
     help = (
-        "Efface le texte des SMS de plus de 3 mois et les SMS de plus de 2 ans. "
-        "Simulation sans --wet-run."
+        "Efface le texte des SMS et supprime les SMS anciens (délais sms_texte et sms_lignes). "
+        "Simulation sans --wet-run. Voir aussi purger_donnees."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--wet-run", action="store_true", help="Effacer vraiment.")
 
     def handle(self, *args, wet_run=False, **options):
-        now = timezone.now()
-        with transaction.atomic():
-            old_rows = SmsMessage.objects.filter(cree_le__lt=now - ROWS_AFTER)
-            old_inbound = SmsRecu.objects.filter(recu_le__lt=now - ROWS_AFTER)
-            bodies = SmsMessage.objects.filter(cree_le__lt=now - BODIES_AFTER).exclude(corps="")
-            inbound_bodies = SmsRecu.objects.filter(recu_le__lt=now - BODIES_AFTER).exclude(
-                corps=""
-            )
-            counts = {
-                "SMS supprimés": old_rows.count(),
-                "SMS reçus supprimés": old_inbound.count(),
-                "textes effacés": bodies.count(),
-                "textes reçus effacés": inbound_bodies.count(),
-            }
-            if wet_run:
-                old_rows.delete()
-                old_inbound.delete()
-                bodies.update(corps="", a_masquer=[])
-                inbound_bodies.update(corps="")
+        # Texts are blanked before old rows go (declared order): a dry run counts exactly what
+        # a wet run does.
+        resultats = run_purges(timezone.now(), wet_run=wet_run, cles=["sms_texte", "sms_lignes"])
+        counts = {k: v for r in resultats.values() for k, v in r.items()}
         prefix = "" if wet_run else "Simulation : "
-        self.stdout.write(prefix + ", ".join(f"{k} : {v}" for k, v in counts.items()) + ".")
+        self.stdout.write(prefix + ", ".join(f"{k} : {counts[k]}" for k in ORDRE) + ".")
