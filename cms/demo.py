@@ -370,10 +370,9 @@ def build(context):
             etat_conformite="partiel",
             liens_pied_de_page=[
                 {"type": "lien", "value": {"libelle": s, "page": pages[p].pk, "url": ""}}
-                for p, s in (
-                    ("vos-donnees", "Vos données personnelles"),
-                    ("comment-ca-marche", "Comment ça marche ?"),
-                )
+                # "Vos données personnelles" is in every footer (base_public.html): the
+                # page generated from the settings (inclusion.conservation).
+                for p, s in (("comment-ca-marche", "Comment ça marche ?"),)
             ],
         )
         created += 1

@@ -446,6 +446,8 @@ NO_FORM = {
     "api:jeux_de_donnees", "api:activites",
     # The tokens' list: its one POST form is fuzzed as jetons:creer.
     "jetons:liste",
+    # Issue 18: the public page of the delays and rights (no form).
+    "donnees_personnelles:page",
 }  # fmt: skip
 
 

@@ -225,6 +225,8 @@ EXPECTED = {
     "pilotage:partage_retirer": row("login", "kiosk-only", "method", "method", "method"),
     "partage:tableau": row("ok", "kiosk-only", "ok", "ok", "ok"),
     "partage:pdf": row("ok", "kiosk-only", "ok", "ok", "ok"),
+    # Issue 18: the public page of the delays and rights, generated from the settings.
+    "donnees_personnelles:page": row("ok", "kiosk-only", "ok", "ok", "ok"),
     # The funders' API tokens: coordinators only (403 before any lookup); creating is a POST.
     "jetons:liste": row("login", "kiosk-only", "denied", "denied", "ok"),
     "jetons:creer": row("login", "kiosk-only", "method", "method", "method"),
