@@ -1,5 +1,14 @@
-"""URLs (namespace "acces_donnees"): the access document of a person's data (PDF and JSON). Issue 18."""
+"""URLs (namespace "acces_donnees"): the access document of a person's data (page, PDF,
+JSON). Issue 18."""
+
+from django.urls import path
+
+from inclusion.views import acces
 
 app_name = "acces_donnees"
 
-urlpatterns = []
+urlpatterns = [
+    path("<uuid:uuid>/", acces.apercu, name="apercu"),
+    path("<uuid:uuid>/pdf/", acces.pdf, name="pdf"),
+    path("<uuid:uuid>/json/", acces.json_view, name="json"),
+]
