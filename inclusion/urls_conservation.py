@@ -9,5 +9,5 @@ app_name = "conservation"
 
 urlpatterns = [
     path("", views.bientot, name="bientot"),
-    path("<uuid:uuid>/garder/", views.garder, name="garder"),
+    path("<uuid:uuid>/garder/", views.keep, name="garder"),
 ]

@@ -119,8 +119,9 @@ def count_soon_anonymised(user, now=None):
 class Preavis:
     """What the person's file says when it will soon be anonymised."""
 
-    date: datetime.date  # the day it will be anonymised
+    date: datetime.date  # the day it will be anonymised (today when already due)
     peut_garder: bool  # the user may keep it ("Garder encore")
+    aujourdhui: bool = False  # due today (or waiting for the night's anonymisation)
 
 
 def notice_for(user, beneficiaire, now=None):
@@ -140,9 +141,11 @@ def notice_for(user, beneficiaire, now=None):
     date = conservation.date_anonymisation(
         beneficiaire.derniere_activite, beneficiaire.conserver_jusquau
     )
+    today = timezone.localdate(now)
     return Preavis(
-        date=max(date, timezone.localdate(now)),
+        date=max(date, today),
         peut_garder=can_keep_file(user, beneficiaire),
+        aujourdhui=date <= today,
     )
 
 

@@ -61,7 +61,7 @@ def bientot(request):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def garder(request, uuid):
+def keep(request, uuid):
     """GET: the form alone (no JavaScript needed, and a page of its own for a link from the
     file); POST: keep the file, then back to the list (or to the file, `suite=dossier`)."""
     _require_notice(request.user)

@@ -249,7 +249,9 @@ def test_the_file_page_notice(structure, prescripteur):
     notice = cd.notice_for(prescripteur, proche)
     assert notice == cd.Preavis(date=datetime.date(2026, 12, 16), peut_garder=True)
     # Due but not anonymised yet (the night's run): today, never a day gone by.
-    assert cd.notice_for(prescripteur, due).date == FROZEN_AT.date()
+    assert cd.notice_for(prescripteur, due) == cd.Preavis(
+        date=FROZEN_AT.date(), peut_garder=True, aujourdhui=True
+    )
     cd.keep_file(acteur=prescripteur, beneficiaire=proche, motif="demande")
     assert cd.notice_for(prescripteur, proche) is None
     proche.anonymise_le = FROZEN_AT
