@@ -16,6 +16,7 @@ class InclusionConfig(AppConfig):
             hooks_acces,
             hooks_anonymisation,
             hooks_conservation,
+            hooks_conservation_dossiers,
             perms,
         )
         from inclusion.registry import ProEntry, register_pro_entry

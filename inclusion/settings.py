@@ -346,6 +346,7 @@ INCLUSION_CONSERVATION = {
     for key, default in {
         "dossier_inactif": 730,  # a file without activity is anonymised after 24 months
         "preavis_anonymisation": 30,  # its prescripteurs see it listed this long before
+        "garder_encore": 365,  # "garder encore" keeps a file this long from the day asked
         "journal": 365,  # "who looked at what"
         "sms_texte": 92,  # the text of SMS sent and received
         "sms_lignes": 730,  # the SMS rows themselves

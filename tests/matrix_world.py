@@ -340,6 +340,7 @@ def url_of(name, w):
             "orientations:recue": w["destinataire"].uuid,
             "orientations:": w["orientation"].uuid,
             "orientation_lien:": w["destinataire"].uuid,
+            "conservation:": w["personne"].uuid,
         },
         "pk": {
             "pass:": w["carnet"].pk,

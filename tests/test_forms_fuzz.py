@@ -377,6 +377,8 @@ TARGETS = [
     # Pilotage (issue 17): the share link's form, with the dashboard's filters hidden in it.
     ("pilotage:partages", "coordinateur", None),
     ("pilotage:partages", "prescripteur", None),
+    # Issue 18: "garder encore" (the form alone; the list's per-row forms post to it).
+    ("conservation:garder", "prescripteur", None),
     # Kiosk.
     ("kiosque:diagnostic", "kiosque", None),
     ("kiosque:connexion", "appareil", None),
@@ -446,6 +448,8 @@ NO_FORM = {
     "api:jeux_de_donnees", "api:activites",
     # The tokens' list: its one POST form is fuzzed as jetons:creer.
     "jetons:liste",
+    # Issue 18: the list's per-row forms are conservation:garder's, fuzzed as that target.
+    "conservation:bientot",
     # Issue 18: the public page of the delays and rights (no form).
     "donnees_personnelles:page",
 }  # fmt: skip

@@ -14,6 +14,7 @@ from inclusion.filters import BeneficiaireFilter
 from inclusion.forms import BeneficiaireForm, ConnexionForm, apply_service_errors
 from inclusion.models import Beneficiaire
 from inclusion.services import beneficiaires as services
+from inclusion.services import conservation_dossiers
 from inclusion.services.telephones import mask_phone
 from inclusion.tables import BeneficiaireTable
 from inclusion.views import sms as sms_views
@@ -190,6 +191,8 @@ def beneficiaire_detail(request, uuid):
             "can_edit": perms.can_edit_beneficiaire(request.user, beneficiaire),
             "actions": registry.beneficiaire_actions_for(request.user, beneficiaire),
             "sms": sms_views.historique(beneficiaire, request.user),
+            # Issue 18: "sera anonymisé le …" within the notice before anonymisation.
+            "preavis": conservation_dossiers.notice_for(request.user, beneficiaire),
             "parcours": _parcours(
                 request.user, beneficiaire, tout=request.GET.get("parcours") == "tout"
             ),

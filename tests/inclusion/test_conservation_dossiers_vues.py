@@ -208,15 +208,9 @@ def test_the_home_card_is_for_those_who_see_the_list(structure):
     assert "conservation:bientot" not in names(member(Role.VOLONTAIRE, structure=structure))
 
 
-# --- The notice on the person's file (its template and view are shared: the lead applies
-# the diff of the helper's report; then this mark must go) -----------------------------------
-
-PENDING_FILE_PAGE = pytest.mark.xfail(
-    strict=True, reason="the file page's notice: diff to inclusion/views/pro.py and its template"
-)
+# --- The notice on the person's file --------------------------------------------------------
 
 
-@PENDING_FILE_PAGE
 def test_the_file_page_says_when_it_will_be_anonymised(presc_client, personne, structure):
     fiche = reverse("pro:beneficiaire_detail", args=[personne.uuid])
     page = text(presc_client.get(fiche))
@@ -230,7 +224,6 @@ def test_the_file_page_says_when_it_will_be_anonymised(presc_client, personne, s
     )
 
 
-@PENDING_FILE_PAGE
 def test_the_file_page_of_a_due_file_says_today(presc_client, structure):
     due = inactive(structure, -1, prenom="Paul", nom="Due")
     page = text(presc_client.get(reverse("pro:beneficiaire_detail", args=[due.uuid])))
