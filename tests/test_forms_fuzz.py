@@ -450,8 +450,9 @@ NO_FORM = {
     "jetons:liste",
     # Issue 18: the list's per-row forms are conservation:garder's, fuzzed as that target.
     "conservation:bientot",
-    # Issue 18: the public page of the delays and rights (no form).
-    "donnees_personnelles:page",
+    # Issue 18: the public page of the delays and rights; the copy of a person's data.
+    "donnees_personnelles:page", "acces_donnees:apercu", "acces_donnees:pdf",
+    "acces_donnees:json",
 }  # fmt: skip
 
 

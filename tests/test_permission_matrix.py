@@ -231,6 +231,10 @@ EXPECTED = {
     "jetons:liste": row("login", "kiosk-only", "denied", "denied", "ok"),
     "jetons:creer": row("login", "kiosk-only", "method", "method", "method"),
     "jetons:revoquer": row("login", "kiosk-only", "denied", "denied", "ok"),
+    # Issue 18: the copy of the person's data (prescripteur of the structure, coordinators).
+    "acces_donnees:apercu": row("login", "kiosk-only", "ok", "absent", "ok"),
+    "acces_donnees:pdf": row("login", "kiosk-only", "ok", "absent", "ok"),
+    "acces_donnees:json": row("login", "kiosk-only", "ok", "absent", "ok"),
     # Issue 18: files soon anonymised and "garder encore" (A's file: absent for B).
     "conservation:bientot": row("login", "kiosk-only", "ok", "ok", "ok"),
     "conservation:garder": row("login", "kiosk-only", "ok", "absent", "ok"),
