@@ -333,6 +333,7 @@ def url_of(name, w):
             "diagnostics:": w["personne"].uuid,
             "doublons:": w["personne"].uuid,
             "acces_donnees:": w["personne"].uuid,
+            "effacement:": w["personne"].uuid,
             "exports:": w["export"].uuid,
             "ateliers:inscrire_personne": w["personne"].uuid,
             "ateliers:inscrire_confirmer": w["personne"].uuid,

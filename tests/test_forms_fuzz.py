@@ -111,6 +111,8 @@ FALLBACK = {
     "kiosque:ateliers": {"jour": ["2026-03-12"], "theme": ["1"], "quartier": ["1"], "page": []},
     "kiosque:lieux": {"ouverts": ["1"]},
     "cms:taille_texte": {"taille": ["grand", "normal"], "suite": ["/", "//evil.example/"]},
+    # Issue 18: the world's person is under a legal hold: the page shows no form (409).
+    "effacement:confirmer": {"demande": ["on"]},
     # Issue 15. The public diagnostic's SMS form shows only on a posted result page.
     "diagnostic_public:sms": {
         "telephone": ["06 12 34 56 78"],
@@ -379,6 +381,7 @@ TARGETS = [
     ("pilotage:partages", "prescripteur", None),
     # Issue 18: "garder encore" (the form alone; the list's per-row forms post to it).
     ("conservation:garder", "prescripteur", None),
+    ("effacement:confirmer", "prescripteur", None),
     # Kiosk.
     ("kiosque:diagnostic", "kiosque", None),
     ("kiosque:connexion", "appareil", None),
