@@ -84,7 +84,10 @@ def can_view_beneficiaire(user, beneficiaire):
 
 
 def can_edit_beneficiaire(user, beneficiaire):
-    """Same people as those who may view the file."""
+    """Same people as those who may view the file; nobody once it is anonymised (writing a
+    name back would undo the anonymisation)."""
+    if getattr(beneficiaire, "anonymise_le", None) is not None:
+        return False
     return can_view_beneficiaire(user, beneficiaire)
 
 

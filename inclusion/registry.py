@@ -49,6 +49,9 @@ def register_beneficiaire_action(action):
 
 
 def beneficiaire_actions_for(user, beneficiaire):
+    # An anonymised file takes nothing new (no pass, workshop, orientation, copy to make).
+    if getattr(beneficiaire, "anonymise_le", None) is not None:
+        return []
     return sorted(
         (a for a in _beneficiaire_actions.values() if a.allowed(user, beneficiaire)),
         key=lambda a: (a.order, a.label),

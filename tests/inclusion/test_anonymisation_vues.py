@@ -99,3 +99,25 @@ def test_button_on_the_file(client, personne, prescripteur):
     assert url(personne) in client.get(detail).content.decode()
     client.force_login(member(Role.MEDIATEUR, structure=personne.structure))
     assert url(personne) not in client.get(detail).content.decode()
+
+
+def test_an_anonymised_file_can_no_longer_be_edited_nor_acted_on(db):
+    """No edit (the service refuses, so every door does) and no button on the file."""
+    from django.core.exceptions import PermissionDenied
+    from django.utils import timezone
+
+    from inclusion import registry
+    from inclusion.enums import Role
+    from inclusion.services.anonymisation import anonymise_files
+    from inclusion.services.beneficiaires import update_beneficiaire
+    from tests.inclusion.factories import BeneficiaireFactory, StructureFactory, member
+
+    structure = StructureFactory()
+    prescripteur = member(Role.PRESCRIPTEUR, structure)
+    personne = BeneficiaireFactory(structure=structure)
+    assert registry.beneficiaire_actions_for(prescripteur, personne)
+    anonymise_files([personne.pk], now=timezone.now(), raison="effacement")
+    personne.refresh_from_db()
+    assert registry.beneficiaire_actions_for(prescripteur, personne) == []
+    with pytest.raises(PermissionDenied):
+        update_beneficiaire(acteur=prescripteur, beneficiaire=personne, prenom="Revenu")
