@@ -39,3 +39,14 @@ class Prestation(models.TextChoices):
 class StatutReleve(models.TextChoices):
     A_PAYER = "a_payer", "À payer"
     PAYE = "paye", "Payé"
+
+
+class MotifFermeture(models.TextChoices):
+    """Why a carnet is blocked or cancelled: a choice, never free text (it is journalised)."""
+
+    PERDU = "perdu", "Carnet perdu"
+    VOLE = "vole", "Carnet volé"
+    ABIME = "abime", "Carnet abîmé ou illisible"
+    ERREUR = "erreur", "Délivré par erreur"
+    DEMANDE = "demande", "À la demande de la personne"
+    AUTRE = "autre", "Autre raison"

@@ -5,7 +5,7 @@ import uuid
 from django import forms
 from django.core.exceptions import ValidationError
 
-from pass_numerique.enums import Prestation
+from pass_numerique.enums import MotifFermeture, Prestation
 
 MAX_CARNETS = 5
 
@@ -92,14 +92,14 @@ class DelivrerForm(forms.Form):
 
 
 class MotifForm(forms.Form):
-    """Confirmation of "Bloquer et remplacer" or "Annuler", with an optional reason."""
+    """Confirmation of "Bloquer et remplacer" or "Annuler", with an optional reason chosen in a
+    list (the journal keeps it: never free text)."""
 
-    motif = forms.CharField(
+    motif = forms.ChoiceField(
         label="Motif",
         required=False,
-        max_length=200,
-        help_text="Facultatif. Exemple : carnet perdu. N'écrivez rien de personnel.",
-        error_messages={"max_length": "Le motif tient en 200 caractères au plus."},
+        choices=[("", "Choisir (facultatif)"), *MotifFermeture.choices],
+        error_messages={"invalid_choice": "Choisissez un motif de la liste."},
     )
 
 

@@ -18,7 +18,13 @@ from inclusion.services.journal import write_journal
 from inclusion.sms import send_sms
 from inclusion.sms.textes import render as render_texte
 from pass_numerique import codes, perms
-from pass_numerique.enums import CARNET_UTILISABLE, StatutCarnet, StatutCheque, StatutProgramme
+from pass_numerique.enums import (
+    CARNET_UTILISABLE,
+    MotifFermeture,
+    StatutCarnet,
+    StatutCheque,
+    StatutProgramme,
+)
 from pass_numerique.models import Carnet, Cheque, Enveloppe
 
 
@@ -201,6 +207,15 @@ def _close_carnet(*, carnet, statut):
     return cancelled
 
 
+def _motif(motif):
+    """A MotifFermeture key ("" when none): the journal never holds typed text."""
+    if motif and motif not in MotifFermeture.values:
+        raise ValidationError(
+            {"motif": ValidationError("Choisissez un motif de la liste.", code="motif_inconnu")}
+        )
+    return motif or ""
+
+
 @transaction.atomic
 def block_and_replace(*, acteur, carnet, motif="", now=None):
     """A lost carnet (or one to reprint): block it, cancel its unused chèques, and issue a new
@@ -208,6 +223,7 @@ def block_and_replace(*, acteur, carnet, motif="", now=None):
     chèque was left."""
     if not perms.can_manage_carnet(acteur, carnet):
         raise PermissionDenied("Vous ne pouvez pas modifier ce carnet.")
+    motif = _motif(motif)
     now = now or timezone.now()
     carnet = Carnet.objects.select_related("programme", "enveloppe", "structure").get(pk=carnet.pk)
     remaining = _close_carnet(carnet=carnet, statut=StatutCarnet.BLOQUE)
@@ -216,7 +232,7 @@ def block_and_replace(*, acteur, carnet, motif="", now=None):
         action="carnet.blocage",
         objet=carnet,
         structure=carnet.structure,
-        details={"cheques_annules": remaining, "motif": motif[:200]},
+        details={"cheques_annules": remaining, "motif": motif},
     )
     if remaining == 0:
         return None
@@ -248,6 +264,7 @@ def cancel_carnet(*, acteur, carnet, motif=""):
     """Issued by mistake: cancel it; its unused chèques go back to the envelope."""
     if not perms.can_manage_carnet(acteur, carnet):
         raise PermissionDenied("Vous ne pouvez pas modifier ce carnet.")
+    motif = _motif(motif)
     returned = _close_carnet(carnet=carnet, statut=StatutCarnet.ANNULE)
     Enveloppe.objects.filter(pk=carnet.enveloppe_id).update(
         nb_cheques_emis=F("nb_cheques_emis") - returned
@@ -257,7 +274,7 @@ def cancel_carnet(*, acteur, carnet, motif=""):
         action="carnet.annulation",
         objet=carnet,
         structure=carnet.structure,
-        details={"cheques_rendus": returned, "motif": motif[:200]},
+        details={"cheques_rendus": returned, "motif": motif},
     )
     return returned
 

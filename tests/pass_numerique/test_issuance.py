@@ -232,3 +232,19 @@ def test_replace_carnet_with_its_booklet_or_none_when_nothing_is_left():
     Cheque.objects.filter(carnet=other).update(statut=StatutCheque.ANNULE)
     empty = issuance.replace_carnet(acteur=ctx["prescripteur"], carnet=other)
     assert empty.items == [] and empty.pdf == b"" and empty.sms is None
+
+
+def test_a_closing_reason_is_a_key_of_the_list_never_typed_text():
+    """Issue 18: the journal's details never hold free text typed by users."""
+    from tests.validation import refused
+
+    ctx = setup_pass(nb_cheques=20)
+    [item] = issued(ctx)
+    for close in (issuance.cancel_carnet, issuance.block_and_replace):
+        refused(
+            "motif_inconnu", close, acteur=ctx["prescripteur"], carnet=item.carnet, motif="Mme X"
+        )
+    assert Carnet.objects.get().statut == StatutCarnet.EMIS
+    assert not Journal.objects.filter(action__in=["carnet.annulation", "carnet.blocage"]).exists()
+    issuance.cancel_carnet(acteur=ctx["prescripteur"], carnet=item.carnet, motif="erreur")
+    assert Journal.objects.get(action="carnet.annulation").details["motif"] == "erreur"
