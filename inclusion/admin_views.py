@@ -27,6 +27,7 @@ from wagtail.log_actions import log
 from wagtail.permission_policies.base import ModelPermissionPolicy
 
 from inclusion import perms
+from inclusion.enums import MotifRetraitQualification
 from inclusion.forms import apply_service_errors
 from inclusion.models import Lieu, Membership, Structure
 from inclusion.services.journal import write_journal
@@ -279,11 +280,12 @@ class LieuEditView(ServiceEditView):
 
 
 class RetraitForm(forms.Form):
-    motif = forms.CharField(
+    # A choice, never free text: the journal keeps it.
+    motif = forms.ChoiceField(
         label="Motif du retrait (facultatif)",
-        max_length=200,
         required=False,
-        help_text="Par exemple : le lieu ne propose plus d'accompagnement. Pas de nom de personne.",
+        choices=[("", "Choisir (facultatif)"), *MotifRetraitQualification.choices],
+        error_messages={"invalid_choice": "Choisissez un motif de la liste."},
     )
 
 

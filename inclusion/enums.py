@@ -201,3 +201,13 @@ class MotifConservation(models.TextChoices):
     DEMARCHE = "demarche", "Démarche administrative en cours"
     DEMANDE = "demande", "À la demande de la personne"
     OBLIGATION = "obligation", "Obligation légale ou litige en cours"
+
+
+class MotifRetraitQualification(models.TextChoices):
+    """Why a place loses its pass numérique qualification: a choice (it is journalised)."""
+
+    FERMETURE = "fermeture", "Le lieu ferme ou a fermé"
+    ACTIVITE = "activite", "Le lieu ne propose plus d'accompagnement"
+    DEMANDE = "demande", "À la demande de la structure"
+    CONTROLE = "controle", "Après un contrôle"
+    AUTRE = "autre", "Autre raison"

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from inclusion import perms
-from inclusion.enums import Role
+from inclusion.enums import MotifRetraitQualification, Role
 from inclusion.models import Commune, Lieu, Membership, Quartier, Structure, User
 from inclusion.services.journal import write_journal
 from inclusion.signals import COORDINATEURS_GROUP
@@ -235,6 +235,11 @@ def withdraw_qualification(*, acteur, lieu, motif=""):
     """Withdraw the qualification; the date of qualification stays for the record."""
     if not perms.can_qualify_lieu(acteur, lieu):
         raise PermissionDenied("Seul un coordinateur peut retirer une qualification.")
+    if motif and motif not in MotifRetraitQualification.values:
+        # The journal keeps the reason: a key of the list, never typed text.
+        raise ValidationError(
+            {"motif": ValidationError("Choisissez un motif de la liste.", code="motif_inconnu")}
+        )
     lieu = Lieu.objects.select_for_update().get(pk=lieu.pk)
     if not lieu.qualifie_pass:
         raise ValidationError("Ce lieu n'est pas qualifié pour le pass numérique.")
@@ -246,7 +251,7 @@ def withdraw_qualification(*, acteur, lieu, motif=""):
         action="lieu.qualification_retiree",
         objet=lieu,
         structure=lieu.structure,
-        details={"motif": motif[:200]},
+        details={"motif": motif},
     )
     return lieu
 

@@ -394,13 +394,16 @@ def test_qualifier_puis_retirer(coord_client, coordinateur):
 
     url = f"/admin/lieux/retirer-qualification/{lieu.pk}/"
     assert coord_client.get(url).status_code == 200
-    assert coord_client.post(url, {"motif": "Fermé le samedi"}).status_code == 302
+    # Typed text is not a reason of the list (the journal keeps only keys): refused.
+    assert coord_client.post(url, {"motif": "Fermé le samedi"}).status_code == 200
+    assert Lieu.objects.get(pk=lieu.pk).qualifie_pass is True
+    assert coord_client.post(url, {"motif": "fermeture"}).status_code == 302
     lieu.refresh_from_db()
     assert lieu.qualifie_pass is False
     assert lieu.qualification_retiree_le == timezone.localdate()
     ligne = Journal.objects.get(action="lieu.qualification_retiree")
     assert ligne.acteur == coordinateur
-    assert ligne.details == {"motif": "Fermé le samedi"}
+    assert ligne.details == {"motif": "fermeture"}
     assert "Qualification retirée le" in coord_client.get("/admin/lieux/").content.decode()
 
 
