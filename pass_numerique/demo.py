@@ -148,10 +148,10 @@ def build(context):
             )
             _redeem(code, acteur=acteur, lieu=lieu, when=when, rng=rng)
         if kind == 4:
-            issuance.block_and_replace(acteur=issuer, carnet=item.carnet, motif="carnet perdu")
+            issuance.block_and_replace(acteur=issuer, carnet=item.carnet, motif="perdu")
             created += 1
         elif kind == 5 and n % 12 == 5:
-            issuance.cancel_carnet(acteur=issuer, carnet=item.carnet, motif="erreur de saisie")
+            issuance.cancel_carnet(acteur=issuer, carnet=item.carnet, motif="erreur")
 
     # Statements for the months before this one; the oldest is paid.
     first_of_month = today.replace(day=1)
