@@ -60,8 +60,9 @@ def can_see_notice(user):
 
 def can_keep_file(user, beneficiaire):
     """A prescripteur or médiateur of the file's structure, or a coordinator: the people
-    who may edit the file (see the module's docstring for the médiateurs)."""
-    return perms.can_edit_beneficiaire(user, beneficiaire)
+    who may view the file (see the module's docstring for the médiateurs). An anonymised
+    file is refused by keep_file itself, with its code and a message."""
+    return perms.can_view_beneficiaire(user, beneficiaire)
 
 
 def _jour_delai():

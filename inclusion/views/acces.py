@@ -5,31 +5,27 @@ import json
 import mimetypes
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 
-from inclusion import perms, registry
-from inclusion.models import Beneficiaire
+from inclusion import registry
 from inclusion.services import acces
+from inclusion.views.dossier import file_allowed
 
 
 def _document(request, uuid, format):
     """404 for a file the user may not open (its existence stays hidden), 403 for one they
     may open without the right to produce the copy (a médiateur)."""
-    if not perms.can_list_beneficiaires(request.user):
-        raise PermissionDenied("Les dossiers des personnes sont réservés aux professionnels.")
-    beneficiaire = get_object_or_404(
-        Beneficiaire.objects.for_user(request.user).select_related("structure"), uuid=uuid
+    beneficiaire = file_allowed(
+        request,
+        uuid,
+        acces.can_produce,
+        "Seuls un prescripteur de la structure et la coordination du territoire "
+        "produisent la copie des données d'une personne.",
     )
-    if not acces.can_produce(request.user, beneficiaire):
-        raise PermissionDenied(
-            "Seuls un prescripteur de la structure et la coordination du territoire "
-            "produisent la copie des données d'une personne."
-        )
     document = acces.access_document(acteur=request.user, beneficiaire=beneficiaire, format=format)
     return beneficiaire, document
 

@@ -7,15 +7,15 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from inclusion.enums import MotifConservation
 from inclusion.forms import apply_service_errors
-from inclusion.models import Beneficiaire
 from inclusion.mots_du_temps import date_et_annee_en_mots
 from inclusion.services import conservation_dossiers as services
+from inclusion.views.dossier import file_allowed
 
 TEMPLATES = "inclusion/conservation"
 PAGE_SIZE = 50
@@ -65,12 +65,9 @@ def keep(request, uuid):
     """GET: the form alone (no JavaScript needed, and a page of its own for a link from the
     file); POST: keep the file, then back to the list (or to the file, `suite=dossier`)."""
     _require_notice(request.user)
-    # Another structure's file answers 404: its existence stays hidden.
-    beneficiaire = get_object_or_404(
-        Beneficiaire.objects.for_user(request.user).select_related("structure"), uuid=uuid
+    beneficiaire = file_allowed(
+        request, uuid, services.can_keep_file, "Vous ne pouvez pas garder ce dossier."
     )
-    if not services.can_keep_file(request.user, beneficiaire):
-        raise PermissionDenied("Vous ne pouvez pas garder ce dossier.")
     suite = "dossier" if request.POST.get("suite", request.GET.get("suite")) == "dossier" else ""
     form = GarderForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

@@ -3,14 +3,13 @@ goes, what stays and what a legal duty still keeps; the POST anonymises at once.
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from inclusion import perms
-from inclusion.models import Beneficiaire
 from inclusion.services import anonymisation
+from inclusion.views.dossier import file_allowed
 
 
 class EffacementForm(forms.Form):
@@ -22,21 +21,13 @@ class EffacementForm(forms.Form):
 
 
 def _beneficiaire(request, uuid):
-    if not perms.can_list_beneficiaires(request.user):
-        raise PermissionDenied(
-            "Les dossiers des personnes sont réservés aux prescripteurs, médiateurs et "
-            "coordinateurs."
-        )
-    # Another structure's file answers 404: its existence stays hidden.
-    beneficiaire = get_object_or_404(
-        Beneficiaire.objects.for_user(request.user).select_related("structure"), uuid=uuid
+    return file_allowed(
+        request,
+        uuid,
+        anonymisation.can_erase_beneficiaire,
+        "Seuls les prescripteurs de la structure et les coordinateurs effacent les données "
+        "d'une personne.",
     )
-    if not anonymisation.can_erase_beneficiaire(request.user, beneficiaire):
-        raise PermissionDenied(
-            "Seuls les prescripteurs de la structure et les coordinateurs effacent les données "
-            "d'une personne."
-        )
-    return beneficiaire
 
 
 @require_http_methods(["GET", "POST"])

@@ -5,7 +5,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django_tables2 import RequestConfig
 
 from inclusion import perms, registry
@@ -18,6 +18,7 @@ from inclusion.services import conservation_dossiers
 from inclusion.services.telephones import mask_phone
 from inclusion.tables import BeneficiaireTable
 from inclusion.views import sms as sms_views
+from inclusion.views.dossier import file_in_scope
 
 PAGE_SIZE = 25
 
@@ -74,18 +75,7 @@ def beneficiaire_list(request):
 
 
 def _get_beneficiaire(request, uuid):
-    _require(
-        perms.can_list_beneficiaires,
-        request.user,
-        "Les dossiers des personnes sont réservés aux prescripteurs, médiateurs et coordinateurs.",
-    )
-    # Another structure's file answers 404, not 403: its existence stays hidden.
-    return get_object_or_404(
-        Beneficiaire.objects.for_user(request.user).select_related(
-            "commune", "quartier", "structure", "consentement_sms_par"
-        ),
-        uuid=uuid,
-    )
+    return file_in_scope(request, uuid, "commune", "quartier", "consentement_sms_par")
 
 
 def beneficiaire_create(request):

@@ -9,14 +9,15 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db.models.functions import TruncMonth
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from inclusion import perms
-from inclusion.models import Beneficiaire, OptOut, SmsMessage
+from inclusion.models import OptOut, SmsMessage
 from inclusion.sms.optout import accept_sms, beneficiaire_du_jeton, refuse_sms
 from inclusion.sms.statistiques import ECHECS, colonnes, price_per_segment, type_en_mots
+from inclusion.views.dossier import file_allowed
 
 HISTORY_SIZE = 20
 FAILURES_SIZE = 20
@@ -51,16 +52,9 @@ def historique(beneficiaire, user):
 
 
 def _beneficiaire_modifiable(request, uuid):
-    if not perms.can_list_beneficiaires(request.user):
-        raise PermissionDenied(
-            "Les dossiers des personnes sont réservés aux prescripteurs, médiateurs et "
-            "coordinateurs."
-        )
-    beneficiaire = get_object_or_404(
-        Beneficiaire.objects.for_user(request.user).select_related("structure"), uuid=uuid
+    beneficiaire = file_allowed(
+        request, uuid, perms.can_edit_beneficiaire, "Vous ne pouvez pas modifier ce dossier."
     )
-    if not perms.can_edit_beneficiaire(request.user, beneficiaire):
-        raise PermissionDenied("Vous ne pouvez pas modifier ce dossier.")
     if not beneficiaire.telephone:
         raise Http404("Cette personne n'a pas de téléphone.")
     return beneficiaire
