@@ -245,7 +245,7 @@ def _build_pass(m):
     k[3] = _issue(m.p, m.e1, m.b3, at(15, 10))
     _cash(m.m2, m.l2, k[2], 1, at(20, 10))
     k[4] = _issue(m.p, m.e1, m.b5, at(2, 11))
-    issuance.cancel_carnet(acteur=m.p, carnet=k[4].carnet, motif="Erreur de saisie")
+    issuance.cancel_carnet(acteur=m.p, carnet=k[4].carnet, motif="erreur")
     _cash(m.m2, m.l2, k[1], 3, at(3, 11))
     # Statements: August and September paid, October's L1/PROG paid, the others to pay.
     (aout,) = reimbursement.build_statements(acteur=m.coordinateur, mois=datetime.date(2026, 8, 1))
