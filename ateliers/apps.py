@@ -82,4 +82,5 @@ class AteliersConfig(AppConfig):
             comptes,
             fusion,
             hooks_acces,  # noqa: F401  (issue 18: the access document)
+            hooks_periodique,  # noqa: F401  (issue 19: periodic chores)
         )

@@ -17,6 +17,7 @@ class InclusionConfig(AppConfig):
             hooks_anonymisation,
             hooks_conservation,
             hooks_conservation_dossiers,
+            hooks_periodique,  # issue 19: periodic chores
             perms,
         )
         from inclusion.registry import ProEntry, register_pro_entry

@@ -257,3 +257,33 @@ def register_access_section(name, section):
 
 def access_sections():
     return dict(sorted(_access_sections.items()))
+
+
+# --- Periodic work (issue 19) ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Travail:
+    """A chore of the periodic command (`manage.py travaux_periodiques`).
+
+    `fonction(now)` does one pass and returns {libellé: count} (counts only: it is journalised
+    and kept in TravailPeriodique); it must be idempotent and safe to interrupt. `intervalle`
+    (a timedelta) is the least time between two runs: zero runs it on every pass (every few
+    minutes), one day makes it daily. `ordre`: lower runs first."""
+
+    nom: str
+    libelle: str
+    fonction: object
+    intervalle: object
+    ordre: int = 100
+
+
+_periodic_work = {}
+
+
+def register_periodic(travail):
+    _periodic_work[travail.nom] = travail
+
+
+def periodic_work():
+    return sorted(_periodic_work.values(), key=lambda t: (t.ordre, t.nom))

@@ -160,6 +160,17 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # compilation for 80 ms of work (bench/README.md, "pilotage"). INCLUSION_PG_JIT=1 keeps it.
     if not env_bool("INCLUSION_PG_JIT", False):
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# A PostgreSQL replica for read-only pages (dashboards, open data): inclusion/db_router.py.
+# Redemptions, registrations and every write stay on "default".
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["inclusion.db_router.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -255,6 +266,25 @@ STORAGES = {
         )
     },
 }
+# Media (exports, documents, images) on S3-compatible storage when a bucket is given, so that
+# app hosts keep nothing on their own disk. Private: every file is read through a signed URL
+# or through the application, never a public one.
+if os.environ.get("INCLUSION_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["INCLUSION_S3_BUCKET"],
+            "endpoint_url": os.environ.get("INCLUSION_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("INCLUSION_S3_REGION") or None,
+            "access_key": os.environ.get("INCLUSION_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("INCLUSION_S3_SECRET_KEY") or None,
+            "location": os.environ.get("INCLUSION_S3_PREFIX", ""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "file_overwrite": False,
+        },
+    }
 
 PHONENUMBER_DEFAULT_REGION = "FR"
 PHONENUMBER_DEFAULT_FORMAT = "NATIONAL"
@@ -483,6 +513,43 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+# INCLUSION_LOGS_JSON=1: one JSON object per line (time, level, logger, message), for a log
+# collector. Same content as the plain format: still no personal data.
+if env_bool("INCLUSION_LOGS_JSON", False):
+    LOGGING["formatters"]["json"] = {
+        "()": "pythonjsonlogger.json.JsonFormatter",
+        "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+    }
+    LOGGING["handlers"]["console"]["formatter"] = "json"
+
+# Error reporting (Sentry or a compatible service such as GlitchTip) when SENTRY_DSN is set;
+# nothing personal is sent (inclusion/observabilite.py scrubs the events).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from inclusion.observabilite import init_sentry
+
+    init_sentry(
+        SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", ""),
+        release=os.environ.get("SENTRY_RELEASE", ""),
+    )
+
+# Readiness (/sante/pret/, issue 19): the thresholds past which a part is reported late, in
+# minutes, each overridable (INCLUSION_SANTE_<KEY>).
+INCLUSION_SANTE = {
+    key: int(os.environ.get(f"INCLUSION_SANTE_{key.upper()}", str(default)))
+    for key, default in {
+        # The worker ran its heartbeat task within this time.
+        "worker": 10,
+        # The periodic command (travaux_periodiques) finished a pass within this time.
+        "periodique": 15,
+        # The oldest SMS due to be sent (window open, retry time passed) waits no longer.
+        "sms": 30,
+    }.items()
+}
+# The periodic command's lease: a host that dies mid-pass frees it after this many minutes.
+INCLUSION_VERROU_MINUTES = int(os.environ.get("INCLUSION_VERROU_MINUTES", "30"))
 
 
 # --- Open data and the public read API (issue 17) ------------------------------------------

@@ -6,7 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from inclusion.page_cache import cached_page_view
-from inclusion.views import public
+from inclusion.views import public, sante
 from inclusion.views import sms as sms_views
 
 
@@ -24,6 +24,7 @@ def public_patterns(patterns, cached=False):
 
 urlpatterns = [
     path("sante/", public.sante, name="sante"),
+    path("sante/pret/", sante.pret, name="sante_pret"),
     path("habillage.css", public.habillage_css, name="habillage_css"),
     # The public site's own routes (e.g. /p/<code> served as the "Mon pass" page) come first.
     path("", include("cms.urls")),

@@ -41,6 +41,7 @@ class MediationConfig(AppConfig):
             hooks_acces,
             hooks_anonymisation,
             hooks_conservation,
+            hooks_periodique,
             orientations_hooks,
             pilotage_hooks,
         )

@@ -85,4 +85,5 @@ class PassNumeriqueConfig(AppConfig):
             fusion,
             hooks_acces,
             hooks_conservation,
+            hooks_periodique,  # noqa: F401  (issue 19: periodic chores)
         )

@@ -42,6 +42,8 @@ EXPECTED = {
     # --- Socle: public, and what every page loads (allowed even to a kiosk session) -------
     "habillage_css": row("ok", "ok", "ok", "ok", "ok"),
     "sante": row("ok", "ok", "ok", "ok", "ok"),
+    # Readiness: the matrix world has no worker heartbeat, so "not ready" (503) for everyone.
+    "sante_pret": row("503", "kiosk-only", "503", "503", "503"),
     # --- Public site (cms) and its routable pages: open to all; a kiosk session that
     # wanders there is ended. Journey steps without a journey go back a step or 404.
     "cms:mon_pass_qr": row("ok", "kiosk-only", "ok", "ok", "ok"),

@@ -1,6 +1,7 @@
 from inclusion.models.beneficiaires import Beneficiaire, BeneficiaireQuerySet
 from inclusion.models.doublons import PaireDistincte
 from inclusion.models.emails import OutgoingEmail, StatutEmail
+from inclusion.models.exploitation import TravailPeriodique, Verrou
 from inclusion.models.fichiers import ExportFichier, StatutExport
 from inclusion.models.invitations import Invitation, InvitationRole, MotifAnnulation
 from inclusion.models.journal import Journal, JournalImmuableError
@@ -34,5 +35,7 @@ __all__ = [
     "Quartier",
     "Structure",
     "TexteSms",
+    "TravailPeriodique",
     "User",
+    "Verrou",
 ]
