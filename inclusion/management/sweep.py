@@ -7,7 +7,11 @@ runs, with no extra process to schedule.
 About once an hour a pass also runs every retention purge (inclusion.conservation; `manage.py
 purger_donnees` by hand). The throttle is the last run's journal line, not a timer in this
 process: the SMS and e-mail sweeps both run, a restart forgets timers, and the journal line is
-wanted anyway. Two sweeps starting together may both run: the purges are idempotent."""
+wanted anyway. Two sweeps starting together may both run: the purges are idempotent.
+
+Both chores are those of the periodic command (`manage.py travaux_periodiques`, issue 19:
+inclusion/hooks_periodique.py), which runs the outboxes too, under a lease: one copy of each
+rule. These sweeps stay for whoever already schedules them."""
 
 import logging
 import time
@@ -15,21 +19,18 @@ import time
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from inclusion import hooks_periodique
+
 logger = logging.getLogger(__name__)
 
 
 def purge_exports():
-    from inclusion.services.exports_fichiers import purge_expired
-
-    counts = purge_expired(wet_run=True)
-    return {"exports effacés": counts["exports"]} if counts["exports"] else {}
+    return hooks_periodique.purge_exports(timezone.now())
 
 
 def purge_conservation():
-    from inclusion.services.purges import run_purges_if_due
-
     try:
-        return run_purges_if_due(timezone.now()) or {}
+        return hooks_periodique.purge_conservation(timezone.now())
     except Exception:
         # A failing purge must not stop the outbox; the next pass tries again (no journal line).
         logger.exception("Purge de conservation en échec")
