@@ -32,6 +32,8 @@ import sys
 import time
 from pathlib import Path
 
+from django.db import DatabaseError, transaction
+
 ROOT = Path(__file__).resolve().parents[2]
 
 # National counts at --echelle 1.
@@ -47,6 +49,16 @@ NATIONAL = {
     "communes": 5_000,
 }
 COLLECTIVITES = 80
+# Rows at --echelle 1, to build the biggest indexes first.
+NATIONAL_ROWS = {
+    "inclusion_journal": 20_000_000,
+    "inclusion_smsmessage": 10_000_000,
+    "pass_numerique_cheque": 5_000_000,
+    "ateliers_inscription": 2_000_000,
+    "mediation_activite": 2_000_000,
+    "mediation_participant": 2_000_000,
+    "pass_numerique_encaissement": 1_200_000,
+}
 CHEQUES_PAR_CARNET = 10
 PASSWORD = "national-2026"  # noqa: S105 (a bench fixture, never a real account)
 
@@ -152,14 +164,14 @@ def build_steps(n, password_hash):
             "inclusion_commune",
             f"""INSERT INTO inclusion_commune (id, nom, code_insee, codes_postaux)
             SELECT g, 'Commune ' || g, lpad(g::text, 5, '0'), lpad((g * 7 % 99999)::text, 5, '0')
-            FROM generate_series(1, {C}) g""",
+            FROM generate_series(1::bigint, {C}) g""",
         ),
         (
             "quartiers",
             "inclusion_quartier",
             f"""INSERT INTO inclusion_quartier (id, nom, prioritaire, code_qpv, commune_id)
             SELECT g, 'Quartier ' || g, g % 3 = 0, '', (g - 1) % {C} + 1
-            FROM generate_series(1, {C * 2}) g""",
+            FROM generate_series(1::bigint, {C * 2}) g""",
         ),
         # The first 80 structures are the collectivités (mission numérique, financeur);
         # structure s belongs to collectivité (s - 1) % 80 + 1.
@@ -174,7 +186,7 @@ def build_steps(n, password_hash):
                        'epn','france_travail','autre'])[g % 8 + 1],
                 g || ' rue de la République', '', '', '', g % 50 <> 0,
                 %(t0)s, (g - 1) % {C} + 1
-            FROM generate_series(1, {S}) g""",
+            FROM generate_series(1::bigint, {S}) g""",
         ),
         # Two places per structure; the even ones are qualified for the pass.
         (
@@ -195,7 +207,7 @@ def build_steps(n, password_hash):
                 'Gratuit', '', '', '', 'Se présenter', 'Seul', '', g % 4 = 0, '',
                 %(t0)s::date, g % 2 = 0, CASE WHEN g % 2 = 0 THEN %(t0)s::date END,
                 g % 40 <> 0, c.id, (g - 1) / 2 + 1
-            FROM generate_series(1, {2 * S}) g
+            FROM generate_series(1::bigint, {2 * S}) g
             JOIN inclusion_commune c ON c.id = ((g - 1) / 2) % {C} + 1""",
         ),
         # Three users a structure: user u is a member of structure (u - 1) / 3 + 1, as
@@ -209,7 +221,7 @@ def build_steps(n, password_hash):
             SELECT {U0} + g, %(password)s, false, 'pro' || g || '@national.example', 'Pro',
                 'N' || g,
                 false, true, %(t0)s, 0
-            FROM generate_series(1, {3 * S}) g""",
+            FROM generate_series(1::bigint, {3 * S}) g""",
         ),
         (
             "adhesions",
@@ -219,7 +231,7 @@ def build_steps(n, password_hash):
             SELECT g, CASE g % 3 WHEN 1 THEN 'prescripteur' WHEN 2 THEN 'mediateur'
                 ELSE CASE WHEN (g - 1) / 3 + 1 <= {COLLECTIVITES} THEN 'coordinateur'
                 ELSE 'mediateur' END END, true, %(t0)s, {U0} + g, (g - 1) / 3 + 1, g % 3 = 1
-            FROM generate_series(1, {3 * S}) g""",
+            FROM generate_series(1::bigint, {3 * S}) g""",
         ),
         (
             "themes",
@@ -229,7 +241,7 @@ def build_steps(n, password_hash):
             SELECT g, 'Atelier ' || g, 'Atelier ' || g, '', 'smartphone',
                 (ARRAY['debutant','intermediaire','avance'])[g % 3 + 1], 120, 'email',
                 'Prendre en main un smartphone ou une tablette', g % 2 = 0, true
-            FROM generate_series(1, 40) g""",
+            FROM generate_series(1::bigint, 40) g""",
         ),
         # One programme a year for three years per collectivité; programme of year y
         # (0 = two years ago) for collectivité c has id y * 80 + c.
@@ -243,7 +255,7 @@ def build_steps(n, password_hash):
                 || (extract(year FROM %(t0)s::date)::int + y - 2), 10, {CHEQUES_PAR_CARNET},
                 make_date(extract(year FROM %(t0)s::date)::int + y - 2, 12, 31), 31, true,
                 CASE WHEN y = 2 THEN 'actif' ELSE 'clos' END, %(t0)s, c, false, false
-            FROM generate_series(0, 2) y, generate_series(1, {COLLECTIVITES}) c""",
+            FROM generate_series(0, 2) y, generate_series(1::bigint, {COLLECTIVITES}) c""",
         ),
         # One envelope per programme and structure of its collectivité: (y, s) has id
         # y * S + s. Counts are set once the carnets exist.
@@ -253,7 +265,7 @@ def build_steps(n, password_hash):
             f"""INSERT INTO pass_numerique_enveloppe (id, nb_cheques, nb_cheques_emis,
                 cree_le, structure_id, programme_id)
             SELECT y * {S} + s, 0, 0, %(t0)s, s, y * {COLLECTIVITES} + (s - 1) % {COLLECTIVITES} + 1
-            FROM generate_series(0, 2) y, generate_series(1, {S}) s""",
+            FROM generate_series(0, 2) y, generate_series(1::bigint, {S}) s""",
         ),
         # People: registered over three years by a structure, 70 % with a mobile (most of
         # them consent to SMS), 10 % a landline, the rest no phone; 3 % anonymised already.
@@ -285,7 +297,7 @@ def build_steps(n, password_hash):
             FROM (SELECT g, (g * 37) % 10 AS k,
                     %(t0)s - interval '3 years' * (1 - g::float8 / {B}) AS cree,
                     (g * 7919) % {S} + 1 AS s
-                  FROM generate_series(1, {B}) g) x""",
+                  FROM generate_series(1::bigint, {B}) g) x""",
         ),
         # Carnets: issued over three years by the person's structure from the envelope of
         # the year's programme; 10 % anonymous. Cheques used per carnet skewed low (most
@@ -317,7 +329,7 @@ def build_steps(n, password_hash):
                   FROM (SELECT g, (g * 104729) % {B} + 1 AS b,
                           %(t0)s - interval '3 years' * (1 - g::float8 / {K})
                               + interval '1 hour' AS emis
-                        FROM generate_series(1, {K}) g) a
+                        FROM generate_series(1::bigint, {K}) g) a
                   JOIN (SELECT id, structure_id AS s FROM inclusion_beneficiaire) p
                       ON p.id = a.b) x""",
         ),
@@ -336,7 +348,7 @@ def build_steps(n, password_hash):
                      WHEN k.statut = 'expire' THEN 'expire'
                      WHEN k.statut = 'bloque' THEN 'annule' ELSE 'valide' END,
                 k.change_le, k.id, NULL
-            FROM pass_numerique_carnet k, generate_series(1, {CHEQUES_PAR_CARNET}) r""",
+            FROM pass_numerique_carnet k, generate_series(1::bigint, {CHEQUES_PAR_CARNET}) r""",
         ),
         # One redemption per cashed chèque, at a qualified place of the carnet's structure,
         # between issue and now.
@@ -381,7 +393,7 @@ def build_steps(n, password_hash):
             FROM (SELECT g, date_trunc('hour', %(t0)s - interval '30 months'
                     + interval '36 months' * (g::float8 / {n["sessions"]}))
                     + interval '1 hour' * (g % 3) AS d
-                  FROM generate_series(1, {n["sessions"]}) g) x""",
+                  FROM generate_series(1::bigint, {n["sessions"]}) g) x""",
         ),
         # Ten registrations a session, ten different people: past ones present / absent /
         # excused / cancelled, future ones registered, a few on the waiting list.
@@ -444,7 +456,7 @@ def build_steps(n, password_hash):
             FROM (SELECT g, (g * 7919) % {S} + 1 AS s,
                     %(t0)s - interval '3 years' * (1 - g::float8 / {n["activites"]})
                         - interval '1 hour' AS d
-                  FROM generate_series(1, {n["activites"]}) g) x""",
+                  FROM generate_series(1::bigint, {n["activites"]}) g) x""",
         ),
         (
             "participants",
@@ -455,7 +467,7 @@ def build_steps(n, password_hash):
                 'soixante_soixante_neuf', 'retraite', g,
                 CASE WHEN g % 4 = 0 THEN NULL ELSE (g * 104729) % {B} + 1 END,
                 (g % {C}) + 1
-            FROM generate_series(1, {n["activites"]}) g""",
+            FROM generate_series(1::bigint, {n["activites"]}) g""",
         ),
         # SMS over three years, mostly delivered; the reminders of the next day still to
         # send (a day's sweep: two a registration of tomorrow's sessions, about 4,000
@@ -492,7 +504,7 @@ def build_steps(n, password_hash):
                              * ((g % 1000) / 1000.0)
                          ELSE %(t0)s - interval '3 years' * (1 - g::float8 / {n["sms"]})
                              - interval '1 day' END AS t
-                  FROM generate_series(1, {n["sms"]}) g) x""",
+                  FROM generate_series(1::bigint, {n["sms"]}) g) x""",
         ),
         # The journal: twenty million lines over three years, in time order like the real
         # one (ids grow with time).
@@ -510,15 +522,80 @@ def build_steps(n, password_hash):
                        'inscription','activite','sms'])[g % 8 + 1],
                 ((g * 7919) % {B} + 1)::text, '{{}}'::jsonb,
                 {U0} + (g % {3 * S}) + 1, (g % {S}) + 1
-            FROM generate_series(1, {n["journal"]}) g""",
+            FROM generate_series(1::bigint, {n["journal"]}) g""",
         ),
     ]
 
 
-def seed(connection, echelle, *, now=None, log=say):
+PARALLEL = ("sms", "journal")  # independent of every other table: loaded beside the rest
+
+
+def _session(cursor):
+    for setting, value in [
+        ("synchronous_commit", "off"),
+        ("maintenance_work_mem", "'512MB'"),
+        ("work_mem", "'64MB'"),
+        ("max_parallel_maintenance_workers", "2"),
+    ]:
+        cursor.execute(f"SET {setting} = {value}")
+
+
+def _pending_path(connection):
+    name = connection.settings_dict["NAME"]
+    return ROOT / "var" / f"seed_national_{name}.json"
+
+
+def _restore_pending(connection, log):
+    """A previous run that stopped between detaching and restoring left its statements:
+    put the indexes and keys back first (those already there are skipped)."""
+    import json
+
+    path = _pending_path(connection)
+    if not path.exists():
+        return
+    log(f"reprise : index et clés d'une exécution interrompue ({path.name})")
+    for statement in json.loads(path.read_text(encoding="utf-8")):
+        try:
+            with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+                cursor.execute(statement)
+        except DatabaseError:
+            pass  # already there
+    path.unlink()
+
+
+def _run(label, sql, params, figures, log):
+    from django.db import connection
+
+    t = time.perf_counter()
+    # Modulo signs are SQL here, not placeholders.
+    sql = sql.replace("%", "%%").replace("%%(t0)s", "%(t0)s")
+    sql = sql.replace("%%(password)s", "%(password)s")
+    with connection.cursor() as cursor:
+        _session(cursor)
+        cursor.execute(sql, params)
+        rows = cursor.rowcount
+    figures[label] = {"lignes": rows, "secondes": round(time.perf_counter() - t, 2)}
+    log(f"{label:<28} {rows:>12,} lignes {figures[label]['secondes']:>8.1f} s")
+
+
+def _in_thread(work):
+    """Run work() on this thread's own connection, closed afterwards."""
+    from django.db import connection
+
+    try:
+        work()
+    finally:
+        connection.close()
+
+
+def seed(connection, echelle, *, now=None, log=say, parallel=False):
     """Fill the database of `connection` (a Django connection on PostgreSQL). Returns
-    {"tables": {label: {"lignes": n, "secondes": s}}, "total_secondes": s}."""
+    {"comptes": …, "tables": {label: {"lignes": n, "secondes": s}}, "total_secondes": s}.
+    parallel: load the SMS and the journal on two more connections, and build the indexes
+    of two tables at a time."""
     import datetime
+    import json
+    from concurrent.futures import ThreadPoolExecutor
 
     from django.contrib.auth.hashers import make_password
 
@@ -529,51 +606,76 @@ def seed(connection, echelle, *, now=None, log=say):
     params = {"t0": now, "password": make_password(PASSWORD)}
     figures = {}
     started = time.perf_counter()
-    with connection.cursor() as cursor:
-        for setting, value in [
-            ("synchronous_commit", "off"),
-            ("maintenance_work_mem", "'512MB'"),
-            ("work_mem", "'64MB'"),
-            ("max_parallel_maintenance_workers", "2"),
-        ]:
-            cursor.execute(f"SET {setting} = {value}")
+    _restore_pending(connection, log)
+    t = time.perf_counter()
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        _session(cursor)
         cursor.execute("SELECT setseed(0.19)")
         others = _referencing(cursor, TABLES)
         if others:
             log(f"{len(others)} clés étrangères d'autres tables : ces tables sont vidées aussi")
-        t = time.perf_counter()
         cursor.execute(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
         # Users are not truncated (Wagtail pages point at them): the seed's own go, and the
         # new ones take ids after the others.
         cursor.execute("DELETE FROM inclusion_user WHERE email LIKE '%%@national.example'")
         cursor.execute("SELECT coalesce(max(id), 0) FROM inclusion_user")
         n["u0"] = cursor.fetchone()[0]
-        restore = {}
-        for table in sorted(BIG):
-            restore[table] = _detach(cursor, table)
-        figures["vider et détacher les index"] = {
-            "lignes": 0,
-            "secondes": round(time.perf_counter() - t, 2),
-        }
-        for label, _table, sql in build_steps(n, params["password"]):
-            t = time.perf_counter()
-            # Modulo signs are SQL here, not placeholders.
-            sql = sql.replace("%", "%%").replace("%%(t0)s", "%(t0)s")
-            cursor.execute(sql.replace("%%(password)s", "%(password)s"), params)
-            rows = cursor.rowcount
-            figures[label] = {"lignes": rows, "secondes": round(time.perf_counter() - t, 2)}
-            log(f"{label:<28} {rows:>12,} lignes {figures[label]['secondes']:>8.1f} s")
-        # Indexes back (the big sorts), then keys, then the sequences past the ids.
-        for table in sorted(BIG, key=lambda name: -len(restore[name])):
-            t = time.perf_counter()
-            for statement in restore[table]:
+        restore = {table: _detach(cursor, table) for table in sorted(BIG)}
+        path = _pending_path(connection)
+        path.parent.mkdir(exist_ok=True)
+        pending = [s for table in sorted(BIG) for s in restore[table]]
+        path.write_text(json.dumps(pending), encoding="utf-8")
+    figures["vider et détacher les index"] = {
+        "lignes": 0,
+        "secondes": round(time.perf_counter() - t, 2),
+    }
+    steps = build_steps(n, params["password"])
+    main_steps = [(label, sql) for label, _table, sql in steps if label not in PARALLEL]
+    side_steps = [(label, sql) for label, _table, sql in steps if label in PARALLEL]
+
+    def load(selection):
+        return lambda: [_run(label, sql, params, figures, log) for label, sql in selection]
+
+    if parallel:
+        with ThreadPoolExecutor(max_workers=len(side_steps)) as pool:
+            futures = [pool.submit(_in_thread, load([step])) for step in side_steps]
+            load(main_steps)()
+            for future in futures:
+                future.result()
+    else:
+        load(main_steps + side_steps)()
+
+    # Indexes back (the big sorts), then the keys one table after the other.
+    def build(table):
+        t = time.perf_counter()
+        statements = [s for s in restore[table] if not s.startswith("ALTER TABLE")]
+        with connection.cursor() as cursor:
+            _session(cursor)
+            for statement in statements:
                 cursor.execute(statement)
-            label = f"index de {table}"
-            figures[label] = {
-                "lignes": len(restore[table]),
-                "secondes": round(time.perf_counter() - t, 2),
-            }
-            log(f"{label:<44} {len(restore[table]):>3} {figures[label]['secondes']:>8.1f} s")
+        label = f"index de {table}"
+        figures[label] = {"lignes": len(statements), "secondes": round(time.perf_counter() - t, 2)}
+        log(f"{label:<44} {len(statements):>3} {figures[label]['secondes']:>8.1f} s")
+
+    order = sorted(BIG, key=lambda name: -NATIONAL_ROWS.get(name, 0))
+    if parallel:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            for future in [pool.submit(_in_thread, lambda t=t: build(t)) for t in order]:
+                future.result()
+    else:
+        for table in order:
+            build(table)
+    t = time.perf_counter()
+    with connection.cursor() as cursor:
+        _session(cursor)
+        for table in order:
+            for statement in restore[table]:
+                if statement.startswith("ALTER TABLE"):
+                    cursor.execute(statement)
+    figures["contraintes et clés"] = {"lignes": 0, "secondes": round(time.perf_counter() - t, 2)}
+    log(f"{'contraintes et clés':<44}     {figures['contraintes et clés']['secondes']:>8.1f} s")
+    _pending_path(connection).unlink(missing_ok=True)
+    with connection.cursor() as cursor:
         for table in [*TABLES, "inclusion_user"]:
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
@@ -582,7 +684,7 @@ def seed(connection, echelle, *, now=None, log=say):
         t = time.perf_counter()
         cursor.execute("ANALYZE")
         figures["ANALYZE"] = {"lignes": 0, "secondes": round(time.perf_counter() - t, 2)}
-        log(f"{'ANALYZE':<28} {'':>12}        {figures['ANALYZE']['secondes']:>8.1f} s")
+    log(f"{'ANALYZE':<44}     {figures['ANALYZE']['secondes']:>8.1f} s")
     total = round(time.perf_counter() - started, 1)
     log(f"total {total:.1f} s")
     return {"comptes": n, "tables": figures, "total_secondes": total}
@@ -592,6 +694,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--base", help="nom de la base ou URL (sinon DATABASE_URL)")
     parser.add_argument("--echelle", type=float, default=1.0, help="1 = national")
+    parser.add_argument(
+        "--sequentiel", action="store_true", help="une seule connexion (sinon trois)"
+    )
     args = parser.parse_args()
     if args.base:
         url = args.base
@@ -607,7 +712,7 @@ def main():
     from django.db import connection
 
     load_before = os.getloadavg()
-    result = seed(connection, args.echelle)
+    result = seed(connection, args.echelle, parallel=not args.sequentiel)
     if args.echelle >= 0.1:
         sys.path.insert(0, str(ROOT / "bench"))
         from common import write_results
