@@ -49,14 +49,14 @@ MASKED_PREFIXES = (
     "/kiosque/activer/",
     "/ateliers/calendrier/",
     "/orientations/",
+    "/admin/password_reset/confirm/",
 )
-_MASK = re.compile("^(" + "|".join(re.escape(p) for p in MASKED_PREFIXES) + r")[^/]+")
+_MASK = re.compile("^(" + "|".join(re.escape(p) for p in MASKED_PREFIXES) + r").+")
 
 
 def mask_path(path):
-    """The path as the access log shows it: the secret segment after a known prefix becomes
-    '…' (kept: what follows, e.g. '/pdf/'); the 'fait' pages carry no secret but are masked
-    too, which costs nothing."""
+    """The path as the access log shows it: everything after a known prefix becomes '…'
+    (a password-reset link has two secret segments; nginx's map does the same)."""
     return _MASK.sub(r"\1…", path)
 
 
