@@ -246,6 +246,12 @@ class Activite(models.Model):
             models.Index(fields=["structure", "-date"], name="activite_structure_date"),
             # La Coop's sync: modification desc, id.
             models.Index(fields=["-modifie_le", "-id"], name="activite_modification"),
+            # Issue 19 (national scale): a place's records newest first; the dashboards'
+            # period filter on live records.
+            models.Index(fields=["lieu", "-date"], name="activite_lieu_date"),
+            models.Index(
+                fields=["date"], condition=Q(supprime_le__isnull=True), name="activite_date_vivante"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -212,7 +212,13 @@ class Carnet(models.Model):
         ordering = ["-emis_le", "-pk"]
         verbose_name = "carnet"
         verbose_name_plural = "carnets"
-        indexes = [models.Index(fields=["structure", "statut"], name="carnet_structure_statut")]
+        indexes = [
+            models.Index(fields=["structure", "statut"], name="carnet_structure_statut"),
+            # Issue 19 (national scale): a structure's carnets newest first (the list's
+            # order); the dashboards' period filter.
+            models.Index(fields=["structure", "-emis_le"], name="carnet_structure_emis"),
+            models.Index(fields=["emis_le"], name="carnet_emis_le"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(nb_cheques_utilises__lte=F("nb_cheques")),

@@ -74,7 +74,9 @@ class SmsMessage(models.Model):
                 fields=["pas_avant"],
                 condition=Q(statut="a_envoyer"),
                 name="sms_a_envoyer_idx",
-            )
+            ),
+            # Issue 19 (national scale): the dashboards count messages by period.
+            models.Index(fields=["cree_le"], name="sms_cree_le"),
         ]
 
     def __str__(self):
