@@ -13,7 +13,6 @@ from seed import BIG, CHEQUES_PAR_CARNET, COLLECTIVITES
 
 from pass_numerique import codes
 
-
 TERRITOIRE = "tableau de bord (coordinateur, tout le territoire)"
 
 
