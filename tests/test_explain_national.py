@@ -79,16 +79,8 @@ CHEMINS = [
             "the message, or count from the registrations' side",
         ),
     ),
-    pytest.param(
-        "tableau de bord (prescripteur)",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="the 'people accompanied' count ORs three EXISTS (registrations, "
-            "participations, carnets in the period): PostgreSQL turns one into a hashed "
-            "subplan over every activity record of the period; next session: a UNION of "
-            "the three id sets",
-        ),
-    ),
+    # Read a whole year of activity records before mediation 0007 (activite_date_vivante).
+    "tableau de bord (prescripteur)",
 ]
 # Not here: requetes_chaudes.TERRITOIRE, the coordinator's territory-wide dashboard, whose
 # aggregates over a year read a third of each table (sequential scans are right; its time is
