@@ -57,7 +57,9 @@ def world(tmp_path):
     file, and a private folder for the backups."""
     var = tmp_path / "var"
     (var / "media" / "exports").mkdir(parents=True)
-    (var / "media" / "exports" / "temoin.txt").write_text("fichier témoin")
+    (var / "media" / "documents").mkdir()
+    (var / "media" / "documents" / "temoin.txt").write_text("fichier témoin")
+    (var / "media" / "exports" / "export.csv").write_text("prénom;téléphone")
     with sqlite3.connect(var / "db.sqlite3") as conn:
         conn.executescript(
             """
@@ -71,6 +73,8 @@ def world(tmp_path):
             CREATE TABLE pass_numerique_cheque (id INTEGER PRIMARY KEY);
             INSERT INTO pass_numerique_cheque DEFAULT VALUES;
             INSERT INTO pass_numerique_cheque DEFAULT VALUES;
+            CREATE TABLE django_session (session_key TEXT PRIMARY KEY, session_data TEXT);
+            INSERT INTO django_session VALUES ('cle', 'donnees');
             """
         )
     conn.close()
@@ -137,7 +141,12 @@ def test_sqlite_backup_then_restore_into_a_new_base(world, tmp_path):
             ("c",),
         ]
     conn.close()
-    assert (medias / "exports" / "temoin.txt").read_text() == "fichier témoin"
+    assert (medias / "documents" / "temoin.txt").read_text() == "fichier témoin"
+    # Exports (24 hours) and sessions (10 hours) are not kept for months in a backup.
+    assert not (medias / "exports").exists()
+    with sqlite3.connect(target) as conn:
+        assert conn.execute("SELECT count(*) FROM django_session").fetchone()[0] == 0
+    conn.close()
     # The fake base knows one migration of many: the restore says what to run.
     assert "migration(s) en attente" in done.stdout
     assert re.search(r"journal\s+3\s+3\n", done.stdout)
@@ -319,7 +328,8 @@ def test_replace_on_postgresql_is_one_transaction(tmp_path):
             conn.execute(
                 "CREATE TABLE inclusion_journal (id serial PRIMARY KEY, action text);"
                 "INSERT INTO inclusion_journal (action) VALUES ('a'), ('b');"
-                "CREATE TABLE django_migrations (id serial, app text, name text, applied timestamptz);"
+                "CREATE TABLE django_migrations"
+                " (id serial, app text, name text, applied timestamptz);"
             )
         var = tmp_path / "var"
         var.mkdir()
