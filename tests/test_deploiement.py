@@ -346,7 +346,7 @@ def test_access_log_has_no_query_string(gunicorn_conf):
 def test_nginx_configuration_passes_nginx_t(tmp_path):
     nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else "")
     if not nginx:
-        pytest.skip("nginx n'est pas installé (apt-get install nginx-light) : nginx -t non lancé")
+        pytest.skip("nginx n'est pas installé (apt-get install nginx) : nginx -t non lancé")
     if not shutil.which("openssl"):
         pytest.skip("openssl n'est pas installé : pas de certificat pour nginx -t")
     subprocess.run(
