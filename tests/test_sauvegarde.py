@@ -150,6 +150,12 @@ def test_sqlite_backup_then_restore_into_a_new_base(world, tmp_path):
     # The fake base knows one migration of many: the restore says what to run.
     assert "migration(s) en attente" in done.stdout
     assert re.search(r"journal\s+3\s+3\n", done.stdout)
+    # Reading the backup wrote nothing beside it.
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "base.sqlite3",
+        "manifeste.json",
+        "medias.tar.gz",
+    ]
 
 
 def test_restore_exits_3_when_counts_differ_from_the_manifest(world, tmp_path):
