@@ -78,7 +78,7 @@ for travail in (
     Travail("emails", "Envoi des e-mails arrivés à échéance", send_due_emails, ZERO, ordre=60),
     Travail("exports", "Effacement des exports de plus de 24 h", purge_exports, ZERO, ordre=70),
     Travail(
-        "conservation", "Purges de conservation (environ une fois par heure)",
+        "conservation", "Purges de conservation, si la dernière a plus d'une heure",
         purge_conservation, ZERO, ordre=80,
     ),
     Travail(

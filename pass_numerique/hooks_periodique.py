@@ -26,7 +26,7 @@ def expire_passes(now):
 register_periodic(
     Travail(
         "expiration_pass",
-        "Alertes J-30 et expiration des pass (une fois par jour)",
+        "Alertes J-30 et expiration des pass",
         expire_passes,
         datetime.timedelta(days=1),
         ordre=10,

@@ -272,8 +272,9 @@ def test_the_command_fails_when_a_chore_fails(monkeypatch):
 
 def test_the_command_lists_the_chores_and_their_last_run(django_capture_on_commit_callbacks):
     out, _ = _command("--liste")
-    assert "expiration_pass — Alertes J-30 et expiration des pass" in out
-    assert "(une fois par jour)" in out and "jamais lancé" in out
+    assert "expiration_pass — Alertes J-30 et expiration des pass (une fois par jour)" in out
+    assert "sms — Envoi des SMS arrivés à échéance (à chaque passe)" in out
+    assert "jamais lancé" in out
     with django_capture_on_commit_callbacks(execute=True):
         _command()
     with time_machine.travel(FROZEN_AT + MINUTE, tick=False):
