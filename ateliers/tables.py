@@ -1,32 +1,34 @@
-import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
 from ateliers.models import Session
 from ateliers.templatetags.ateliers_mots import places_en_mots, quand_en_mots
+from inclusion.tables import Colonne, Tableau
 
 
-class SessionTable(tables.Table):
-    debut = tables.Column(verbose_name="Date", order_by=("debut",))
-    theme = tables.Column(verbose_name="Atelier", accessor="theme__titre")
-    lieu = tables.Column(verbose_name="Lieu", accessor="lieu__nom")
-    places = tables.Column(verbose_name="Places", accessor="capacite", orderable=False)
-    statut = tables.Column(verbose_name="Statut")
+def _debut():
+    # One reverse() for the page: only the primary key changes from row to row.
+    prefixe, suffixe = reverse("ateliers:session_detail", args=[987654321]).split("987654321")
+    return lambda s: format_html(
+        '<a href="{}{}{}">{}</a>', prefixe, s.pk, suffixe, quand_en_mots(s).capitalize()
+    )
 
-    class Meta:
-        model = Session
-        fields = []
-        sequence = ("debut", "theme", "lieu", "places", "statut")
-        template_name = "inclusion/pro/table.html"
-        empty_text = "Aucune session ne correspond à votre recherche."
-        attrs = {"class": "table"}
 
-    def render_debut(self, record):
-        url = reverse("ateliers:session_detail", args=[record.pk])
-        return format_html('<a href="{}">{}</a>', url, quand_en_mots(record).capitalize())
+class SessionTable(Tableau):
+    vide = "Aucune session ne correspond à votre recherche."
+    legende = "Sessions"
 
-    def render_lieu(self, record):
-        return f"{record.lieu.nom} ({record.lieu.commune.nom})"
-
-    def render_places(self, record):
-        return places_en_mots(record)
+    def __init__(self, queryset, request, **kwargs):
+        self.colonnes = [
+            Colonne("debut", "Date", _debut(), tri=("debut",)),
+            Colonne("theme", "Atelier", lambda s: s.theme.titre, tri=["theme__titre"]),
+            Colonne(
+                "lieu",
+                "Lieu",
+                lambda s: f"{s.lieu.nom} ({s.lieu.commune.nom})",
+                tri=["lieu__nom"],
+            ),
+            Colonne("places", "Places", places_en_mots),
+            Colonne("statut", "Statut", Session.get_statut_display, tri=["statut"]),
+        ]
+        super().__init__(queryset, request, **kwargs)

@@ -1,13 +1,16 @@
-"""HTTP throughput of a minimal view and of the beneficiary list, under gunicorn on PostgreSQL.
+"""HTTP throughput of a minimal view and of every list of the espace pro, under gunicorn on
+PostgreSQL.
 
 Run from the repository root:
 
-    .venv/bin/python bench/http_views.py [--requests N] [--concurrency C] [--rows R]
+    .venv/bin/python bench/http_views.py [--requests N] [--rounds K] [--conn-max-age S]
 
-Creates a throwaway PostgreSQL database, migrates it, seeds R beneficiaries for one
-prescripteur, starts gunicorn on a free loopback port, drives a bounded load against
-/sante/ and /pro/beneficiaires/, prints a table and writes bench/results/http_views.json.
-gunicorn is stopped and the database dropped at the end, even on failure.
+Creates a throwaway PostgreSQL database, migrates it, seeds a CCAS with R people, carnets,
+sessions, registrations and activity records, starts gunicorn on a free loopback port,
+drives a bounded load against /sante/ and each list (people, carnets, sessions, the sessions
+to register a person to, activities) K times, prints a table (each list's req/s as a percent
+of /sante/'s in the same round) and writes bench/results/http_views.json. gunicorn is
+stopped and the database dropped at the end, even on failure.
 """
 
 import argparse
@@ -36,13 +39,28 @@ PYTHON = ROOT / ".venv" / "bin" / "python"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 HOST = "127.0.0.1"
-# (name, path, sends the session cookie): a load balancer probes /sante/ without a session.
+# (name, path, who is signed in, what a row of the page links to): a load balancer probes
+# /sante/ without a session; each list is read by the role that uses it. {personne} is the
+# uuid of the seeded person who is being registered to a session.
 ENDPOINTS = [
-    ("sante", "/sante/", False),
-    ("beneficiaire_list", "/pro/beneficiaires/", True),
+    ("sante", "/sante/", None, None),
+    (
+        "beneficiaire_list",
+        "/pro/beneficiaires/",
+        "prescripteur",
+        r'href="/pro/beneficiaires/[0-9a-f-]{36}/"',
+    ),
+    ("carnet_list", "/pro/pass/", "prescripteur", r'href="/pro/pass/carnets/[0-9]+/"'),
+    ("session_list", "/pro/ateliers/liste/", "mediateur", r'href="/pro/ateliers/sessions/[0-9]+/"'),
+    (
+        "inscription_choix_session",
+        "/pro/ateliers/personnes/{personne}/inscrire/",
+        "prescripteur",
+        r'href="/pro/ateliers/sessions/[0-9]+/inscrire/[0-9a-f-]{36}/',
+    ),
+    ("activite_list", "/pro/activites/", "mediateur", r'href="/pro/activites/[0-9a-f-]{36}/"'),
 ]
-# A row of the list links to the person's file.
-ROW_LINK = re.compile(r'href="/pro/beneficiaires/[0-9a-f-]{36}/"')
+LISTS = [name for name, _, who, _ in ENDPOINTS if who]
 
 
 def say(text, err=False):
@@ -55,58 +73,166 @@ def say(text, err=False):
 # --- Seeding: runs in a child process with the bench environment --------------------------
 
 
-def seed(rows):
-    """Create a prescripteur with `rows` beneficiaries; print a session key and query counts."""
-    sys.path.insert(0, os.environ["BENCH_APP_DIR"])
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "inclusion.settings")
-    import django
+def seed_world(rows):
+    """One CCAS with a prescripteur and a médiateur, a qualified lieu, `rows` people, and
+    enough carnets, sessions, registrations and activity records to fill several pages of
+    each list. People, carnets, sessions and registrations through the services; activity
+    records with bulk_create (as bench/activites_seed.py)."""
+    import datetime
 
-    django.setup()
-    from django.conf import settings
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
 
-    from inclusion.enums import Role, TypeStructure
+    from ateliers.enums import Canal
+    from ateliers.models import Theme
+    from ateliers.services import registrations, sessions
+    from inclusion.enums import Role, ServiceMediation, TypeStructure
+    from inclusion.services import territoire
     from inclusion.services.beneficiaires import create_beneficiaire
-    from inclusion.services.territoire import (
-        add_membership,
-        create_commune,
-        create_structure,
-        create_user,
-    )
+    from mediation.models import Activite, Participant
+    from mediation.vocabulaire import Thematique, TypeActivite
+    from pass_numerique.enums import StatutProgramme
+    from pass_numerique.models import Enveloppe, Programme
+    from pass_numerique.services.issuance import issue_carnets
 
-    commune = create_commune(nom="Bordeaux", code_insee="33063", codes_postaux="33000")
-    structure = create_structure(
+    commune = territoire.create_commune(nom="Bordeaux", code_insee="33063", codes_postaux="33000")
+    structure = territoire.create_structure(
         nom="CCAS de Bordeaux", pivot="W123456789", type=TypeStructure.CCAS, commune=commune
     )
-    user = create_user(email="prescripteur@bench.invalid", prenom="Pia", nom="Bench")
-    add_membership(user=user, structure=structure, role=Role.PRESCRIPTEUR)
-    for i in range(rows):
+    lieu = territoire.create_lieu(
+        structure=structure,
+        nom="Espace numérique",
+        commune=commune,
+        code_postal="33000",
+        adresse="1 rue du Banc",
+    )
+    coordinateur = territoire.create_user(email="coord@bench.invalid", prenom="Coco", nom="Bench")
+    territoire.add_membership(user=coordinateur, structure=structure, role=Role.COORDINATEUR)
+    territoire.qualify_lieu(acteur=coordinateur, lieu=lieu)
+    prescripteur = territoire.create_user(
+        email="prescripteur@bench.invalid", prenom="Pia", nom="Bench"
+    )
+    territoire.add_membership(user=prescripteur, structure=structure, role=Role.PRESCRIPTEUR)
+    mediateur = territoire.create_user(email="mediateur@bench.invalid", prenom="Med", nom="Bench")
+    territoire.add_membership(user=mediateur, structure=structure, role=Role.MEDIATEUR)
+    people = [
         create_beneficiaire(
-            acteur=user,
+            acteur=prescripteur,
             structure=structure,
             prenom=f"Personne{i:05d}",
             nom="Bench",
             commune=commune,
             sans_telephone=True,
         )
+        for i in range(rows)
+    ]
+    # Carnets: 100 (4 pages), 10 chèques each, most given to a person.
+    programme = Programme.objects.create(
+        nom="Pass Bordeaux",
+        financeur=structure,
+        statut=StatutProgramme.ACTIF,
+        fin_validite=timezone.localdate() + datetime.timedelta(days=300),
+        anonyme_autorise=True,
+    )
+    enveloppe = Enveloppe.objects.create(programme=programme, structure=structure, nb_cheques=2000)
+    for i in range(100):
+        issue_carnets(acteur=prescripteur, enveloppe=enveloppe, beneficiaire=people[i], nombre=1)
+    # Sessions: 100 upcoming (4 pages), every 3 hours from tomorrow.
+    theme = Theme.objects.create(
+        titre="Prendre en main son smartphone",
+        titre_falc="Utiliser son téléphone",
+        description_falc="Vous apprenez.",
+        niveau="debutant",
+        thematiques=["prendre_en_main_du_materiel"],
+        service=ServiceMediation.QUOTIDIEN,
+    )
+    start = timezone.now() + datetime.timedelta(days=1)
+    made = [
+        sessions.create_session(
+            acteur=mediateur,
+            theme=theme,
+            lieu=lieu,
+            debut=start + datetime.timedelta(hours=3 * i),
+            fin=start + datetime.timedelta(hours=3 * i + 2),
+            capacite=12,
+        )
+        for i in range(100)
+    ]
+    # Registrations: the first person in 5 sessions (marked "déjà inscrite" on the page),
+    # and 5 people in each of the first 25 sessions (the places left in words).
+    personne = people[0]
+    for s in made[:5]:
+        registrations.register(
+            session=s, beneficiaire=personne, canal=Canal.PRO, acteur=prescripteur
+        )
+    for s in made[:25]:
+        for p in people[1:6]:
+            registrations.register(session=s, beneficiaire=p, canal=Canal.PRO, acteur=prescripteur)
+    # Activity records: 200 individual accompaniments of the médiateur (8 pages).
+    today = timezone.localdate()
+    thematiques = Thematique.values
+    records = Activite.objects.bulk_create(
+        Activite(
+            type=TypeActivite.INDIVIDUEL,
+            mediateur=mediateur,
+            structure=structure,
+            date=today - datetime.timedelta(days=i % 300),
+            duree_minutes=30 + 15 * (i % 4),
+            lieu=lieu,
+            thematiques=[thematiques[i % len(thematiques)]],
+            autonomie="partiellement_autonome",
+            notes="Revoir la prochaine fois",
+        )
+        for i in range(200)
+    )
+    Participant.objects.bulk_create(
+        Participant(
+            activite=a,
+            beneficiaire=people[i % len(people)],
+            genre=people[i % len(people)].genre,
+            tranche_age=people[i % len(people)].tranche_age,
+            statut_social=people[i % len(people)].statut,
+            commune=commune,
+        )
+        for i, a in enumerate(records)
+    )
+    return {"prescripteur": prescripteur, "mediateur": mediateur, "personne": personne}
 
-    logged_in = Client(SERVER_NAME=HOST)
-    logged_in.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    session_key = logged_in.cookies[settings.SESSION_COOKIE_NAME].value
-    anonymous = Client(SERVER_NAME=HOST)
+
+def seed(rows):
+    """Seed the world; print each role's session cookie, the paths, and per endpoint the
+    queries of one request and the median time of 20 in-process requests."""
+    sys.path.insert(0, os.environ["BENCH_APP_DIR"])
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "inclusion.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connections
+    from django.test import Client
+
+    world = seed_world(rows)
+    clients, cookies = {None: Client(SERVER_NAME=HOST)}, {}
+    for role in ("prescripteur", "mediateur"):
+        client = Client(SERVER_NAME=HOST)
+        client.force_login(world[role], backend="django.contrib.auth.backends.ModelBackend")
+        clients[role] = client
+        cookies[role] = (
+            f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+        )
+    paths = {name: path.format(personne=world["personne"].uuid) for name, path, _, _ in ENDPOINTS}
     queries = {}
-    for name, path, auth in ENDPOINTS + [("sante_with_session", "/sante/", True)]:
-        client = logged_in if auth else anonymous
+    for name, _, who, _ in ENDPOINTS + [("sante_with_session", "/sante/", "prescripteur", None)]:
+        client, path = clients[who], paths.get(name, "/sante/")
         client.get(path)  # first hit fills per-process caches
-        with CaptureQueriesContext(connection) as ctx:
+        seen = []
+
+        def record(execute, sql, params, many, context, seen=seen):
+            seen.append(sql[:120])
+            return execute(sql, params, many, context)
+
+        with connections["default"].execute_wrapper(record):
             response = client.get(path)
-        queries[name] = {
-            "status": response.status_code,
-            "queries": len(ctx.captured_queries),
-            "sql": [q["sql"][:120] for q in ctx.captured_queries],
-        }
+        queries[name] = {"status": response.status_code, "queries": len(seen), "sql": seen}
         # Server-side cost without HTTP or the load generator: median of 20 in-process GETs.
         timings = []
         for _ in range(20):
@@ -114,20 +240,13 @@ def seed(rows):
             client.get(path)
             timings.append(time.perf_counter() - start)
         queries[name]["in_process_median_ms"] = round(statistics.median(timings) * 1000, 2)
-    say(
-        json.dumps(
-            {
-                "cookie": f"{settings.SESSION_COOKIE_NAME}={session_key}",
-                "queries": queries,
-            }
-        )
-    )
+    say(json.dumps({"cookies": cookies, "paths": paths, "queries": queries}))
 
 
 # --- Orchestration -------------------------------------------------------------------------
 
 
-def run(cmd, env, timeout=600, check=True):
+def run(cmd, env, timeout=1800, check=True):
     proc = subprocess.run(
         cmd,
         env=env,
@@ -159,7 +278,7 @@ def free_port():
         return s.getsockname()[1]
 
 
-def wait_for_port(port, proc, timeout=30):
+def wait_for_port(port, proc, timeout=120):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -234,7 +353,7 @@ def load(port, path, headers, total, concurrency, time_limit):
 
 def versions():
     out = {"python": platform.python_version()}
-    for pkg in ("django", "gunicorn", "django-tables2", "psycopg", "wagtail"):
+    for pkg in ("django", "gunicorn", "psycopg", "wagtail"):
         try:
             out[pkg] = importlib.metadata.version(pkg)
         except importlib.metadata.PackageNotFoundError:
@@ -335,15 +454,120 @@ def machine():
     }
 
 
+def measure(args, app_dir, env, seeded, log_path):
+    """Start gunicorn with `env`, check every list, then measure every endpoint in rounds;
+    gunicorn is stopped at the end. Returns (list_check, summary, rounds, failed)."""
+    gunicorn, port = start_gunicorn(app_dir, env, args.workers, log_path)
+    try:
+        headers = {None: {"Host": HOST}}
+        for role, cookie in seeded["cookies"].items():
+            headers[role] = {"Host": HOST, "Cookie": cookie}
+        paths = seeded["paths"]
+
+        # Check what each list really answers before measuring it: 200 and a full page.
+        list_check = {}
+        for name, _, who, row_link in ENDPOINTS:
+            if not who:
+                continue
+            # The first request of a worker imports the views: slow on a busy machine.
+            conn = http.client.HTTPConnection(HOST, port, timeout=180)
+            status, body = get(conn, paths[name], headers[who])
+            conn.close()
+            rows = len(re.findall(row_link, body.decode("utf-8", "replace")))
+            list_check[name] = {"status": status, "rows_on_first_page": rows}
+            say(f"list check {name}: status {status}, {rows} rows on the first page")
+            if status != 200 or rows == 0:
+                raise SystemExit(f"list check failed: {name}")
+
+        for name, _, who, _ in ENDPOINTS:  # warm-up: every worker imports and fills caches
+            load(port, paths[name], headers[who], 50, args.concurrency, 30)
+
+        # Rounds: every endpoint once per round, /sante/ first, so that each list has a
+        # /sante/ figure measured under the same load of the machine.
+        rounds = []
+        for number in range(args.rounds):
+            round_results = {}
+            for name, _, who, _ in ENDPOINTS:
+                total = args.requests if who else args.requests_sante
+                r = load(port, paths[name], headers[who], total, args.concurrency, args.time_limit)
+                r["session_cookie"] = who is not None
+                r["queries_per_request"] = seeded["queries"][name]["queries"]
+                round_results[name] = r
+            sante = round_results["sante"]["req_per_s"]
+            for name in LISTS:
+                round_results[name]["percent_of_sante"] = round(
+                    100 * round_results[name]["req_per_s"] / max(sante, 0.1), 2
+                )
+            rounds.append(
+                {"load_average": [round(x, 2) for x in os.getloadavg()], "results": round_results}
+            )
+            say(f"round {number + 1}: load average {rounds[-1]['load_average']}")
+
+        summary = {}
+        for name, _, who, _ in ENDPOINTS:
+            rs = [r["results"][name] for r in rounds]
+            summary[name] = {
+                "path": paths[name],
+                "req_per_s": spread([r["req_per_s"] for r in rs]),
+                "p50_ms": spread([r["p50_ms"] for r in rs]),
+                "p95_ms": spread([r["p95_ms"] for r in rs]),
+                "queries_per_request": seeded["queries"][name]["queries"],
+                "in_process_median_ms": seeded["queries"][name]["in_process_median_ms"],
+            }
+            if who:
+                summary[name]["percent_of_sante"] = spread([r["percent_of_sante"] for r in rs])
+        say("")
+        say(
+            f"{'endpoint':<28}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'queries':>9}"
+            f"{'% of /sante/ (min-max)':>26}"
+        )
+        for name, r in summary.items():
+            pct = r.get("percent_of_sante")
+            pct_text = f"{pct['median']:.1f} ({pct['min']:.1f}-{pct['max']:.1f})" if pct else ""
+            say(
+                f"{name:<28}{r['req_per_s']['median']:>8.1f}{r['p50_ms']['median']:>9.2f}"
+                f"{r['p95_ms']['median']:>9.2f}{r['queries_per_request']:>9}{pct_text:>26}"
+            )
+        say("(medians over the rounds; percent: each list's req/s over /sante/'s in its round)")
+        failed = [
+            (name, r["results"][name])
+            for r in rounds
+            for name in r["results"]
+            if r["results"][name]["errors"] or r["results"][name]["timed_out"]
+        ]
+        for name, r in failed:
+            say(f"WARNING {name}: statuses {r['statuses']}, timed out {r['timed_out']}")
+
+        return list_check, summary, rounds, failed
+    finally:
+        stop_gunicorn(gunicorn, log_path)
+
+
+def spread(values):
+    return {
+        "min": round(min(values), 2),
+        "median": round(statistics.median(values), 2),
+        "max": round(max(values), 2),
+    }
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--requests", type=int, default=2000, help="requests per endpoint")
+    parser.add_argument("--requests", type=int, default=600, help="requests per list and round")
+    parser.add_argument(
+        "--requests-sante", type=int, default=3000, help="requests to /sante/ per round"
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="rounds over every endpoint")
     parser.add_argument("--concurrency", type=int, default=4, help="client threads")
     parser.add_argument("--rows", type=int, default=500, help="beneficiaries to seed")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--time-limit", type=float, default=120, help="seconds per endpoint")
     parser.add_argument(
-        "--conn-max-age", type=int, default=0, help="DATABASE_CONN_MAX_AGE (app default 0)"
+        "--conn-max-age",
+        type=int,
+        nargs="+",
+        default=[0, 60],
+        help="DATABASE_CONN_MAX_AGE values, one gunicorn run each (app default 0; 60 advised)",
     )
     parser.add_argument("--db-name", default="inclusion_bench_http")
     parser.add_argument("--output", type=Path, default=RESULTS, help="where to write the JSON")
@@ -360,9 +584,8 @@ def main():
         raise SystemExit("--db-name: lower-case letters, digits and _ only")
 
     tmp, app_dir = workdir("bench_http_", args.commit)
-    env = server_env(tmp, app_dir, args.db_name, args.conn_max_age)
-    gunicorn = None
-    gunicorn_log = tmp / "gunicorn.log"
+    env = server_env(tmp, app_dir, args.db_name, args.conn_max_age[0])
+    load_before = [round(x, 2) for x in os.getloadavg()]
     try:
         pg_admin(f'DROP DATABASE IF EXISTS "{args.db_name}" WITH (FORCE)')
         pg_admin(f'CREATE DATABASE "{args.db_name}"')
@@ -375,47 +598,25 @@ def main():
         say(f"collectstatic: {time.monotonic() - t0:.1f} s")
         t0 = time.monotonic()
         seeded = json.loads(run([PYTHON, __file__, "--seed", str(args.rows)], env).splitlines()[-1])
-        say(f"seed {args.rows} beneficiaries: {time.monotonic() - t0:.1f} s")
+        say(f"seed ({args.rows} people and the lists' rows): {time.monotonic() - t0:.1f} s")
 
-        gunicorn, port = start_gunicorn(app_dir, env, args.workers, gunicorn_log)
-        anonymous = {"Host": HOST}
-        logged_in = {"Host": HOST, "Cookie": seeded["cookie"]}
-
-        # Check what the list really answers before measuring it.
-        conn = http.client.HTTPConnection(HOST, port, timeout=30)
-        status, body = get(conn, "/pro/beneficiaires/", logged_in)
-        conn.close()
-        rows_on_page = len(ROW_LINK.findall(body.decode("utf-8", "replace")))
-        if status != 200 or rows_on_page == 0:
-            raise SystemExit(f"list check failed: status {status}, {rows_on_page} rows")
-        say(f"list check: status {status}, {rows_on_page} rows on the first page")
-
-        for _, path, auth in ENDPOINTS:  # warm-up: every worker imports and fills caches
-            load(port, path, logged_in if auth else anonymous, 50, args.concurrency, 30)
-
-        results = {}
-        for name, path, auth in ENDPOINTS:
-            headers = logged_in if auth else anonymous
-            results[name] = load(
-                port, path, headers, args.requests, args.concurrency, args.time_limit
+        failed = []
+        runs = []
+        for conn_max_age in args.conn_max_age:
+            say(f"\n--- gunicorn with DATABASE_CONN_MAX_AGE={conn_max_age}")
+            run_env = env | {"DATABASE_CONN_MAX_AGE": str(conn_max_age)}
+            list_check, summary, rounds, run_failed = measure(
+                args, app_dir, run_env, seeded, tmp / f"gunicorn-{conn_max_age}.log"
             )
-            results[name]["session_cookie"] = auth
-            results[name]["queries_per_request"] = seeded["queries"][name]["queries"]
-
-        ratio = results["sante"]["req_per_s"] / max(results["beneficiaire_list"]["req_per_s"], 0.1)
-        header = f"{'endpoint':<22}{'requests':>9}{'errors':>8}{'req/s':>9}{'p50 ms':>9}"
-        header += f"{'p95 ms':>9}{'queries':>9}"
-        say("")
-        say(header)
-        for r in results.values():
-            say(
-                f"{r['path']:<22}{r['requests']:>9}{r['errors']:>8}{r['req_per_s']:>9.1f}"
-                f"{r['p50_ms']:>9.2f}{r['p95_ms']:>9.2f}{r['queries_per_request']:>9}"
+            failed += run_failed
+            runs.append(
+                {
+                    "conn_max_age": conn_max_age,
+                    "list_check": list_check,
+                    "summary": summary,
+                    "rounds": rounds,
+                }
             )
-        say(f"\nratio /sante/ : /pro/beneficiaires/ = {ratio:.1f}x")
-        for r in results.values():
-            if r["errors"] or r["timed_out"]:
-                say(f"WARNING {r['path']}: statuses {r['statuses']}, timed out {r['timed_out']}")
 
         args.output.parent.mkdir(parents=True, exist_ok=True)
         out = {
@@ -424,29 +625,27 @@ def main():
             "git_commit": git("rev-parse", "--short", args.commit or "HEAD"),
             "work_tree_changes": None if args.commit else bool(git("status", "--porcelain")),
             "parameters": {
-                "requests": args.requests,
+                "requests_per_list": args.requests,
+                "requests_sante": args.requests_sante,
+                "rounds": args.rounds,
                 "concurrency": args.concurrency,
                 "rows": args.rows,
                 "gunicorn_workers": args.workers,
                 "gunicorn_worker_class": "sync",
-                "conn_max_age": args.conn_max_age,
                 "time_limit_s": args.time_limit,
             },
-            "machine": machine(),
+            "machine": machine() | {"load_average_before": load_before},
             "versions": versions(),
-            "list_check": {"status": status, "rows_on_first_page": rows_on_page},
-            "results": results,
+            "runs": runs,
             "queries_seen_by_test_client": seeded["queries"],
-            "ratio_sante_over_list": round(ratio, 2),
         }
         tmp_file = args.output.with_suffix(".json.tmp")
         tmp_file.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
         tmp_file.replace(args.output)
         say(f"wrote {args.output}")
-        if any(r["errors"] or r["timed_out"] for r in results.values()):
+        if failed:
             sys.exit(1)
     finally:
-        stop_gunicorn(gunicorn, gunicorn_log)
         try:
             pg_admin(f'DROP DATABASE IF EXISTS "{args.db_name}" WITH (FORCE)')
         except Exception as exc:  # report, do not mask the original error

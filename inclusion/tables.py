@@ -1,45 +1,176 @@
-import django_tables2 as tables
+"""The espace pro's sortable, paginated tables, rendered from precomputed cells.
+
+django-tables2 inspected each cell's render method and accessor for every row (about 40 ms
+for 25 rows, bench/README.md "http_views"); here a table is a list of columns, each with the
+fields it sorts by and a function that turns a record into its cell's HTML, and the page's
+rows are built once in Python. The query string is django-tables2's: `sort` (a column's
+name, `-` for descending, several separated by commas), `page`, `per_page`.
+"""
+
+import datetime
+
+from django.core.paginator import Paginator
+from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils import timezone
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
 from inclusion.models import Beneficiaire
 
+VIDE = "—"
+PER_PAGE_MAX = 100
 
-class BeneficiaireTable(tables.Table):
-    nom_affiche = tables.Column(
-        verbose_name="Personne", order_by=("prenom", "nom"), accessor="prenom"
-    )
-    telephone = tables.Column(verbose_name="Téléphone", orderable=False, default="Pas de téléphone")
-    commune = tables.Column(verbose_name="Commune", accessor="commune__nom")
-    quartier = tables.Column(verbose_name="Quartier", accessor="quartier__nom")
-    tranche_age = tables.Column(verbose_name="Âge")
-    consentement_sms = tables.BooleanColumn(verbose_name="SMS", yesno="Oui,Non")
-    derniere_activite = tables.DateColumn(verbose_name="Dernière activité", format="d/m/Y")
 
-    class Meta:
-        model = Beneficiaire
-        fields = []
-        sequence = (
-            "nom_affiche",
-            "telephone",
-            "commune",
-            "quartier",
-            "tranche_age",
-            "consentement_sms",
-            "derniere_activite",
+class Colonne:
+    """One column: `tri` is the fields it sorts by (None: not sortable); `cellule(record)`
+    returns the cell's text (escaped) or safe HTML; an empty value shows `defaut`."""
+
+    def __init__(self, nom, libelle, cellule, *, tri=None, defaut=VIDE):
+        self.nom = nom
+        self.libelle = libelle
+        self.cellule = cellule
+        self.tri = tuple(tri) if tri else None
+        self.defaut = defaut
+
+
+def en_date(value):
+    """A date (or an aware datetime, in local time) as 17/11/2026."""
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value)
+    return date_filter(value, "d/m/Y")
+
+
+def oui_non(value):
+    """What django-tables2's BooleanColumn wrote: the class keeps existing styles."""
+    return mark_safe('<span class="true">Oui</span>' if value else '<span class="false">Non</span>')
+
+
+class Tableau:
+    """Sorted and paginated rows of `queryset` for `request`. Attributes for the template
+    (inclusion/pro/table.html): `entetes` (each column's label, sort link and aria-sort),
+    `lignes` (each row's cells as one safe string), `page`, `paginator`, `vide`."""
+
+    colonnes = ()
+    vide = ""
+    legende = ""
+    per_page = 25
+
+    def __init__(self, queryset, request, *, masquees=(), per_page=None):
+        self.request = request
+        self.colonnes = [c for c in self.colonnes if c.nom not in masquees]
+        par_nom = {c.nom: c for c in self.colonnes if c.tri}
+        self.tri = []  # [(column name, descending)], as asked and valid
+        for alias in request.GET.get("sort", "").split(","):
+            alias = alias.strip()
+            nom = alias.removeprefix("-")
+            if nom in par_nom and nom not in {n for n, _ in self.tri}:
+                self.tri.append((nom, alias.startswith("-")))
+        if self.tri:
+            champs = [
+                f"-{champ}" if desc else champ
+                for nom, desc in self.tri
+                for champ in par_nom[nom].tri
+            ]
+            queryset = queryset.order_by(*champs)
+        self.paginator = Paginator(queryset, self._per_page(request, per_page))
+        self.page = self.paginator.get_page(request.GET.get("page"))
+        self.entetes = self._entetes()
+        self.lignes = [self._ligne(record) for record in self.page.object_list]
+        self.precedente = (
+            self._lien(page=self.page.number - 1) if self.page.has_previous() else None
         )
-        template_name = "inclusion/pro/table.html"
-        empty_text = "Aucune personne ne correspond à votre recherche."
-        attrs = {"class": "table"}
+        self.suivante = self._lien(page=self.page.number + 1) if self.page.has_next() else None
 
-    def render_nom_affiche(self, record):
-        url = reverse("pro:beneficiaire_detail", args=[record.uuid])
-        return format_html('<a href="{}">{}</a>', url, record.nom_affiche)
+    def _per_page(self, request, per_page):
+        try:
+            asked = int(request.GET.get("per_page", ""))
+        except ValueError:
+            asked = None
+        if asked is not None and 1 <= asked <= PER_PAGE_MAX:
+            return asked
+        return per_page or self.per_page
 
-    def render_telephone(self, record):
-        if not record.telephone:
-            return "Pas de téléphone"
-        label = record.telephone.as_national
-        if record.type_telephone == "fixe":
-            return format_html('{} <span class="badge">fixe</span>', label)
-        return label
+    def _lien(self, **params):
+        query = self.request.GET.copy()
+        for key, value in params.items():
+            query[key] = str(value)
+        return "?" + query.urlencode()
+
+    def _entetes(self):
+        ordre = dict(self.tri)
+        entetes = []
+        for c in self.colonnes:
+            entete = {"nom": c.nom, "libelle": c.libelle, "lien": None, "aria_sort": None}
+            if c.tri:
+                desc = ordre.get(c.nom)
+                if desc is not None:
+                    entete["aria_sort"] = "descending" if desc else "ascending"
+                # django-tables2's "next": the reverse of the current order, else ascending.
+                suivant = c.nom if desc in (None, True) else f"-{c.nom}"
+                entete["lien"] = self._lien(sort=suivant)
+            entetes.append(entete)
+        return entetes
+
+    def _ligne(self, record):
+        cellules = []
+        for c in self.colonnes:
+            value = c.cellule(record)
+            if value is None or value == "":
+                value = c.defaut
+            cellules.append(f'<td data-col="{c.nom}">{conditional_escape(value)}</td>')
+        return mark_safe("".join(cellules))
+
+
+def _telephone(b):
+    if not b.telephone:
+        return "Pas de téléphone"
+    label = b.telephone.as_national
+    if b.type_telephone == "fixe":
+        return format_html('{} <span class="badge">fixe</span>', label)
+    return label
+
+
+def _lien_dossier():
+    # One reverse() for the page, not one per row: the uuid is the only part that changes.
+    modele = reverse("pro:beneficiaire_detail", args=["00000000-0000-0000-0000-000000000000"])
+    prefixe, suffixe = modele.split("00000000-0000-0000-0000-000000000000")
+    return lambda b: format_html('<a href="{}{}{}">{}</a>', prefixe, b.uuid, suffixe, b.nom_affiche)
+
+
+class BeneficiaireTable(Tableau):
+    vide = "Aucune personne ne correspond à votre recherche."
+    legende = "Personnes accompagnées"
+
+    def __init__(self, queryset, request, **kwargs):
+        self.colonnes = [
+            Colonne("nom_affiche", "Personne", _lien_dossier(), tri=("prenom", "nom")),
+            Colonne("telephone", "Téléphone", _telephone),
+            Colonne(
+                "commune", "Commune", lambda b: b.commune and b.commune.nom, tri=["commune__nom"]
+            ),
+            Colonne(
+                "quartier",
+                "Quartier",
+                lambda b: b.quartier and b.quartier.nom,
+                tri=["quartier__nom"],
+            ),
+            Colonne(
+                "tranche_age", "Âge", Beneficiaire.get_tranche_age_display, tri=["tranche_age"]
+            ),
+            Colonne(
+                "consentement_sms",
+                "SMS",
+                lambda b: oui_non(b.consentement_sms),
+                tri=["consentement_sms"],
+            ),
+            Colonne(
+                "derniere_activite",
+                "Dernière activité",
+                lambda b: en_date(b.derniere_activite),
+                tri=["derniere_activite"],
+            ),
+        ]
+        super().__init__(queryset, request, **kwargs)

@@ -11,7 +11,6 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django_tables2 import RequestConfig
 
 from ateliers import feuille, perms
 from ateliers.enums import ACTIVE, StatutInscription, StatutSession
@@ -178,8 +177,9 @@ def session_list(request):
     if "du" not in data and "statut" not in data:
         data["du"] = timezone.localdate().isoformat()
     filtre = SessionFilter(data, queryset=base, lieux=lieux)
-    table = SessionTable(filtre.qs if filtre.is_valid() else base.none())
-    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    table = SessionTable(
+        filtre.qs if filtre.is_valid() else base.none(), request, per_page=PAGE_SIZE
+    )
     context = _common_context(request, portee, "liste") | {"filter": filtre, "table": table}
     return render(
         request,

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
-from django_tables2 import RequestConfig
 
 from inclusion import perms, registry
 from inclusion.enums import Role
@@ -61,8 +60,7 @@ def beneficiaire_list(request):
     )
     base = Beneficiaire.objects.for_user(request.user).select_related("commune", "quartier")
     filtre = BeneficiaireFilter(request.GET or None, queryset=base)
-    table = BeneficiaireTable(filtre.qs)
-    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    table = BeneficiaireTable(filtre.qs, request, per_page=PAGE_SIZE)
     return render(
         request,
         "inclusion/pro/beneficiaire_list.html",

@@ -258,7 +258,9 @@ def activity_list(request):
     params = parametres_valides(request.GET)
     qs, lisibles = filter_activites(user, params)
     totaux = services.counts(qs)
-    page = Paginator(qs.for_list(), PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(qs.for_list(), PAGE_SIZE)
+    paginator.count = totaux["activites"]  # already counted: one query less
+    page = paginator.get_page(request.GET.get("page"))
     for activite in page.object_list:
         activite.thematiques_labels = [
             Thematique(t).label for t in activite.thematiques if t in Thematique.values

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
-from django_tables2 import RequestConfig
 
 from inclusion import perms as socle
 from inclusion.forms import apply_service_errors
@@ -49,11 +48,13 @@ def carnet_list(request):
     if socle.is_coordinateur(user):
         programmes = Programme.objects.all()
     filtre = CarnetFilter(request.GET or None, queryset=base, programmes=programmes)
-    table = CarnetTable(filtre.qs)
     structures = perms.structure_ids_pass(user)
-    if structures is not None and len(structures) < 2:
-        table.columns.hide("structure")
-    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    table = CarnetTable(
+        filtre.qs,
+        request,
+        per_page=PAGE_SIZE,
+        masquees=("structure",) if structures is not None and len(structures) < 2 else (),
+    )
     return render(
         request,
         "pass_numerique/pro/carnet_list.html",
