@@ -28,7 +28,7 @@ def code_of_carnet(carnet_id):
 
 
 class Monde:
-    """Who and what the hot paths use: the last structure of the seed (a plain structure at
+    """Who and what the hot paths use: the last active structure of the seed (a plain one at
     national size), its prescripteur, médiateur, a place, a carnet with valid chèques, a
     person, a session; a coordinator of collectivité 1."""
 
@@ -37,7 +37,7 @@ class Monde:
         from inclusion.models import Beneficiaire, Structure, User
         from pass_numerique.models import Carnet, Cheque
 
-        self.structure = Structure.objects.order_by("-pk").first()
+        self.structure = Structure.objects.filter(active=True).order_by("-pk").first()
         s = self.structure.pk
         seeded = User.objects.filter(email__endswith="@national.example").order_by("pk")
         u0 = seeded.first().pk - 1
