@@ -286,18 +286,33 @@ def test_the_command_lists_the_chores_and_their_last_run(django_capture_on_commi
     assert "Passe en cours sur hote-b:42 depuis 17/11/2026 10:01" in out
 
 
-def test_the_loop_runs_a_pass_a_minute(monkeypatch, django_capture_on_commit_callbacks):
+def test_the_loop_runs_a_pass_a_minute_and_outlives_a_failed_pass(
+    monkeypatch, django_capture_on_commit_callbacks, caplog
+):
+    from django.db import OperationalError
+
     from inclusion.management.commands import travaux_periodiques
 
-    sleeps = []
+    sleeps, closes = [], []
 
     def sleep(seconds):
         sleeps.append(seconds)
-        if len(sleeps) == 2:
+        if len(sleeps) == 3:
             raise KeyboardInterrupt
 
+    run_periodic = travaux.run_periodic
+
+    def database_away_once(**kwargs):
+        if not closes[1:]:
+            raise OperationalError("server closed the connection unexpectedly")
+        return run_periodic(**kwargs)
+
     monkeypatch.setattr(travaux_periodiques.time, "sleep", sleep)
+    # The test's transaction is not a connection to drop; count the calls instead.
+    monkeypatch.setattr(travaux_periodiques, "close_old_connections", lambda: closes.append(1))
+    monkeypatch.setattr(travaux, "run_periodic", database_away_once)
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(KeyboardInterrupt):
         _command("--boucle")
-    assert sleeps == [60, 60]
+    assert sleeps == [60, 60, 60] and len(closes) == 3
+    assert "Passe des travaux périodiques en échec" in caplog.text
     assert TravailPeriodique.objects.get(nom=travaux.PASSE).derniere_fin == FROZEN_AT

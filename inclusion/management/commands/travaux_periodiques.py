@@ -4,14 +4,19 @@ is due, under a lease in the database (inclusion/services/travaux.py).
 Safe from cron or a timer every few minutes on several hosts at once: one runs the pass, the
 others print that another host runs it and exit 0."""
 
+import datetime
+import logging
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import close_old_connections
 from django.utils import timezone
 
 from inclusion import registry
 from inclusion.models import TravailPeriodique, Verrou
 from inclusion.services import travaux
+
+logger = logging.getLogger(__name__)
 
 
 def _counts(counts):
@@ -25,7 +30,7 @@ def _moment(value):
 def _intervalle(value):
     if not value:
         return "à chaque passe"
-    if value % travaux.JOUR == value.__class__(0):
+    if value % travaux.JOUR == datetime.timedelta(0):
         return "une fois par jour" if value.days == 1 else f"tous les {value.days} jours"
     return f"toutes les {int(value.total_seconds() // 60)} min"
 
@@ -47,12 +52,20 @@ class Command(BaseCommand):
     def handle(self, *args, boucle=False, liste=False, **options):
         if liste:
             return self.list_work()
-        while True:
+        if not boucle:
             bilan = self.one_pass()
-            if not boucle:
-                if bilan.echecs:
-                    raise CommandError(f"{len(bilan.echecs)} travail(s) en échec.")
-                return
+            if bilan.echecs:
+                raise CommandError(f"{len(bilan.echecs)} travail(s) en échec.")
+            return
+        while True:
+            # A long-lived process: drop a connection the database closed or that is too old
+            # (CONN_MAX_AGE), as a request would; a pass that cannot reach the database is
+            # logged and the next minute tries again.
+            close_old_connections()
+            try:
+                self.one_pass()
+            except Exception:
+                logger.exception("Passe des travaux périodiques en échec")
             time.sleep(60)
 
     def one_pass(self):
