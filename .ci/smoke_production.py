@@ -307,9 +307,11 @@ def journey(browser, base, fake, watcher, shots, summary):
     deadline = time.monotonic() + 60
     code_sms = None
     while time.monotonic() < deadline and code_sms is None:
+        # Only the code SMS to the number typed: other SMS (the pass's link, the demo's queue)
+        # may be sent at the same time and carry six digits too (a carnet number).
         for request in fake.requests[sms_before:]:
-            found = re.search(r"\b(\d{6})\b", request.form.get("Body", ""))
-            if found and request.authorized:
+            found = re.search(r"Votre code pour .* : (\d{6})\.", request.form.get("Body", ""))
+            if found and request.authorized and request.form.get("To") == "+33612345678":
                 code_sms = found.group(1)
         time.sleep(0.3)
     if code_sms is None:
@@ -400,6 +402,7 @@ def main():
     started = time.monotonic()
     base = f"https://localhost:{args.https_port}"
     summary = {}
+    watcher = None
     procs = Processes(logs)
     fake = FakeTwilio().start()
     try:
@@ -557,6 +560,8 @@ def main():
 
             traceback.print_exc()
         log(f"ÉCHEC : {error}")
+        for problem in watcher.problems if watcher else ():
+            log(f"ÉCHEC : {problem}")
         for name in ("gunicorn", "worker", "nginx"):
             tail = procs.tail(name)
             if tail:
