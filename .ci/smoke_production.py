@@ -23,6 +23,7 @@ Every process it starts is stopped at the end, whatever happens.
 import argparse
 import os
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -299,7 +300,12 @@ def journey(browser, base, fake, watcher, shots, summary):
     page.wait_for_url(re.compile(r"/inscription/$"))
     watcher.check_html(page, "l'inscription (1)")
     page.get_by_label("Votre prénom").fill("Awa")
-    page.get_by_label("Votre numéro de téléphone portable").fill("06 12 34 56 78")
+    # A new number each run (06 00 99 …, the demo's fictional range): a number already
+    # registered to that session would be told so (409), as it should.
+    digits = f"{secrets.randbelow(10_000):04d}"
+    page.get_by_label("Votre numéro de téléphone portable").fill(
+        f"06 00 99 {digits[:2]} {digits[2:]}"
+    )
     page.get_by_label(re.compile("J'accepte de recevoir des SMS")).check()
     page.get_by_role("button", name="Recevoir le code par SMS").click()
     page.wait_for_url(re.compile(r"/code/$"))
@@ -311,7 +317,7 @@ def journey(browser, base, fake, watcher, shots, summary):
         # may be sent at the same time and carry six digits too (a carnet number).
         for request in fake.requests[sms_before:]:
             found = re.search(r"Votre code pour .* : (\d{6})\.", request.form.get("Body", ""))
-            if found and request.authorized and request.form.get("To") == "+33612345678":
+            if found and request.authorized and request.form.get("To") == f"+3360099{digits}":
                 code_sms = found.group(1)
         time.sleep(0.3)
     if code_sms is None:
