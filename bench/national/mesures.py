@@ -192,6 +192,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--base", default="inclusion_national")
     parser.add_argument("--repetitions", type=int, default=20)
+    parser.add_argument(
+        "--sans-chemins",
+        action="store_true",
+        help="seulement le balayage SMS, les exports et la purge (national_travaux.json)",
+    )
     args = parser.parse_args()
     url = args.base if "://" in args.base else f"postgres://postgres@127.0.0.1:5432/{args.base}"
     os.environ.update({**BASE_ENV, "DATABASE_URL": url, "INCLUSION_DOUBLE_FACTEUR": "aucun"})
@@ -209,22 +214,24 @@ def main():
     say(f"base {args.base}: {size / 1e9:.1f} Go, {cheques:,} chèques")
     load_before = os.getloadavg()
     now = timezone.now()
-    figures = {"chemins": measure_paths(args.repetitions, now)}
+    parameters = {
+        "base": args.base,
+        "cheques": cheques,
+        "taille_base_octets": size,
+        "repetitions": args.repetitions,
+        "load_average_avant": load_before,
+        "mode": "en processus, client de test Django (sans réseau ni gunicorn)",
+    }
+    results = RESULTS if not args.sans_chemins else RESULTS.with_name("national_travaux.json")
+    figures = {}
+    if not args.sans_chemins:
+        figures["chemins"] = measure_paths(args.repetitions, now)
+        write_results(results, parameters, **figures)  # kept if what follows is stopped
     figures["balayage_sms_journee"] = sweep_of_a_day(now)
-    figures["purge_journal_mois"] = purge_of_a_month()
     figures["exports_opendata"] = streamed_exports()
-    write_results(
-        RESULTS,
-        {
-            "base": args.base,
-            "cheques": cheques,
-            "taille_base_octets": size,
-            "repetitions": args.repetitions,
-            "load_average_avant": load_before,
-            "mode": "en processus, client de test Django (sans réseau ni gunicorn)",
-        },
-        **figures,
-    )
+    write_results(results, parameters, **figures)
+    figures["purge_journal_mois"] = purge_of_a_month()
+    write_results(results, parameters, **figures)
 
 
 if __name__ == "__main__":
