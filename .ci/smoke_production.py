@@ -21,6 +21,7 @@ Every process it starts is stopped at the end, whatever happens.
 """
 
 import argparse
+import itertools
 import os
 import re
 import secrets
@@ -410,7 +411,11 @@ def main():
     summary = {}
     watcher = None
     procs = Processes(logs)
-    fake = FakeTwilio().start()
+    fake = FakeTwilio()
+    # SIDs unique across runs too (the fake counts from 1): a rerun on a kept database must
+    # not collide with the SIDs it already stored.
+    fake._numbers = itertools.count(time.time_ns() // 1000)
+    fake.start()
     try:
         env = dict(os.environ)
         env.update(
