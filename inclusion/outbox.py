@@ -28,10 +28,16 @@ def claim(model, pk, *, a_envoyer, now):
     )
 
 
+def due(model, *, a_envoyer, now):
+    """The rows due now: unsent, their time (send window, retry) come. The sweep delivers
+    them; the readiness check (/sante/pret/) reports the oldest one's wait."""
+    return model.objects.filter(statut=a_envoyer, pas_avant__lte=now)
+
+
 def due_ids(model, *, a_envoyer, now, limit=500):
     """The rows a periodic sweep delivers: due, unsent, oldest first."""
     return list(
-        model.objects.filter(statut=a_envoyer, pas_avant__lte=now)
+        due(model, a_envoyer=a_envoyer, now=now)
         .order_by("pas_avant", "pk")
         .values_list("pk", flat=True)[:limit]
     )

@@ -156,6 +156,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that cannot be reached fails a request (and the readiness check) in seconds
+    # instead of hanging a worker.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
+        os.environ.get("DATABASE_CONNECT_TIMEOUT", "5")
+    )
     # No JIT: it compiled the dashboards' aggregate queries on every request, up to 2.3 s of
     # compilation for 80 ms of work (bench/README.md, "pilotage"). INCLUSION_PG_JIT=1 keeps it.
     if not env_bool("INCLUSION_PG_JIT", False):
@@ -187,12 +192,15 @@ if os.environ.get("REDIS_URL"):
         "default": {
             "BACKEND": "inclusion.redis_cache.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
+            # An unreachable Redis fails fast (readiness says so) rather than hanging a page.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         },
         "pages": {
             "BACKEND": "inclusion.redis_cache.RedisCache",
             "LOCATION": os.environ.get("REDIS_PAGES_URL")
             or urlunsplit(_redis._replace(path=f"/{_db + 1}")),
             "TIMEOUT": 300,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         },
     }
 else:
@@ -271,7 +279,7 @@ STORAGES = {
 # or through the application, never a public one.
 if os.environ.get("INCLUSION_S3_BUCKET"):
     STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "inclusion.stockage.StockageS3",
         "OPTIONS": {
             "bucket_name": os.environ["INCLUSION_S3_BUCKET"],
             "endpoint_url": os.environ.get("INCLUSION_S3_ENDPOINT_URL") or None,
@@ -495,6 +503,8 @@ CSRF_FAILURE_VIEW = "inclusion.views.public.csrf_failure"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # A load balancer may probe the health URLs over plain HTTP, straight to gunicorn.
+    SECURE_REDIRECT_EXEMPT = [r"^sante/"]
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

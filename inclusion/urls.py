@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
@@ -6,7 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from inclusion.page_cache import cached_page_view
-from inclusion.views import public, sante
+from inclusion.views import medias, public, sante
 from inclusion.views import sms as sms_views
 
 
@@ -68,9 +67,8 @@ urlpatterns = [
     path("documents/", include(public_patterns(list(wagtaildocs_urls.urlpatterns)))),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# The public site's image renditions from the media storage (disk or S3); nginx may serve
+# them from disk first. Any other media name is a 404 (exports, documents: their own doors).
+urlpatterns += [path("media/<path:chemin>", medias.image_publique, name="image_publique")]
 
 urlpatterns += [path("", include(public_patterns(list(wagtail_urls.urlpatterns), cached=True)))]

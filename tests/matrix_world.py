@@ -319,6 +319,9 @@ def url_of(name, w):
         "cms:mon_pass_qr": f"/p/{w['carnet_code']}",
         "sms_stop": f"/s/{stop_token(w)}",
         "comptes:nouveau_mot_de_passe": "/pro/compte/nouveau-mot-de-passe/MQ/jeton-faux/",
+        # No file in the world's storage: the door answers 404 to everyone (a saved
+        # rendition is served to everyone: tests/inclusion/test_stockage.py).
+        "image_publique": "/media/images/absente.png",
     }
     if name in special:
         return special[name]

@@ -415,7 +415,7 @@ NO_FIELD = {
 }  # fmt: skip
 
 NO_FORM = {
-    "sante", "sante_pret", "habillage_css", "cms:mon_pass_qr", "pass_mon_pass",
+    "sante", "sante_pret", "image_publique", "habillage_css", "cms:mon_pass_qr", "pass_mon_pass",
     "page:ateliers:index_route", "page:ateliers:session", "page:ateliers:sans_telephone",
     "page:ateliers:fin", "page:lieux:index_route", "page:lieux:lieu",
     "page:mon_pass:index_route", "page:mon_pass:resultat", "ateliers_public:flux_lieu",

@@ -43,6 +43,7 @@ EXPECTED = {
     "habillage_css": row("ok", "ok", "ok", "ok", "ok"),
     "sante": row("ok", "ok", "ok", "ok", "ok"),
     # Readiness: the matrix world has no worker heartbeat, so "not ready" (503) for everyone.
+    "image_publique": row("absent", "absent", "absent", "absent", "absent"),
     "sante_pret": row("503", "kiosk-only", "503", "503", "503"),
     # --- Public site (cms) and its routable pages: open to all; a kiosk session that
     # wanders there is ended. Journey steps without a journey go back a step or 404.

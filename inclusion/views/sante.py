@@ -20,6 +20,7 @@ from django.db.models import Min
 from django.http import JsonResponse
 from django.utils import timezone
 
+from inclusion import outbox
 from inclusion.models import SmsMessage, StatutSms, TravailPeriodique
 from inclusion.services.travaux import PASSE, WORKER
 
@@ -46,9 +47,8 @@ def _check_cache():
 
 
 def _oldest_due_sms(now):
-    """When the oldest SMS due now became due (None when none waits). Same rule as the send
-    sweep (inclusion/outbox.py, due_ids): unsent, its time (send window, retry) come."""
-    return SmsMessage.objects.filter(statut=StatutSms.A_ENVOYER, pas_avant__lte=now).aggregate(
+    """When the oldest SMS due now became due (None when none waits): the sweep's own rule."""
+    return outbox.due(SmsMessage, a_envoyer=StatutSms.A_ENVOYER, now=now).aggregate(
         oldest=Min("pas_avant")
     )["oldest"]
 
