@@ -6,6 +6,7 @@ only.
 """
 
 import datetime
+import json
 
 from django.db.models import Max
 from django.utils import timezone
@@ -14,6 +15,7 @@ from ateliers import ical
 from ateliers.enums import StatutSession
 from ateliers.models import Inscription
 from mediation.diagnostic_hooks import lien_session_publique
+from mediation.opendata import flux
 
 JOURS = ical.JOURS_LIEU  # the same horizon as the per-place feeds: 90 days
 
@@ -67,22 +69,28 @@ def session_record(session, lien=""):
 
 
 def sessions_json(request=None, now=None):
-    """The JSON document: when it was made, the horizon, and the sessions."""
+    """The JSON document, piece by piece (mediation.opendata.flux): when it was made, the
+    horizon, and the sessions; the bytes json.dumps(..., indent=1) would write for the whole."""
     now = now or timezone.now()
-    records = []
-    sessions = sessions_territoire(now).select_related("theme", "lieu__commune")
-    for session in sessions:
-        lien = ""
-        if request is not None and session.statut == StatutSession.PLANIFIEE:
-            lien = lien_session_publique(request, session)
-            lien = request.build_absolute_uri(lien) if lien else ""
-        records.append(session_record(session, lien))
-    return {
+    entete = {
         "genere_le": _iso(now),
         "jusqu_au": _iso(now + datetime.timedelta(days=JOURS)),
         "licence": "Licence Ouverte / Etalab 2.0",
-        "sessions": records,
     }
+    text = json.dumps(entete, ensure_ascii=False, indent=1)
+    # The header's object left open ("\n}" cut), its last key followed by the sessions.
+    yield (text[: -len("\n}")] + ',\n "sessions": ').encode()
+    sessions = sessions_territoire(now).select_related("theme", "lieu__commune")
+    records = (session_record(s, _lien(request, s)) for s in flux.rows(sessions))
+    yield from flux.json_array(records, indent=1, depth=1)
+    yield b"\n}"
+
+
+def _lien(request, session):
+    if request is None or session.statut != StatutSession.PLANIFIEE:
+        return ""
+    lien = lien_session_publique(request, session)
+    return request.build_absolute_uri(lien) if lien else ""
 
 
 def derniere_maj(now=None):

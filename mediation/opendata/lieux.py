@@ -1,19 +1,18 @@
 """Places in the national standard (LaMednum v1.0.2), as CSV and JSON, streamed.
 
 Rows come from `inclusion.standard.lieu_to_row` (the standard's 32 columns in its order);
-the database is read in chunks (`iterator(chunk_size)`), so memory stays flat whatever the
+the database is read in chunks (mediation.opendata.flux), so memory stays flat whatever the
 number of places (bench/opendata_lieux.py measures it).
 """
 
 import csv
-import json
 
 from django.db.models import Max
 
 from inclusion.models import Lieu
 from inclusion.standard import COLUMNS, lieu_to_row
+from mediation.opendata import flux
 
-CHUNK = 500
 NUMBERS = ("latitude", "longitude")
 
 
@@ -40,7 +39,7 @@ def csv_lines(queryset=None):
     queryset = lieux_publies() if queryset is None else queryset
     writer = csv.writer(_Echo(), quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     yield writer.writerow(COLUMNS).encode()
-    for lieu in queryset.iterator(chunk_size=CHUNK):
+    for lieu in flux.rows(queryset):
         row = lieu_to_row(lieu)
         yield writer.writerow([row[c] for c in COLUMNS]).encode()
 
@@ -63,10 +62,5 @@ def json_record(row):
 def json_chunks(queryset=None):
     """A JSON array of places, written piece by piece."""
     queryset = lieux_publies() if queryset is None else queryset
-    yield b"["
-    first = True
-    for lieu in queryset.iterator(chunk_size=CHUNK):
-        text = json.dumps(json_record(lieu_to_row(lieu)), ensure_ascii=False)
-        yield (("\n" if first else ",\n") + text).encode()
-        first = False
-    yield b"\n]\n"
+    yield from flux.json_array(json_record(lieu_to_row(lieu)) for lieu in flux.rows(queryset))
+    yield b"\n"

@@ -1,7 +1,8 @@
 """The territory's open data (/opendata/): the datasets page and the files, public.
 
 Every answer may be kept by any cache for a while (Cache-Control public, max-age): nothing
-here depends on who asks. The places' files are streamed, row by row.
+here depends on who asks. The places' files and the workshops' JSON are streamed, a record at
+a time (mediation.opendata.flux).
 """
 
 import json
@@ -28,6 +29,10 @@ def _file(response, url_name):
     response["Content-Disposition"] = f'inline; filename="{fmt.fichier}"'
     patch_cache_control(response, public=True, max_age=fmt.max_age)
     return response
+
+
+def _stream(chunks, url_name):
+    return _file(StreamingHttpResponse(chunks), url_name)
 
 
 def _json(data, url_name):
@@ -73,13 +78,13 @@ def export_catalogue(request):
 @login_not_required
 @require_safe
 def export_lieux_csv(request):
-    return _file(StreamingHttpResponse(lieux.csv_lines()), "opendata:lieux_csv")
+    return _stream(lieux.csv_lines(), "opendata:lieux_csv")
 
 
 @login_not_required
 @require_safe
 def export_lieux_json(request):
-    return _file(StreamingHttpResponse(lieux.json_chunks()), "opendata:lieux_json")
+    return _stream(lieux.json_chunks(), "opendata:lieux_json")
 
 
 @login_not_required
@@ -97,7 +102,7 @@ def export_services(request):
 @login_not_required
 @require_safe
 def export_ateliers_json(request):
-    return _json(ateliers.sessions_json(request), "opendata:ateliers_json")
+    return _stream(ateliers.sessions_json(request), "opendata:ateliers_json")
 
 
 @login_not_required

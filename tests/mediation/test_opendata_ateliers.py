@@ -29,7 +29,7 @@ def test_json_lists_the_next_90_days_with_seats_left(client):
     assert response["Content-Type"] == "application/json"
     assert 'filename="ateliers.json"' in response["Content-Disposition"]
     assert "max-age=900" in response["Cache-Control"] and "public" in response["Cache-Control"]
-    data = json.loads(response.content)
+    data = json.loads(b"".join(response.streaming_content))
     assert data["genere_le"] == "2026-11-17T10:00:00+01:00"
     s1, s2, s3 = monde["sessions"]
     annulee = monde["annulee"]
@@ -53,7 +53,8 @@ def test_json_lists_the_next_90_days_with_seats_left(client):
 def test_json_links_each_planned_session_to_its_registration_page(client):
     monde = monde_opendata.build()
     build_site()
-    data = json.loads(client.get(reverse("opendata:ateliers_json")).content)
+    response = client.get(reverse("opendata:ateliers_json"))
+    data = json.loads(b"".join(response.streaming_content))
     par_id = {s["id"]: s for s in data["sessions"]}
     s3 = monde["sessions"][2]
     assert par_id[str(s3.ical_uid)]["lien_inscription"] == (

@@ -39,7 +39,8 @@ def test_demo_territory_publishes_valid_files(client, settings, tmp_path):
     ids = {s["id"] for s in structures}
     assert {s["structure_id"] for s in services} <= ids
 
-    sessions = json.loads(client.get(reverse("opendata:ateliers_json")).content)["sessions"]
+    response = client.get(reverse("opendata:ateliers_json"))
+    sessions = json.loads(b"".join(response.streaming_content))["sessions"]
     assert sessions
     cal = icalendar.Calendar.from_ical(client.get(reverse("opendata:ateliers_ics")).content)
     assert len(list(cal.walk("VEVENT"))) == len(sessions)
