@@ -66,7 +66,6 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     # Third party
-    "django_tables2",
     "heroicons",
     "django_filters",
     "phonenumber_field",
