@@ -26,6 +26,18 @@ class BeneficiaireFilter(django_filters.FilterSet):
         model = Beneficiaire
         fields = ["q", "commune", "quartier", "tranche_age"]
 
+    def __init__(self, data=None, queryset=None, **kwargs):
+        super().__init__(data, queryset=queryset, **kwargs)
+        # Only the communes and quartiers where the people in scope live: a national territory
+        # has tens of thousands of them, and a form listing them all took seconds to render.
+        if queryset is not None:
+            self.filters["commune"].queryset = Commune.objects.filter(
+                pk__in=queryset.values("commune_id")
+            )
+            self.filters["quartier"].queryset = Quartier.objects.select_related("commune").filter(
+                pk__in=queryset.values("quartier_id")
+            )
+
     def search(self, queryset, name, value):
         # The same rule as the espace pro's person search.
         return queryset.filter(search_condition(value))

@@ -348,3 +348,19 @@ def test_list_query_count_does_not_grow_with_rows(client, django_assert_num_quer
         response = client.get(url, {"per_page": 50})
         assert response.status_code == 200
     assert response.context["table"].paginator.count == 50
+
+
+def test_list_filters_offer_only_the_communes_and_quartiers_of_people_in_scope(client):
+    """A national territory has tens of thousands of communes: the form lists those where the
+    user's people live, not every one (and not those of another structure's people)."""
+    structure, other = StructureFactory(), StructureFactory()
+    ici, ailleurs = QuartierFactory(), QuartierFactory()
+    BeneficiaireFactory(structure=structure, commune=ici.commune, quartier=ici)
+    BeneficiaireFactory(structure=other, commune=ailleurs.commune, quartier=ailleurs)
+    client.force_login(member(Role.PRESCRIPTEUR, structure=structure))
+    form = client.get(reverse("pro:beneficiaire_list")).context["filter"].form
+    assert list(form.fields["commune"].queryset) == [ici.commune]
+    assert list(form.fields["quartier"].queryset) == [ici]
+    # A commune outside the scope is not a choice: the field says so (the filter is ignored).
+    response = client.get(reverse("pro:beneficiaire_list"), {"commune": ailleurs.commune.pk})
+    assert "commune" in response.context["filter"].form.errors
