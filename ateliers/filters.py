@@ -6,6 +6,7 @@ from django import forms
 from ateliers.enums import StatutSession
 from ateliers.models import Session, Theme
 from inclusion.forms import DATE_ERRORS, DATE_WIDGET
+from inclusion.jours import debut_du_jour, debut_du_lendemain
 from inclusion.models import Commune, Lieu, Quartier
 
 
@@ -28,16 +29,14 @@ class SessionFilter(django_filters.FilterSet):
     )
     du = django_filters.DateFilter(
         label="À partir du",
-        field_name="debut",
-        lookup_expr="date__gte",
+        method="a_partir_du",
         widget=DATE_WIDGET,
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         error_messages=DATE_ERRORS,
     )
     au = django_filters.DateFilter(
         label="Jusqu'au",
-        field_name="debut",
-        lookup_expr="date__lte",
+        method="jusquau",
         widget=DATE_WIDGET,
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         error_messages=DATE_ERRORS,
@@ -51,6 +50,13 @@ class SessionFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         if lieux is not None:
             self.filters["lieu"].queryset = lieux
+
+    # Ranges of instants rather than `debut__date`: the index on `debut` serves them.
+    def a_partir_du(self, queryset, name, value):
+        return queryset.filter(debut__gte=debut_du_jour(value))
+
+    def jusquau(self, queryset, name, value):
+        return queryset.filter(debut__lt=debut_du_lendemain(value))
 
 
 class ChoixSessionFilter(django_filters.FilterSet):

@@ -205,6 +205,31 @@ def test_list_filters(client, ctx):
     assert reverse("ateliers:session_detail", args=[ctx["session"].pk]) not in html
 
 
+def test_list_date_filters_follow_paris_days(client, ctx):
+    """ "À partir du" and "Jusqu'au" are Paris days: 23:30 on the 1st (22:30 UTC) belongs to the
+    1st, 00:30 on the 2nd (23:30 UTC on the 1st) to the 2nd."""
+    paris = timezone.get_current_timezone()
+    soir = SessionFactory(
+        lieu=ctx["session"].lieu,
+        debut=datetime.datetime(2026, 12, 1, 23, 30, tzinfo=paris),
+        fin=datetime.datetime(2026, 12, 1, 23, 50, tzinfo=paris),
+    )
+    nuit = SessionFactory(
+        lieu=ctx["session"].lieu,
+        debut=datetime.datetime(2026, 12, 2, 0, 30, tzinfo=paris),
+        fin=datetime.datetime(2026, 12, 2, 1, 30, tzinfo=paris),
+    )
+    client.force_login(ctx["mediateur"])
+
+    def shown(params):
+        html = client.get(reverse("ateliers:liste"), params).content.decode()
+        return {s for s in (soir, nuit) if reverse("ateliers:session_detail", args=[s.pk]) in html}
+
+    assert shown({"du": "2026-12-02", "au": "2026-12-02"}) == {nuit}
+    assert shown({"du": "2026-12-01", "au": "2026-12-01"}) == {soir}
+    assert shown({"du": "2026-12-01", "au": "2026-12-02"}) == {soir, nuit}
+
+
 def test_list_bad_date(client, ctx):
     client.force_login(ctx["mediateur"])
     response = client.get(reverse("ateliers:liste"), {"du": "32/13/2025"})
