@@ -97,7 +97,9 @@ def _avec_compteurs(queryset):
     )
 
 
-def _calendrier(nom, sessions, description, now):
+def _calendrier_morceaux(nom, sessions, description, now):
+    """The calendar piece by piece: its header, one event a session, its end; together the
+    bytes Calendar.to_ical() writes for the whole (a long feed can be streamed)."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -105,6 +107,8 @@ def _calendrier(nom, sessions, description, now):
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", nom)
     cal.add("x-wr-timezone", "Europe/Paris")
+    fin = b"END:VCALENDAR\r\n"
+    yield cal.to_ical().removesuffix(fin)
     stamp = now.astimezone(datetime.UTC)
     for session in sessions:
         event = Event()
@@ -116,8 +120,12 @@ def _calendrier(nom, sessions, description, now):
         event.add("location", adresse_lieu(session.lieu))
         event.add("description", description(session))
         event.add("status", "CANCELLED" if session.statut == StatutSession.ANNULEE else "CONFIRMED")
-        cal.add_component(event)
-    return cal.to_ical()
+        yield event.to_ical()
+    yield fin
+
+
+def _calendrier(nom, sessions, description, now):
+    return b"".join(_calendrier_morceaux(nom, sessions, description, now))
 
 
 def sessions_publiques(now=None, **filtres):
@@ -136,10 +144,16 @@ def sessions_lieu(lieu, now=None):
     return _avec_compteurs(sessions_publiques(now, lieu=lieu))
 
 
-def flux_public(nom, sessions, now=None):
-    """A public feed of these sessions: seats in words, never a name."""
+def flux_public_morceaux(nom, sessions, now=None, lire=iter):
+    """A public feed of these sessions, piece by piece: seats in words, never a name. `lire`
+    reads the sessions (the open data's territory feed reads them a chunk at a time)."""
     now = now or timezone.now()
-    return _calendrier(nom, _avec_compteurs(sessions), _description_publique, now)
+    return _calendrier_morceaux(nom, lire(_avec_compteurs(sessions)), _description_publique, now)
+
+
+def flux_public(nom, sessions, now=None):
+    """The same feed, whole (a place's feed is short)."""
+    return b"".join(flux_public_morceaux(nom, sessions, now))
 
 
 def flux_lieu(lieu, now=None):

@@ -26,7 +26,10 @@ def sessions_territoire(now=None):
 
 
 def flux_ical(now=None):
-    return ical.flux_public("Ateliers numériques du territoire", sessions_territoire(now), now)
+    """The iCal file piece by piece, the sessions read a chunk at a time."""
+    return ical.flux_public_morceaux(
+        "Ateliers numériques du territoire", sessions_territoire(now), now, lire=flux.rows
+    )
 
 
 def _iso(moment):

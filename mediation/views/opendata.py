@@ -1,8 +1,8 @@
 """The territory's open data (/opendata/): the datasets page and the files, public.
 
 Every answer may be kept by any cache for a while (Cache-Control public, max-age): nothing
-here depends on who asks. The places' files and the workshops' JSON are streamed, a record at
-a time (mediation.opendata.flux).
+here depends on who asks. The places' files and the workshops' JSON and iCal are streamed, a
+record at a time (mediation.opendata.flux).
 """
 
 import json
@@ -108,4 +108,4 @@ def export_ateliers_json(request):
 @login_not_required
 @require_safe
 def export_ateliers_ics(request):
-    return _file(HttpResponse(ateliers.flux_ical()), "opendata:ateliers_ics")
+    return _stream(ateliers.flux_ical(), "opendata:ateliers_ics")

@@ -69,7 +69,7 @@ def test_ical_has_every_place_events(client):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     assert 'filename="ateliers.ics"' in response["Content-Disposition"]
-    cal = icalendar.Calendar.from_ical(response.content)
+    cal = icalendar.Calendar.from_ical(b"".join(response.streaming_content))
     events = list(cal.walk("VEVENT"))
     s1, s2, s3 = monde["sessions"]
     assert [str(e["uid"]) for e in events] == [

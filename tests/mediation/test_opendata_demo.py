@@ -42,5 +42,6 @@ def test_demo_territory_publishes_valid_files(client, settings, tmp_path):
     response = client.get(reverse("opendata:ateliers_json"))
     sessions = json.loads(b"".join(response.streaming_content))["sessions"]
     assert sessions
-    cal = icalendar.Calendar.from_ical(client.get(reverse("opendata:ateliers_ics")).content)
+    response = client.get(reverse("opendata:ateliers_ics"))
+    cal = icalendar.Calendar.from_ical(b"".join(response.streaming_content))
     assert len(list(cal.walk("VEVENT"))) == len(sessions)

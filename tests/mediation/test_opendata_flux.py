@@ -1,11 +1,12 @@
-"""The workshops' JSON (/opendata/ateliers.json) is streamed like the places' files
-(mediation.opendata.flux): a StreamingHttpResponse, the sessions read a chunk at a time, the
-same queries for 3 sessions or 30, the bytes json.dumps(indent=1) wrote when it was whole, and
-every read of the body inside the replica scope of its URL."""
+"""The workshops' JSON and iCal (/opendata/ateliers.json, .ics) are streamed like the places'
+files (mediation.opendata.flux): a StreamingHttpResponse, the sessions read a chunk at a time,
+the same queries for 3 sessions or 30, the bytes json.dumps(indent=1) (or icalendar) wrote
+when the file was whole, and every read of the body inside the replica scope of its URL."""
 
 import datetime
 import json
 
+import icalendar
 import pytest
 from django.http import StreamingHttpResponse
 from django.urls import reverse
@@ -21,6 +22,7 @@ from tests.mediation import monde_opendata
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 URL = "opendata:ateliers_json"
+ICS = "opendata:ateliers_ics"
 
 
 def _sessions(lieu, count, start=1):
@@ -103,3 +105,26 @@ def test_json_body_reads_inside_the_replica_scope(client, monkeypatch):
     body_reads = seen[before:]
     assert ("ateliers.session", True) in body_reads
     assert all(in_scope for _, in_scope in body_reads)
+
+
+def test_ical_is_streamed_in_chunks_with_the_same_queries_for_3_and_30_sessions(
+    client, monkeypatch
+):
+    monkeypatch.setattr(flux, "CHUNK", 7)
+    lieu = LieuFactory()
+    _sessions(lieu, 3)
+    three = monde_opendata.queries_of(client, ICS)
+    _sessions(lieu, 27, start=4)
+    assert monde_opendata.queries_of(client, ICS) == three
+    body = _body(client.get(reverse(ICS)))
+    cal = icalendar.Calendar.from_ical(body)
+    assert len({str(e["uid"]) for e in cal.walk("VEVENT")}) == 30
+    # The bytes icalendar writes for the whole calendar, header and end included.
+    assert cal.to_ical() == body
+
+
+def test_empty_ical_is_a_whole_calendar(client):
+    body = _body(client.get(reverse(ICS)))
+    cal = icalendar.Calendar.from_ical(body)
+    assert list(cal.walk("VEVENT")) == []
+    assert cal.to_ical() == body and body.endswith(b"END:VCALENDAR\r\n")
