@@ -339,11 +339,14 @@ def journey(browser, base, fake, watcher, shots, summary):
         page.goto(f"{base}/pro/pass/verifier/")
         if "/verifier/lieu/" in page.url:
             page.locator("input[type=radio]").first.check()
-            page.locator("form button[type=submit]").last.click()
-            page.goto(f"{base}/pro/pass/verifier/")
+            # The choice redirects to the verification page: wait for it rather than start
+            # another navigation, which would abort this one (net::ERR_ABORTED).
+            with page.expect_navigation(url=re.compile(r"/pro/pass/verifier/")):
+                page.locator("form button[type=submit]").last.click()
         watcher.check_html(page, "la vérification")
         page.get_by_label("Code du chèque").fill(code)
-        page.get_by_label("Code du chèque").press("Enter")
+        with page.expect_navigation():
+            page.get_by_label("Code du chèque").press("Enter")
         page.wait_for_load_state()
         if page.get_by_role("heading", name="Chèque valable").count() == 0:
             continue  # the carnet's own code, printed on the cover
