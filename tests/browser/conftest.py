@@ -11,29 +11,17 @@ locally and fail in CI (``CI=true``).
 """
 
 import os
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.test import Client
 
+from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.browser.helpers import DESKTOP, PHONE, assert_accessible
 
 # Playwright's sync API runs an event loop in the test thread; Django would then refuse
 # database access from that thread (SynchronousOnlyOperation).
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    # Without these Chromium keeps trying to reach the internet.
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def _in_ci():
