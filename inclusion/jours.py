@@ -10,7 +10,10 @@ from django.utils import timezone
 
 
 def debut_du_jour(jour):
-    """The first instant of `jour` in the current time zone (Europe/Paris)."""
+    """The first instant of `jour` in the current time zone (Europe/Paris).
+
+    Attaching the zone to midnight is exact: Paris changes its clocks at 02:00 and 03:00, so
+    midnight exists once on every day, DST days included."""
     return datetime.datetime.combine(
         jour, datetime.time.min, tzinfo=timezone.get_current_timezone()
     )

@@ -18,13 +18,12 @@ For the same reason no free text is exported (the need "en quelques mots", the r
 message, the reason of a cancellation): the reasons are the list's labels.
 """
 
-import datetime
-
 from django.db.models import Prefetch
 from django.utils import timezone
 
 from inclusion import perms as socle
 from inclusion.enums import Role
+from inclusion.jours import debut_du_jour, debut_du_lendemain
 from inclusion.models import Lieu
 from inclusion.parametres import parse_day, read_param
 from inclusion.registry import register_export
@@ -111,15 +110,11 @@ def parametres_valides(params):
 
 def _period(qs, p, champ):
     """Filter `qs` on the local days du..au of `champ`; the readable filter, if any."""
-    tz = timezone.get_current_timezone()
     du, au = parse_day(p.get("du", "")), parse_day(p.get("au", ""))
     if du:
-        qs = qs.filter(**{f"{champ}__gte": datetime.datetime.combine(du, datetime.time.min, tz)})
+        qs = qs.filter(**{f"{champ}__gte": debut_du_jour(du)})
     if au:
-        lendemain = datetime.datetime.combine(
-            au + datetime.timedelta(days=1), datetime.time.min, tz
-        )
-        qs = qs.filter(**{f"{champ}__lt": lendemain})
+        qs = qs.filter(**{f"{champ}__lt": debut_du_lendemain(au)})
     if du and au:
         return qs, [("Période d’envoi", f"du {du:%d/%m/%Y} au {au:%d/%m/%Y}")]
     if du:

@@ -17,6 +17,7 @@ from ateliers.enums import StatutInscription, StatutSession
 from ateliers.models import Inscription
 from inclusion import perms as socle
 from inclusion.enums import Role
+from inclusion.jours import debut_du_jour, debut_du_lendemain
 
 PRESENT = Q(statut=StatutInscription.PRESENT)
 ABSENT = Q(statut=StatutInscription.ABSENT)
@@ -103,14 +104,11 @@ def inscriptions_du_perimetre(user, du, au, now=None):
     """Registrations (not cancelled, not on the waiting list) of the sessions held between `du`
     and `au` (local dates, inclusive) that are over, in the lieux the user may see."""
     now = now or timezone.now()
-    tz = timezone.get_current_timezone()
-    debut = datetime.datetime.combine(du, datetime.time.min, tzinfo=tz)
-    fin = datetime.datetime.combine(au + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
     qs = Inscription.objects.filter(
         ~Q(session__statut=StatutSession.ANNULEE),
         Q(session__statut=StatutSession.TERMINEE) | Q(session__fin__lte=now),
-        session__debut__gte=debut,
-        session__debut__lt=fin,
+        session__debut__gte=debut_du_jour(du),
+        session__debut__lt=debut_du_lendemain(au),
         statut__in=(
             StatutInscription.PRESENT,
             StatutInscription.ABSENT,

@@ -28,6 +28,7 @@ from ateliers.views.guards import (
 )
 from inclusion import perms as socle
 from inclusion.forms import apply_service_errors
+from inclusion.jours import debut_du_jour
 from inclusion.models import Lieu
 
 PAGE_SIZE = 25
@@ -128,9 +129,8 @@ def mes_sessions(request):
     now = timezone.now()
     portee = _portee(request)
     lundi = _lundi(request)
-    tz = timezone.get_current_timezone()
-    start = datetime.datetime.combine(lundi, datetime.time.min, tzinfo=tz)
-    end = start + datetime.timedelta(days=7)
+    start = debut_du_jour(lundi)
+    end = debut_du_jour(lundi + datetime.timedelta(days=7))
     sessions = list(
         _base(request, portee, now).for_display().filter(debut__gte=start, debut__lt=end)
     )

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from inclusion import perms
+from inclusion.jours import debut_du_jour
 from inclusion.models import OptOut, SmsMessage
 from inclusion.sms.optout import accept_sms, beneficiaire_du_jeton, refuse_sms
 from inclusion.sms.statistiques import ECHECS, colonnes, price_per_segment, type_en_mots
@@ -123,7 +124,7 @@ def statistiques(request):
     first = _month_start(today)
     for _ in range(MONTHS - 1):
         first = _month_start(first - datetime.timedelta(days=1))
-    since = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
+    since = debut_du_jour(first)
     rows = (
         SmsMessage.objects.filter(cree_le__gte=since)
         .annotate(mois=TruncMonth("cree_le"))

@@ -30,9 +30,9 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Coalesce, RowNumber
-from django.utils import timezone
 
 from inclusion import perms as socle
+from inclusion.jours import debut_du_jour, debut_du_lendemain
 from mediation import perms
 from mediation.enums_orientations import MotifRefus, StatutOrientation
 from mediation.models import Destinataire, Orientation
@@ -84,14 +84,12 @@ def _delay(end, start="cree_le"):
 def _bounds(debut, fin):
     """Local days, both included, as aware instants (the index on cree_le stays usable)."""
     conditions = {}
-    tz = timezone.get_current_timezone()
     if debut is not None:
         day = debut.date() if isinstance(debut, datetime.datetime) else debut
-        conditions["cree_le__gte"] = datetime.datetime.combine(day, datetime.time.min, tz)
+        conditions["cree_le__gte"] = debut_du_jour(day)
     if fin is not None:
         day = fin.date() if isinstance(fin, datetime.datetime) else fin
-        day += datetime.timedelta(days=1)
-        conditions["cree_le__lt"] = datetime.datetime.combine(day, datetime.time.min, tz)
+        conditions["cree_le__lt"] = debut_du_lendemain(day)
     return conditions
 
 
