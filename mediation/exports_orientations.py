@@ -36,6 +36,8 @@ from mediation.vocabulaire import Thematique
 
 ENVOYEES = "orientations_envoyees"
 RECUES = "orientations_recues"
+# The exports' names: in the list of exports and as the sheet's title.
+TITRES = {ENVOYEES: "Orientations envoyées", RECUES: "Orientations reçues"}
 CHUNK = 2000
 SAUT = "\n"
 
@@ -206,15 +208,7 @@ def _sent_rows(qs, now):
 
 def build_envoyees(user, parametres):
     qs, filtres = _sent_queryset(user, parametres)
-    return Tableau(
-        titre="Orientations envoyées",
-        nom_fichier="orientations_envoyees",
-        colonnes=COLONNES_ENVOYEES,
-        total=qs.count(),
-        lignes=_sent_rows(qs, timezone.now()),
-        filtres=filtres,
-        role_demandeur=_role(user, Role.PRESCRIPTEUR),
-    )
+    return _tableau(user, ENVOYEES, COLONNES_ENVOYEES, qs, filtres, _sent_rows, Role.PRESCRIPTEUR)
 
 
 # --- Received -----------------------------------------------------------------------------------
@@ -285,14 +279,20 @@ def _received_rows(qs, now):
 
 def build_recues(user, parametres):
     qs, filtres = _received_queryset(user, parametres)
+    return _tableau(user, RECUES, COLONNES_RECUES, qs, filtres, _received_rows, Role.MEDIATEUR)
+
+
+def _tableau(user, nature, colonnes, qs, filtres, rows, role):
+    """The export `nature` of `qs`, its rows written lazily by `rows`; `role` names the
+    requester unless a coordinator asks."""
     return Tableau(
-        titre="Orientations reçues",
-        nom_fichier="orientations_recues",
-        colonnes=COLONNES_RECUES,
+        titre=TITRES[nature],
+        nom_fichier=nature,
+        colonnes=colonnes,
         total=qs.count(),
-        lignes=_received_rows(qs, timezone.now()),
+        lignes=rows(qs, timezone.now()),
         filtres=filtres,
-        role_demandeur=_role(user, Role.MEDIATEUR),
+        role_demandeur=_role(user, role),
     )
 
 
@@ -303,7 +303,7 @@ def _role(user, role):
 register_export(
     ENVOYEES,
     ExportBuilder(
-        label="Orientations envoyées",
+        label=TITRES[ENVOYEES],
         allowed=allowed_envoyees,
         clean=parametres_valides,
         build=build_envoyees,
@@ -313,7 +313,7 @@ register_export(
 register_export(
     RECUES,
     ExportBuilder(
-        label="Orientations reçues",
+        label=TITRES[RECUES],
         allowed=allowed_recues,
         clean=parametres_valides,
         build=build_recues,

@@ -27,6 +27,7 @@ from ateliers.views.guards import (
     require_ateliers,
 )
 from inclusion import perms as socle
+from inclusion.filters import with_fast_selects
 from inclusion.forms import apply_service_errors
 from inclusion.jours import debut_du_jour
 from inclusion.models import Lieu
@@ -180,6 +181,7 @@ def session_list(request):
     table = SessionTable(
         filtre.qs if filtre.is_valid() else base.none(), request, per_page=PAGE_SIZE
     )
+    with_fast_selects(filtre.form)
     context = _common_context(request, portee, "liste") | {"filter": filtre, "table": table}
     return render(
         request,
@@ -235,12 +237,21 @@ def session_create(request):
     )
 
 
+def _back_unless_planned(request, session, message):
+    """Back to the session's page with `message` when it is no longer planned (it can then be
+    neither changed nor cancelled); None while it is planned."""
+    if session.statut == StatutSession.PLANIFIEE:
+        return None
+    messages.warning(request, message)
+    return redirect("ateliers:session_detail", pk=session.pk)
+
+
 def session_update(request, pk):
     user = request.user
     session = get_managed_session(request, pk)
-    if session.statut != StatutSession.PLANIFIEE:
-        messages.warning(request, "Cette session n'est plus planifiée : elle ne peut plus changer.")
-        return redirect("ateliers:session_detail", pk=session.pk)
+    message = "Cette session n'est plus planifiée : elle ne peut plus changer."
+    if retour := _back_unless_planned(request, session, message):
+        return retour
     debut, fin = timezone.localtime(session.debut), timezone.localtime(session.fin)
     initial = {
         "lieu": session.lieu,
@@ -301,9 +312,8 @@ def session_update(request, pk):
 def session_cancel(request, pk):
     user = request.user
     session = get_managed_session(request, pk)
-    if session.statut != StatutSession.PLANIFIEE:
-        messages.warning(request, "Cette session n'est plus planifiée.")
-        return redirect("ateliers:session_detail", pk=session.pk)
+    if retour := _back_unless_planned(request, session, "Cette session n'est plus planifiée."):
+        return retour
     form = AnnulationSessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -189,12 +189,19 @@ def _by_structure(qs):
     )
     ouverture = medians(qs, _delay("prise_en_compte_le"), "structure_id")
     decision = medians(qs, _delay("decide_le"), "structure_id")
+    return _groupes(rows, "structure", ouverture, decision)
+
+
+def _groupes(rows, cle, ouverture, decision):
+    """One Groupe a row of counts by `cle` (its `<cle>_id` and `<cle>__nom`), with the
+    medians of that key."""
     groupes = []
     for row in rows:
+        pk = row[f"{cle}_id"]
         chiffres = _chiffres(row)
-        chiffres.mediane_prise_en_compte = ouverture.get(row["structure_id"])
-        chiffres.mediane_decision = decision.get(row["structure_id"])
-        groupes.append(Groupe(row["structure_id"], row["structure__nom"], chiffres))
+        chiffres.mediane_prise_en_compte = ouverture.get(pk)
+        chiffres.mediane_decision = decision.get(pk)
+        groupes.append(Groupe(pk, row[f"{cle}__nom"], chiffres))
     return groupes
 
 
@@ -242,13 +249,7 @@ def _by_lieu(user, qs, lieu):
         rows, _delay(Coalesce("ouvert_le", "decide_ici"), "orientation__cree_le"), "lieu_id"
     )
     decision = medians(rows, _delay("decide_ici", "orientation__cree_le"), "lieu_id")
-    groupes = []
-    for row in counts:
-        chiffres = _chiffres(row)
-        chiffres.mediane_prise_en_compte = ouverture.get(row["lieu_id"])
-        chiffres.mediane_decision = decision.get(row["lieu_id"])
-        groupes.append(Groupe(row["lieu_id"], row["lieu__nom"], chiffres))
-    return groupes
+    return _groupes(counts, "lieu", ouverture, decision)
 
 
 def counts(*, user, debut=None, fin=None, structure=None, lieu=None):
