@@ -17,6 +17,7 @@ from ateliers.services import registrations
 from ateliers.services.notifications import sms_outcome
 from ateliers.templatetags.ateliers_mots import nom_court
 from ateliers.views.guards import get_inscription, get_session, require_ateliers
+from inclusion.filters import with_fast_selects
 from inclusion.forms import RecherchePersonneForm, apply_service_errors
 from inclusion.models import Beneficiaire
 
@@ -57,6 +58,7 @@ def register_personne(request, uuid):
     base = Session.objects.a_venir().for_display().select_related("lieu__structure")
     filtre = ChoixSessionFilter(request.GET, queryset=base)
     qs = filtre.qs if filtre.is_valid() else base.none()
+    with_fast_selects(filtre.form)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     deja = set(
         beneficiaire.inscriptions.filter(

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 
 from inclusion import perms, registry
 from inclusion.enums import Role
-from inclusion.filters import BeneficiaireFilter
+from inclusion.filters import BeneficiaireFilter, with_fast_selects
 from inclusion.forms import BeneficiaireForm, ConnexionForm, apply_service_errors
 from inclusion.models import Beneficiaire
 from inclusion.services import beneficiaires as services
@@ -61,6 +61,7 @@ def beneficiaire_list(request):
     base = Beneficiaire.objects.for_user(request.user).select_related("commune", "quartier")
     filtre = BeneficiaireFilter(request.GET or None, queryset=base)
     table = BeneficiaireTable(filtre.qs, request, per_page=PAGE_SIZE)
+    with_fast_selects(filtre.form)
     return render(
         request,
         "inclusion/pro/beneficiaire_list.html",

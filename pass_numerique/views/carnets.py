@@ -6,6 +6,7 @@ from django.db.models import OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 
 from inclusion import perms as socle
+from inclusion.filters import with_fast_selects
 from inclusion.forms import apply_service_errors
 from inclusion.queries import count_of
 from pass_numerique import perms
@@ -55,6 +56,7 @@ def carnet_list(request):
         per_page=PAGE_SIZE,
         masquees=("structure",) if structures is not None and len(structures) < 2 else (),
     )
+    with_fast_selects(filtre.form)
     return render(
         request,
         "pass_numerique/pro/carnet_list.html",
