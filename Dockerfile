@@ -6,11 +6,13 @@
 # (docker buildx imagetools inspect python:3.11.11-slim-bookworm).
 
 # --- builder: the virtualenv from the pinned requirements ----------------------------------
+# requirements-production.txt: the lock's lines production needs, without the test and bench
+# tools (pytest, Playwright, moto, locust…); tests/test_requirements_production.py checks it.
 FROM python:3.11.11-slim-bookworm AS builder
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
 RUN python -m venv /opt/venv
-COPY requirements.txt /tmp/requirements.txt
-RUN /opt/venv/bin/pip install --no-compile -r /tmp/requirements.txt
+COPY requirements-production.txt /tmp/requirements-production.txt
+RUN /opt/venv/bin/pip install --no-compile -r /tmp/requirements-production.txt
 
 # --- runtime -------------------------------------------------------------------------------
 FROM python:3.11.11-slim-bookworm AS runtime
