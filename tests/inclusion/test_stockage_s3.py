@@ -18,6 +18,7 @@ from moto.server import ThreadedMotoServer
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
+from wagtail.models import Collection
 
 from inclusion.enums import Role
 from inclusion.services.territoire import sync_groups
@@ -137,7 +138,12 @@ def test_an_image_uploaded_in_the_admin_lands_in_the_bucket_and_media_serves_it(
     png = get_test_image_file(size=(320, 200)).file.getvalue()
     upload = SimpleUploadedFile("plan-acces.png", png, content_type="image/png")
     response = client.post(
-        "/admin/images/add/", {"title": "Plan d'accès", "file": upload, "collection": 1}
+        "/admin/images/add/",
+        {
+            "title": "Plan d'accès",
+            "file": upload,
+            "collection": Collection.get_first_root_node().pk,
+        },
     )
     assert response.status_code == 302, response.context["form"].errors
     image = Image.objects.get(title="Plan d'accès")
@@ -171,7 +177,7 @@ def test_a_document_uploaded_in_the_admin_is_redirected_to_a_signed_url(client, 
         {
             "title": "Compte rendu",
             "file": SimpleUploadedFile("compte-rendu.pdf", contenu, "application/pdf"),
-            "collection": 1,
+            "collection": Collection.get_first_root_node().pk,
         },
     )
     assert response.status_code == 302, response.context["form"].errors
