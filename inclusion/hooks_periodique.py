@@ -1,14 +1,16 @@
 """Issue 19: this layer's chores for the periodic command (registry.register_periodic).
 
 The SMS and e-mail outboxes, the exports' 24 hours, the retention purges, the finished task
-results, and the worker's heartbeat. The older sweeps (send_due_sms, send_due_emails, through
-inclusion/management/sweep.py) call these same functions: one copy of each rule."""
+results, the tasks a dead worker left running, and the worker's heartbeat. The older sweeps
+(send_due_sms, send_due_emails, through inclusion/management/sweep.py) call these same
+functions: one copy of each rule."""
 
 import datetime
 
 from django.db import transaction
 
 from inclusion.registry import Travail, register_periodic
+from inclusion.services.taches_orphelines import NOM_TRAVAIL as NOM_TACHES_ORPHELINES
 
 # Finished background-task rows (ids and arguments only) are kept this long, then deleted.
 RESULTATS_TACHES = datetime.timedelta(days=14)
@@ -62,6 +64,15 @@ def prune_task_results(now):
     return {"résultats de tâches supprimés": n} if n else {}
 
 
+def fail_orphaned_tasks(now):
+    """Tasks left RUNNING by a worker that died: FAILED once past their bound
+    (inclusion/services/taches_orphelines.py)."""
+    from inclusion.services import taches_orphelines
+
+    n = taches_orphelines.fail_orphaned_tasks(now=now, wet_run=True)
+    return {taches_orphelines.LIBELLE: n} if n else {}
+
+
 def request_heartbeat(now):
     """Ask the worker for its heartbeat (inclusion/tasks_sante.py), once this pass's writes
     are committed."""
@@ -84,6 +95,10 @@ for travail in (
     Travail(
         "resultats_taches", "Suppression des résultats de tâches terminées",
         prune_task_results, datetime.timedelta(days=1), ordre=90,
+    ),
+    Travail(
+        NOM_TACHES_ORPHELINES, "Tâches laissées en cours par un worker arrêté : en échec",
+        fail_orphaned_tasks, ZERO, ordre=95,
     ),
 ):  # fmt: skip
     register_periodic(travail)

@@ -2,7 +2,8 @@
 
 Its stamp, TravailPeriodique("worker").derniere_reussite, proves that some worker really takes
 tasks off the queue and runs them (a process that is up but stuck does not stamp); the
-readiness check (/sante/pret/) reports its age."""
+readiness check (/sante/pret/) reports its age, and a task still RUNNING from before it is one
+a dead worker may have left (inclusion/services/taches_orphelines.py)."""
 
 from django.utils import timezone
 from django_tasks import task

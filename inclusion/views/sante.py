@@ -6,8 +6,11 @@ database (a trivial query), the cache (a key written and read back), the worker'
 of the oldest SMS due to be sent. Thresholds in minutes: settings.INCLUSION_SANTE.
 
 It answers 200 {"statut": "pret"} or 503 {"statut": "pas_pret"}, with per check only "ok" and
-an age in minutes: no host name, version, message or count that would help an attacker, and
-nothing about a person. Three queries whatever the data, one when the database is down."""
+an age in minutes: no host name, version or message that would help an attacker, and nothing
+about a person. Beside the checks, for information only (it never makes a host "pas prêt"):
+how many tasks left running by a dead worker the last periodic pass marked failed
+(inclusion/services/taches_orphelines.py), read from that chore's row with the other stamps.
+Three queries whatever the data, one when the database is down."""
 
 import logging
 import secrets
@@ -22,6 +25,7 @@ from django.utils import timezone
 
 from inclusion import outbox
 from inclusion.models import SmsMessage, StatutSms, TravailPeriodique
+from inclusion.services import taches_orphelines
 from inclusion.services.travaux import PASSE, WORKER
 
 logger = logging.getLogger(__name__)
@@ -73,9 +77,20 @@ def _verification(ok, age=None):
 
 
 def _stamps():
-    return dict(
-        TravailPeriodique.objects.filter(nom__in=(WORKER, PASSE)).values_list("nom", "derniere_fin")
+    """{nom: (derniere_fin, resultat)} of the worker, the pass and the orphaned-tasks chore."""
+    noms = (WORKER, PASSE, taches_orphelines.NOM_TRAVAIL)
+    rows = TravailPeriodique.objects.filter(nom__in=noms).values_list(
+        "nom", "derniere_fin", "resultat"
     )
+    return {nom: (fin, resultat) for nom, fin, resultat in rows}
+
+
+def _orphaned_count(stamps):
+    """The tasks the orphaned-tasks chore marked failed on its last run; None before it ran."""
+    if stamps is FAILED or taches_orphelines.NOM_TRAVAIL not in stamps:
+        return None
+    _, resultat = stamps[taches_orphelines.NOM_TRAVAIL]
+    return int((resultat or {}).get(taches_orphelines.LIBELLE, 0))
 
 
 @login_not_required
@@ -88,7 +103,7 @@ def pret(request):
     # Without the database nothing else can be read: no more waiting on it.
     stamps = _safely("travaux", _stamps) if base else FAILED
     for key, nom in (("worker", WORKER), ("periodique", PASSE)):
-        moment = None if stamps is FAILED else stamps.get(nom)
+        moment = None if stamps is FAILED else stamps.get(nom, (None, None))[0]
         age = _minutes(now, moment) if moment else None
         verifications[key] = _verification(age is not None and age <= seuils[key], age)
     oldest = _safely("sms", lambda: _oldest_due_sms(now)) if base else FAILED
@@ -99,7 +114,11 @@ def pret(request):
         verifications["sms"] = _verification(age <= seuils["sms"], age)
     ready = all(v["ok"] for v in verifications.values())
     response = JsonResponse(
-        {"statut": "pret" if ready else "pas_pret", "verifications": verifications},
+        {
+            "statut": "pret" if ready else "pas_pret",
+            "verifications": verifications,
+            "informations": {"taches_orphelines": _orphaned_count(stamps)},
+        },
         status=200 if ready else 503,
     )
     response["Cache-Control"] = "no-store"

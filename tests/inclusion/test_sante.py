@@ -1,5 +1,6 @@
 """Readiness (/sante/pret/, issue 19): database, cache, worker heartbeat, last periodic pass,
-oldest due SMS; 200 when all are fine, 503 otherwise; ages only, three queries."""
+oldest due SMS; 200 when all are fine, 503 otherwise; ages only, three queries. Beside them,
+for information, the tasks the last periodic pass found orphaned."""
 
 import datetime
 from unittest import mock
@@ -11,6 +12,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from inclusion.models import SmsMessage, StatutSms, TravailPeriodique
+from inclusion.services import taches_orphelines
 from inclusion.services.travaux import PASSE, WORKER
 from tests.clock import FROZEN_AT
 
@@ -63,6 +65,8 @@ def test_ready_when_every_part_is_fine(client, healthy, django_assert_num_querie
             "periodique": {"ok": True, "age_minutes": 4},
             "sms": {"ok": True, "age_minutes": 12},
         },
+        # The orphaned-tasks chore never ran here.
+        "informations": {"taches_orphelines": None},
     }
 
 
@@ -89,6 +93,26 @@ def test_a_late_worker_or_pass_is_not_ready(client, healthy, nom, key, limit):
     assert body["verifications"][key] == {"ok": False, "age_minutes": limit + 1}
     others = {k: v["ok"] for k, v in body["verifications"].items() if k != key}
     assert all(others.values())
+
+
+def test_the_orphaned_tasks_last_marked_are_information_only(
+    client, healthy, django_assert_num_queries
+):
+    """What the last pass marked failed (inclusion/services/taches_orphelines.py), read with
+    the other stamps: no query more, and the host stays ready."""
+    row = TravailPeriodique.objects.create(
+        nom=taches_orphelines.NOM_TRAVAIL, derniere_fin=FROZEN_AT - MINUTE,
+        resultat={taches_orphelines.LIBELLE: 2},
+    )  # fmt: skip
+    with django_assert_num_queries(3):
+        response, body = _get(client)
+    assert response.status_code == 200 and body["statut"] == "pret"
+    assert body["informations"] == {"taches_orphelines": 2}
+    assert "taches_orphelines" not in body["verifications"]
+    row.resultat = {}  # the next pass found none
+    row.save()
+    _, body = _get(client)
+    assert body["informations"] == {"taches_orphelines": 0}
 
 
 def test_an_sms_waiting_too_long_is_not_ready(client, healthy):
@@ -122,6 +146,7 @@ def test_database_down(client, healthy, caplog):
         "periodique": {"ok": False, "age_minutes": None},
         "sms": {"ok": False, "age_minutes": None},
     }
+    assert body["informations"] == {"taches_orphelines": None}
     # Neither the answer nor the log names the host.
     assert "db.interne" not in response.content.decode() and "10.0.0.5" not in caplog.text
     assert "OperationalError" in caplog.text
