@@ -559,6 +559,20 @@ INCLUSION_SANTE = {
 }
 # The periodic command's lease: a host that dies mid-pass frees it after this many minutes.
 INCLUSION_VERROU_MINUTES = int(os.environ.get("INCLUSION_VERROU_MINUTES", "30"))
+# Tasks RUNNING longer than this (and older than the worker's last heartbeat) were left by a
+# dead worker: the periodic work marks them FAILED (inclusion/services/taches_orphelines.py).
+INCLUSION_TACHES_ORPHELINES_MINUTES = int(
+    os.environ.get("INCLUSION_TACHES_ORPHELINES_MINUTES", "60")
+)
+# Dashboards (mediation.services.pilotage_instantanes): a scope whose dashboard takes longer
+# than this to compute is computed by the worker and shown as last computed; figures older
+# than the freshness bound are computed again.
+INCLUSION_PILOTAGE_DIRECT_SECONDES = float(
+    os.environ.get("INCLUSION_PILOTAGE_DIRECT_SECONDES", "1")
+)
+INCLUSION_PILOTAGE_FRAICHEUR_MINUTES = int(
+    os.environ.get("INCLUSION_PILOTAGE_FRAICHEUR_MINUTES", "30")
+)
 
 
 # --- Open data and the public read API (issue 17) ------------------------------------------

@@ -24,3 +24,20 @@ register_periodic(
         ordre=30,
     )
 )
+
+
+def refresh_dashboards(now):
+    from mediation.services.pilotage_instantanes import refresh
+
+    return refresh(now)
+
+
+register_periodic(
+    Travail(
+        "pilotage_instantanes",
+        "Chiffres du pilotage calculés en arrière-plan (grands territoires)",
+        refresh_dashboards,
+        datetime.timedelta(minutes=5),
+        ordre=40,
+    )
+)

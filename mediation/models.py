@@ -399,4 +399,4 @@ class Diagnostic(models.Model):
 # Orientations and API tokens live in their own modules (this one passed ~400 lines).
 from mediation.models_api import JetonApi  # noqa: E402, F401
 from mediation.models_orientations import Destinataire, Orientation  # noqa: E402, F401
-from mediation.models_pilotage import LienPartage  # noqa: E402, F401
+from mediation.models_pilotage import InstantanePilotage, LienPartage  # noqa: E402, F401

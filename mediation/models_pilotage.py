@@ -42,3 +42,32 @@ class LienPartage(models.Model):
 
     def __str__(self):
         return self.titre
+
+
+class InstantanePilotage(models.Model):
+    """The sections of one dashboard (a scope and its filters), computed by the worker where
+    computing them takes too long for a page: a territory of national size reads millions of
+    rows (bench/national). Small territories never get one: their pages count live.
+
+    Written only by mediation.services.pilotage_instantanes. `donnees` is the sections encoded
+    as JSON (never pickled: the database must not be able to run code)."""
+
+    wagtail_reference_index_ignore = True
+
+    cle = models.CharField(max_length=64, unique=True)  # the scope, the filters, the version
+    portee = models.CharField(max_length=64, db_index=True)  # the scope alone
+    # What the worker needs to compute it again: the filters' query, the scope.
+    parametres = models.JSONField(default=dict)
+    donnees = models.JSONField(null=True, blank=True)
+    calcule_le = models.DateTimeField(null=True, blank=True)
+    duree_ms = models.PositiveIntegerField(null=True, blank=True)
+    demande_le = models.DateTimeField(null=True, blank=True)  # a computation last queued
+    lu_le = models.DateTimeField(null=True, blank=True)  # a page last showed it (to the hour)
+    en_calcul_depuis = models.DateTimeField(null=True, blank=True)  # a worker took it
+
+    class Meta:
+        verbose_name = "instantané du pilotage"
+        verbose_name_plural = "instantanés du pilotage"
+
+    def __str__(self):
+        return f"Pilotage {self.cle[:8]}"

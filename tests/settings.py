@@ -34,3 +34,6 @@ ALLOWED_HOSTS = ["*"]
 WAGTAILADMIN_BASE_URL = "http://testserver"
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 WHITENOISE_AUTOREFRESH = True
+# Dashboards count live in tests whatever the machine's load (a slow run must not turn them
+# into the worker's instantanés); tests/mediation/test_pilotage_instantanes.py sets its bound.
+INCLUSION_PILOTAGE_DIRECT_SECONDES = 3600

@@ -5,17 +5,22 @@ from urllib.parse import urlencode
 
 from django.utils import timezone
 
-from mediation.pilotage import presentation, secret, tableau_de_bord
+from mediation.pilotage import presentation, secret
 from mediation.pilotage.exports import NATURE
 from mediation.pilotage.scope import filtres_in_scope
+from mediation.services import pilotage_instantanes
 
 
 def page_context(params, portee, today=None):
     filtres, form = filtres_in_scope(params, portee, today=today)
-    sections = tableau_de_bord.sections(filtres, portee)
+    figures = pilotage_instantanes.figures_for(filtres, portee)
+    sections = list(figures.sections or ())
     if portee.publique:
         sections = secret.publish(sections)
     return {
+        # Computed by the worker (national size): when, and whether newer ones are coming.
+        "calcule_le": figures.calcule_le,
+        "calcul_en_cours": figures.en_cours,
         "form": form,
         "filtres": filtres,
         "query": filtres.query(),

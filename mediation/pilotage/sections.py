@@ -5,7 +5,9 @@ title, one sentence saying what it shows, and the table itself for screen reader
 Values are counts or amounts already computed by the database; `None` means "not applicable"
 (never 0 by default)."""
 
-from dataclasses import dataclass, field
+import datetime
+from dataclasses import dataclass, field, fields
+from decimal import Decimal
 
 
 class Masque:
@@ -70,3 +72,44 @@ class Section:
     tableaux: tuple = ()
     note: str = ""  # what the figures mean, or what is not counted
     extra: dict = field(default_factory=dict)
+
+
+# --- Sections as JSON (mediation.services.pilotage_instantanes keeps them) -----------------
+
+_TYPES = {cls.__name__: cls for cls in (Section, Chiffre, Tableau, Ligne)}
+
+
+def encode(value):
+    """Sections (and what they hold) as JSON-ready values; decode() gives them back equal."""
+    if isinstance(value, (Section, Chiffre, Tableau, Ligne)):
+        champs = {f.name: encode(getattr(value, f.name)) for f in fields(value)}
+        return {"t": type(value).__name__, "v": champs}
+    if isinstance(value, Decimal):
+        return {"d": str(value)}
+    if isinstance(value, datetime.datetime):
+        return {"h": value.isoformat()}
+    if isinstance(value, datetime.date):
+        return {"j": value.isoformat()}
+    if isinstance(value, dict):
+        return {"m": {str(k): encode(v) for k, v in value.items()}}
+    if isinstance(value, (list, tuple)):
+        return [encode(v) for v in value]
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    raise TypeError(f"Valeur inattendue dans une section : {type(value).__name__}")
+
+
+def decode(value):
+    if isinstance(value, list):
+        return tuple(decode(v) for v in value)
+    if not isinstance(value, dict):
+        return value
+    if "t" in value:
+        return _TYPES[value["t"]](**{k: decode(v) for k, v in value["v"].items()})
+    if "d" in value:
+        return Decimal(value["d"])
+    if "h" in value:
+        return datetime.datetime.fromisoformat(value["h"])
+    if "j" in value:
+        return datetime.date.fromisoformat(value["j"])
+    return {k: decode(v) for k, v in value["m"].items()}

@@ -18,6 +18,7 @@ from django.utils.http import urlencode
 from ateliers import perms as perms_ateliers
 from ateliers.enums import StatutInscription, StatutSession
 from ateliers.models import Session
+from inclusion.filters import with_fast_selects
 from inclusion.forms import RecherchePersonneForm, apply_service_errors
 from inclusion.models import Beneficiaire
 from mediation import perms
@@ -258,15 +259,17 @@ def activity_list(request):
     params = parametres_valides(request.GET)
     qs, lisibles = filter_activites(user, params)
     totaux = services.counts(qs)
-    paginator = Paginator(qs.for_list(), PAGE_SIZE)
+    # A card shows its author and place only: the other joins of for_list() built five more
+    # model instances a row (structure, communes, session, theme) for nothing.
+    rows = qs.for_list().select_related(None).select_related("mediateur", "lieu")
+    paginator = Paginator(rows, PAGE_SIZE)
     paginator.count = totaux["activites"]  # already counted: one query less
     page = paginator.get_page(request.GET.get("page"))
+    labels = dict(Thematique.choices)
     for activite in page.object_list:
-        activite.thematiques_labels = [
-            Thematique(t).label for t in activite.thematiques if t in Thematique.values
-        ]
+        activite.thematiques_labels = [labels[t] for t in activite.thematiques if t in labels]
     lieux = services.lieux_du_mediateur(user)
-    form = ActiviteFiltreForm(initial=params, lieux=lieux)
+    form = with_fast_selects(ActiviteFiltreForm(initial=params, lieux=lieux))
     personne_label = next((v for k, v in lisibles if k == "Personne"), None)
     sans_personne = {k: v for k, v in params.items() if k != "personne"}
     return render(

@@ -191,11 +191,13 @@ def test_every_layer_registers_its_chores():
         "expiration_pass",
         "rappels_ateliers",
         "relances_orientations",
+        "pilotage_instantanes",
         "sms",
         "emails",
         "exports",
         "conservation",
         "resultats_taches",
+        "taches_orphelines",
     ]
     assert {t.nom for t in registry.periodic_work()}.isdisjoint({travaux.PASSE, travaux.WORKER})
 
@@ -218,7 +220,7 @@ def test_a_real_pass_runs_every_chore_sends_due_sms_and_the_worker_stamps(
     # A second pass in the same minute: the daily chores are not due again.
     with django_capture_on_commit_callbacks(execute=True):
         bilan = travaux.run_periodic()
-    assert set(bilan.pas_dus) == {"expiration_pass", "resultats_taches"}
+    assert set(bilan.pas_dus) == {"expiration_pass", "resultats_taches", "pilotage_instantanes"}
 
 
 def test_old_task_results_are_pruned():
