@@ -9,15 +9,21 @@ from inclusion.enums import Role
 ROLES_DOSSIERS = {Role.PRESCRIPTEUR, Role.MEDIATEUR, Role.COORDINATEUR}
 
 
+def _load_memberships(user):
+    """Read the user's active memberships once a request (the list's permission, the menu
+    and the second factor all ask): roles and référent structures from one query."""
+    rows = list(user.memberships.actives().values_list("structure_id", "role", "referent"))
+    user._inclusion_roles = frozenset((sid, role) for sid, role, _ in rows)
+    user._inclusion_referent = frozenset(sid for sid, _, referent in rows if referent)
+
+
 def roles_of(user):
     """(structure_id, role) pairs of the user's active memberships, cached on the user."""
     if not getattr(user, "is_authenticated", False):
         return frozenset()
-    cached = getattr(user, "_inclusion_roles", None)
-    if cached is None:
-        cached = frozenset(user.memberships.actives().values_list("structure_id", "role"))
-        user._inclusion_roles = cached
-    return cached
+    if getattr(user, "_inclusion_roles", None) is None:
+        _load_memberships(user)
+    return user._inclusion_roles
 
 
 def forget_roles(user):
@@ -29,13 +35,9 @@ def referent_structure_ids(user):
     """Structures where the user is the référent (an active membership flagged so)."""
     if not getattr(user, "is_authenticated", False):
         return frozenset()
-    cached = getattr(user, "_inclusion_referent", None)
-    if cached is None:
-        cached = frozenset(
-            user.memberships.actives().filter(referent=True).values_list("structure_id", flat=True)
-        )
-        user._inclusion_referent = cached
-    return cached
+    if getattr(user, "_inclusion_referent", None) is None:
+        _load_memberships(user)
+    return user._inclusion_referent
 
 
 def has_role(user, *roles):

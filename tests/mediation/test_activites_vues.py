@@ -295,9 +295,11 @@ def test_list_queries_do_not_grow_with_rows(client, ctx, n, django_assert_num_qu
     assert len(response.context["activites"]) == min(n, 25)
 
 
-# The list's queries: session, user, memberships, counts (which also give the paginator's
-# count), the filter's lieux, the menu's memberships, page rows, participants (with their files).
-QUERIES_LIST = 8
+# The list's queries: session, user, memberships (read once for the permission and the
+# menu since inclusion.perms loads roles and référent structures together: was 8), counts
+# (which also give the paginator's count), the filter's lieux, page rows, participants (with
+# their files).
+QUERIES_LIST = 7
 
 
 def test_detail_notes_only_for_the_author(client, ctx):
