@@ -64,7 +64,7 @@ def carnet_list(request):
             "filter": filtre,
             "table": table,
             "enveloppes": enveloppes,
-            "can_issue": bool(enveloppes_for_issuing(user)),
+            "can_issue": bool(enveloppes_for_issuing(user, enveloppes)),
         },
         status=422 if filtre.form.errors else 200,
     )

@@ -24,15 +24,20 @@ NOT_PRESCRIPTEUR = (
 )
 
 
-def enveloppes_for_issuing(user):
-    """Envelopes the user may issue from today: active programme, not too late, theirs."""
+def enveloppes_for_issuing(user, enveloppes=None):
+    """Envelopes the user may issue from today: active programme, not too late, theirs.
+    `enveloppes`: the user's envelopes with their programme, when the page has read them
+    already (the carnets list), to choose among without another query."""
     limite = timezone.localdate() + datetime.timedelta(days=15)
-    candidates = (
-        Enveloppe.objects.for_user(user)
-        .filter(programme__statut=StatutProgramme.ACTIF, programme__fin_validite__gt=limite)
-        .select_related("programme", "structure")
-    )
-    return [e for e in candidates if perms.can_issue_carnet(user, e)]
+    if enveloppes is None:
+        enveloppes = Enveloppe.objects.for_user(user).select_related("programme", "structure")
+    return [
+        e
+        for e in enveloppes
+        if e.programme.statut == StatutProgramme.ACTIF
+        and e.programme.fin_validite > limite
+        and perms.can_issue_carnet(user, e)
+    ]
 
 
 def choose_personne(request):
