@@ -10,7 +10,6 @@ name, `-` for descending, several separated by commas), `page`, `per_page`.
 import datetime
 
 from django.core.paginator import Paginator
-from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
@@ -40,7 +39,8 @@ def en_date(value):
         return None
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value)
-    return date_filter(value, "d/m/Y")
+    # What the "d/m/Y" date filter writes, without its formatter object for each cell.
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
 
 
 def oui_non(value):
@@ -143,6 +143,19 @@ def _lien_dossier():
 class BeneficiaireTable(Tableau):
     vide = "Aucune personne ne correspond à votre recherche."
     legende = "Personnes accompagnées"
+    # The fields its cells read (the list loads only these).
+    champs = (
+        "uuid",
+        "prenom",
+        "nom",
+        "telephone",
+        "type_telephone",
+        "commune",
+        "quartier",
+        "tranche_age",
+        "consentement_sms",
+        "derniere_activite",
+    )
 
     def __init__(self, queryset, request, **kwargs):
         self.colonnes = [

@@ -58,7 +58,12 @@ def beneficiaire_list(request):
         request.user,
         "Les dossiers des personnes sont réservés aux prescripteurs, médiateurs et coordinateurs.",
     )
-    base = Beneficiaire.objects.for_user(request.user).select_related("commune", "quartier")
+    # Only the columns the table shows: a file has some twenty more.
+    base = (
+        Beneficiaire.objects.for_user(request.user)
+        .select_related("commune", "quartier")
+        .only(*BeneficiaireTable.champs, "commune__nom", "quartier__nom")
+    )
     filtre = BeneficiaireFilter(request.GET or None, queryset=base)
     table = BeneficiaireTable(filtre.qs, request, per_page=PAGE_SIZE)
     with_fast_selects(filtre.form)
