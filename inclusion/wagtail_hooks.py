@@ -15,7 +15,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from inclusion import admin_views, perms
+from inclusion import admin_comptes, admin_views, perms
 from inclusion.models import Commune, Journal, Lieu, Membership, Quartier, Structure
 from inclusion.services import territoire
 
@@ -332,6 +332,54 @@ def register_page_cache_menu_item():
     return CoordinateurMenuItem(
         "Cache des pages", reverse("inclusion_cache_pages"), icon_name="resubmit"
     )
+
+
+# --- Wagtail's Users and Groups admin: closed, accounts go through the services -----------
+# (inclusion/admin_comptes.py says why). order=-1: these patterns come before the viewsets'.
+
+
+@hooks.register("register_admin_urls", order=-1)
+def register_closed_account_urls():
+    return admin_comptes.closed_urlpatterns()
+
+
+@hooks.register("construct_settings_menu")
+def hide_account_menu_items(request, menu_items):
+    menu_items[:] = [item for item in menu_items if item.name not in admin_comptes.CLOSED]
+
+
+@hooks.register("construct_search")
+def hide_account_search_areas(request, search_areas):
+    search_areas[:] = [area for area in search_areas if area.name not in admin_comptes.CLOSED]
+
+
+@hooks.register("register_account_menu_item")
+def register_mon_compte_menu_item(request):
+    return admin_comptes.mon_compte_menu_item()
+
+
+# Wagtail's own hooks on its user views and on bulk actions: the same answer, should the
+# views be reached another way.
+@hooks.register("before_create_user")
+def refuse_user_creation(request):
+    return admin_comptes.answer_closed_screen(request)
+
+
+@hooks.register("before_edit_user")
+def refuse_user_edit(request, user):
+    return admin_comptes.answer_closed_screen(request)
+
+
+@hooks.register("before_delete_user")
+def refuse_user_deletion(request, user):
+    return admin_comptes.answer_closed_screen(request)
+
+
+@hooks.register("before_bulk_action")
+def refuse_user_bulk_action(request, action_type, objects, action):
+    if admin_comptes.is_closed_model(action.model):
+        return admin_comptes.answer_closed_screen(request)
+    return None
 
 
 import inclusion.wagtail_hooks_sms  # noqa: E402, F401
