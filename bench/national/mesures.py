@@ -157,6 +157,41 @@ def purge_of_a_month():
     return result
 
 
+def dashboards_in_the_background():
+    """What the worker does for the dashboards (mediation.services.pilotage_instantanes): each
+    persona's default dashboard computed whole, timed, and kept (committed: the pages measured
+    next read it where the scope is slow, as in production)."""
+    import requetes_chaudes
+    from django.utils import timezone
+
+    from mediation.models_pilotage import InstantanePilotage
+    from mediation.pilotage.filtres import parse_filtres, portee_for
+    from mediation.services import pilotage_instantanes
+
+    InstantanePilotage.objects.all().delete()
+    m = requetes_chaudes.Monde()
+    result = {}
+    for name, user in [
+        ("médiateur", m.mediateur),
+        ("prescripteur", m.prescripteur),
+        ("coordinateur, tout le territoire", m.coordinateur),
+    ]:
+        portee = portee_for(user)
+        filtres = parse_filtres({})
+        t = time.perf_counter()
+        pilotage_instantanes.figures_for(filtres, portee, now=timezone.now())
+        seconds = time.perf_counter() - t
+        kept = InstantanePilotage.objects.filter(
+            cle=pilotage_instantanes.dashboard_key(filtres, portee)
+        ).exists()
+        result[name] = {"calcul_complet_s": round(seconds, 2), "instantane": kept}
+        say(
+            f"tableau de bord ({name:<34}) calcul complet {seconds:>7.1f} s  "
+            f"{'gardé (servi par la page)' if kept else 'compté en direct par la page'}"
+        )
+    return result
+
+
 def streamed_exports():
     """Open-data files streamed to the end: time, bytes and the peak Python memory."""
     from django.test import Client
@@ -238,6 +273,7 @@ def main():
     results = RESULTS if not args.sans_chemins else RESULTS.with_name("national_travaux.json")
     figures = {}
     if not args.sans_chemins:
+        figures["tableaux_de_bord_calcul"] = dashboards_in_the_background()
         figures["chemins"] = measure_paths(args.repetitions, now)
         write_results(results, parameters, **figures)  # kept if what follows is stopped
     figures["balayage_sms_journee"] = sweep_of_a_day(now)

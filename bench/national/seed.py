@@ -158,6 +158,7 @@ def build_steps(n, password_hash):
     S = n["structures"]
     C = n["communes"]
     U0 = n["u0"]
+    I = n["sessions"] * n["inscriptions_par_session"]  # noqa: E741 (registrations)
     return [
         (
             "communes",
@@ -484,7 +485,9 @@ def build_steps(n, password_hash):
                     || '14 h à la médiathèque. Pour annuler, répondez ANNULER.',
                 (ARRAY['rappel_atelier','rappel_atelier','rappel_atelier_jour',
                        'carnet_lien','inscription_confirmee'])[g % 5 + 1],
-                '', 'gsm', 1, st,
+                CASE WHEN g % 5 = 3 THEN 'pass_numerique.carnet#' || ((g * 7919) % {K} + 1)
+                     ELSE 'ateliers.inscription#' || ((g * 7919) % {I} + 1) END,
+                'gsm', 1, st,
                 CASE WHEN st IN ('delivre', 'envoye', 'non_delivre') THEN 'SM' || g END,
                 CASE WHEN st = 'echec' THEN '30003' ELSE '' END, '',
                 CASE WHEN st = 'echec' THEN 3 WHEN st = 'a_envoyer' THEN 0 ELSE 1 END,
@@ -533,7 +536,7 @@ PARALLEL = ("sms", "journal")  # independent of every other table: loaded beside
 def _session(cursor):
     for setting, value in [
         ("synchronous_commit", "off"),
-        ("maintenance_work_mem", "'512MB'"),
+        ("maintenance_work_mem", "'1GB'"),
         ("work_mem", "'64MB'"),
         ("max_parallel_maintenance_workers", "2"),
     ]:
@@ -588,11 +591,28 @@ def _in_thread(work):
         connection.close()
 
 
+def _since(t):
+    return round(time.perf_counter() - t, 2)
+
+
+def _on_two_connections(parallel, works):
+    """Run the works in order, on two connections at once when parallel."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    if not parallel:
+        for work in works:
+            work()
+        return
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for future in [pool.submit(_in_thread, work) for work in works]:
+            future.result()
+
+
 def seed(connection, echelle, *, now=None, log=say, parallel=False):
     """Fill the database of `connection` (a Django connection on PostgreSQL). Returns
     {"comptes": …, "tables": {label: {"lignes": n, "secondes": s}}, "total_secondes": s}.
     parallel: load the SMS and the journal on two more connections, and build the indexes
-    of two tables at a time."""
+    and validate the foreign keys on two connections."""
     import datetime
     import json
     from concurrent.futures import ThreadPoolExecutor
@@ -647,35 +667,50 @@ def seed(connection, echelle, *, now=None, log=say, parallel=False):
     else:
         load(main_steps + side_steps)()
 
-    # Indexes back (the big sorts), then the keys one table after the other.
-    def build(table):
+    # Indexes back (the big sorts), one statement at a time on two connections, the biggest
+    # tables' first (two CREATE INDEX on one table may run together: both take SHARE).
+    order = sorted(BIG, key=lambda name: -NATIONAL_ROWS.get(name, 0))
+    indexes = [(t, s) for t in order for s in restore[t] if not s.startswith("ALTER TABLE")]
+    spent = {}
+
+    def build(table, statement):
         t = time.perf_counter()
-        statements = [s for s in restore[table] if not s.startswith("ALTER TABLE")]
         with connection.cursor() as cursor:
             _session(cursor)
-            for statement in statements:
-                cursor.execute(statement)
-        label = f"index de {table}"
-        figures[label] = {"lignes": len(statements), "secondes": round(time.perf_counter() - t, 2)}
-        log(f"{label:<44} {len(statements):>3} {figures[label]['secondes']:>8.1f} s")
+            cursor.execute(statement)
+        spent[table] = spent.get(table, 0) + time.perf_counter() - t
 
-    order = sorted(BIG, key=lambda name: -NATIONAL_ROWS.get(name, 0))
-    if parallel:
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            for future in [pool.submit(_in_thread, lambda t=t: build(t)) for t in order]:
-                future.result()
-    else:
-        for table in order:
-            build(table)
     t = time.perf_counter()
+    _on_two_connections(parallel, [lambda i=i: build(*i) for i in indexes])
+    for table in order:
+        label = f"index de {table}"
+        count = sum(1 for name, _ in indexes if name == table)
+        figures[label] = {"lignes": count, "secondes": round(spent.get(table, 0), 2)}
+        log(f"{label:<44} {count:>3} {figures[label]['secondes']:>8.1f} s (cumul)")
+    figures["index (durée réelle)"] = {"lignes": len(indexes), "secondes": _since(t)}
+    log(f"{'index (durée réelle)':<44} {len(indexes):>3} {_since(t):>8.1f} s")
+
+    # Unique constraints, then the foreign keys added NOT VALID (no scan, a short lock) and
+    # validated on two connections (VALIDATE locks neither table against the other).
+    t = time.perf_counter()
+    keys = [s for table in order for s in restore[table] if s.startswith("ALTER TABLE")]
+    foreign = [s for s in keys if " FOREIGN KEY " in s]
     with connection.cursor() as cursor:
         _session(cursor)
-        for table in order:
-            for statement in restore[table]:
-                if statement.startswith("ALTER TABLE"):
-                    cursor.execute(statement)
-    figures["contraintes et clés"] = {"lignes": 0, "secondes": round(time.perf_counter() - t, 2)}
-    log(f"{'contraintes et clés':<44}     {figures['contraintes et clés']['secondes']:>8.1f} s")
+        for statement in [k for k in keys if k not in foreign]:
+            cursor.execute(statement)
+        for statement in foreign:
+            cursor.execute(f"{statement} NOT VALID")
+
+    def validate(statement):
+        table, name = statement.split()[2], statement.split('"')[1]
+        with connection.cursor() as cursor:
+            _session(cursor)
+            cursor.execute(f'ALTER TABLE {table} VALIDATE CONSTRAINT "{name}"')
+
+    _on_two_connections(parallel, [lambda s=s: validate(s) for s in foreign])
+    figures["contraintes et clés"] = {"lignes": len(keys), "secondes": _since(t)}
+    log(f"{'contraintes et clés':<44} {len(keys):>3} {_since(t):>8.1f} s")
     _pending_path(connection).unlink(missing_ok=True)
     with connection.cursor() as cursor:
         for table in [*TABLES, "inclusion_user"]:
