@@ -17,7 +17,17 @@ import sys
 import threading
 import time
 
-from common import ROOT, drop_database, say, setup_django, write_results
+from common import (
+    ROOT,
+    drop_database,
+    say,
+    seed_member,
+    seed_sessions,
+    seed_structure,
+    seed_theme,
+    setup_django,
+    write_results,
+)
 
 RESULTS = ROOT / "bench" / "results" / "ateliers.json"
 DB_NAME = "inclusion_bench_ateliers"
@@ -30,40 +40,30 @@ def setup_environment():
 def seed(nb_people, nb_sessions):
     from django.utils import timezone
 
-    from ateliers.models import Theme
-    from ateliers.services import sessions
-    from inclusion.enums import Role, ServiceMediation
-    from inclusion.services import beneficiaires, territoire
+    from inclusion.enums import Role
+    from inclusion.services import beneficiaires
 
-    commune = territoire.create_commune(nom="Banc", code_insee="33991", codes_postaux="33991")
-    structure = territoire.create_structure(
-        nom="Médiathèque banc", pivot="43493312300029", type="mediatheque", commune=commune
+    _, structure, lieu = seed_structure(
+        commune="Banc",
+        code_insee="33991",
+        code_postal="33991",
+        structure="Médiathèque banc",
+        pivot="43493312300029",
+        type="mediatheque",
+        lieu="Lieu banc",
+        adresse="1 rue",
     )
-    lieu = territoire.create_lieu(
-        structure=structure, nom="Lieu banc", commune=commune, code_postal="33991", adresse="1 rue"
+    mediateur = seed_member(
+        structure, Role.MEDIATEUR, "med@bench.example", password="bench-password-123"
     )
-    mediateur = territoire.create_user(email="med@bench.example", password="bench-password-123")
-    territoire.add_membership(user=mediateur, structure=structure, role=Role.MEDIATEUR)
-    theme = Theme.objects.create(
-        titre="Smartphone",
-        titre_falc="Utiliser son téléphone",
-        description_falc="Vous apprenez.",
-        niveau="debutant",
-        thematiques=["prendre_en_main_du_materiel"],
-        service=ServiceMediation.QUOTIDIEN,
+    made = seed_sessions(
+        acteur=mediateur,
+        theme=seed_theme(),
+        lieu=lieu,
+        start=timezone.now() + datetime.timedelta(days=2),
+        count=nb_sessions,
+        capacite=30,
     )
-    start = timezone.now() + datetime.timedelta(days=2)
-    made = [
-        sessions.create_session(
-            acteur=mediateur,
-            theme=theme,
-            lieu=lieu,
-            debut=start + datetime.timedelta(hours=3 * i),
-            fin=start + datetime.timedelta(hours=3 * i + 2),
-            capacite=30,
-        )
-        for i in range(nb_sessions)
-    ]
     people = [
         beneficiaires.create_beneficiaire(
             acteur=mediateur, structure=structure, prenom=f"Personne{i}", sans_telephone=True

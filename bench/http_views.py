@@ -16,29 +16,38 @@ stopped and the database dropped at the end, even on failure.
 import argparse
 import datetime
 import http.client
-import importlib.metadata
 import json
 import os
-import platform
 import re
-import secrets
 import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
-import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import (  # noqa: F401  (site_public imports the server helpers from here)
+    HOST,
+    PYTHON,
+    ROOT,
+    get,
+    git,
+    load,
+    machine,
+    pg_admin,
+    run,
+    say,
+    seed_member,
+    seed_sessions,
+    seed_structure,
+    seed_theme,
+    server_env,
+    start_gunicorn,
+    stop_gunicorn,
+    versions,
+    workdir,
+)
+
 RESULTS = ROOT / "bench" / "results" / "http_views.json"
-PYTHON = ROOT / ".venv" / "bin" / "python"
-GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
-PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
-HOST = "127.0.0.1"
 # (name, path, who is signed in, what a row of the page links to): a load balancer probes
 # /sante/ without a session; each list is read by the role that uses it. {personne} is the
 # uuid of the seeded person who is being registered to a session.
@@ -63,13 +72,6 @@ ENDPOINTS = [
 LISTS = [name for name, _, who, _ in ENDPOINTS if who]
 
 
-def say(text, err=False):
-    """Console output of this command-line tool."""
-    stream = sys.stderr if err else sys.stdout
-    stream.write(f"{text}\n")
-    stream.flush()
-
-
 # --- Seeding: runs in a child process with the bench environment --------------------------
 
 
@@ -78,14 +80,11 @@ def seed_world(rows):
     enough carnets, sessions, registrations and activity records to fill several pages of
     each list. People, carnets, sessions and registrations through the services; activity
     records with bulk_create (as bench/activites_seed.py)."""
-    import datetime
-
     from django.utils import timezone
 
     from ateliers.enums import Canal
-    from ateliers.models import Theme
-    from ateliers.services import registrations, sessions
-    from inclusion.enums import Role, ServiceMediation, TypeStructure
+    from ateliers.services import registrations
+    from inclusion.enums import Role, TypeStructure
     from inclusion.services import territoire
     from inclusion.services.beneficiaires import create_beneficiaire
     from mediation.models import Activite, Participant
@@ -94,26 +93,26 @@ def seed_world(rows):
     from pass_numerique.models import Enveloppe, Programme
     from pass_numerique.services.issuance import issue_carnets
 
-    commune = territoire.create_commune(nom="Bordeaux", code_insee="33063", codes_postaux="33000")
-    structure = territoire.create_structure(
-        nom="CCAS de Bordeaux", pivot="W123456789", type=TypeStructure.CCAS, commune=commune
-    )
-    lieu = territoire.create_lieu(
-        structure=structure,
-        nom="Espace numérique",
-        commune=commune,
+    commune, structure, lieu = seed_structure(
+        commune="Bordeaux",
+        code_insee="33063",
         code_postal="33000",
+        structure="CCAS de Bordeaux",
+        pivot="W123456789",
+        type=TypeStructure.CCAS,
+        lieu="Espace numérique",
         adresse="1 rue du Banc",
     )
-    coordinateur = territoire.create_user(email="coord@bench.invalid", prenom="Coco", nom="Bench")
-    territoire.add_membership(user=coordinateur, structure=structure, role=Role.COORDINATEUR)
-    territoire.qualify_lieu(acteur=coordinateur, lieu=lieu)
-    prescripteur = territoire.create_user(
-        email="prescripteur@bench.invalid", prenom="Pia", nom="Bench"
+    coordinateur = seed_member(
+        structure, Role.COORDINATEUR, "coord@bench.invalid", prenom="Coco", nom="Bench"
     )
-    territoire.add_membership(user=prescripteur, structure=structure, role=Role.PRESCRIPTEUR)
-    mediateur = territoire.create_user(email="mediateur@bench.invalid", prenom="Med", nom="Bench")
-    territoire.add_membership(user=mediateur, structure=structure, role=Role.MEDIATEUR)
+    territoire.qualify_lieu(acteur=coordinateur, lieu=lieu)
+    prescripteur = seed_member(
+        structure, Role.PRESCRIPTEUR, "prescripteur@bench.invalid", prenom="Pia", nom="Bench"
+    )
+    mediateur = seed_member(
+        structure, Role.MEDIATEUR, "mediateur@bench.invalid", prenom="Med", nom="Bench"
+    )
     people = [
         create_beneficiaire(
             acteur=prescripteur,
@@ -137,26 +136,14 @@ def seed_world(rows):
     for i in range(100):
         issue_carnets(acteur=prescripteur, enveloppe=enveloppe, beneficiaire=people[i], nombre=1)
     # Sessions: 100 upcoming (4 pages), every 3 hours from tomorrow.
-    theme = Theme.objects.create(
-        titre="Prendre en main son smartphone",
-        titre_falc="Utiliser son téléphone",
-        description_falc="Vous apprenez.",
-        niveau="debutant",
-        thematiques=["prendre_en_main_du_materiel"],
-        service=ServiceMediation.QUOTIDIEN,
+    made = seed_sessions(
+        acteur=mediateur,
+        theme=seed_theme(),
+        lieu=lieu,
+        start=timezone.now() + datetime.timedelta(days=1),
+        count=100,
+        capacite=12,
     )
-    start = timezone.now() + datetime.timedelta(days=1)
-    made = [
-        sessions.create_session(
-            acteur=mediateur,
-            theme=theme,
-            lieu=lieu,
-            debut=start + datetime.timedelta(hours=3 * i),
-            fin=start + datetime.timedelta(hours=3 * i + 2),
-            capacite=12,
-        )
-        for i in range(100)
-    ]
     # Registrations: the first person in 5 sessions (marked "déjà inscrite" on the page),
     # and 5 people in each of the first 25 sessions (the places left in words).
     personne = people[0]
@@ -244,214 +231,6 @@ def seed(rows):
 
 
 # --- Orchestration -------------------------------------------------------------------------
-
-
-def run(cmd, env, timeout=1800, check=True):
-    proc = subprocess.run(
-        cmd,
-        env=env,
-        cwd=env["BENCH_APP_DIR"],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    if not check:
-        return proc
-    if proc.returncode != 0:
-        sys.stderr.write(proc.stdout[-4000:] + proc.stderr[-4000:])
-        raise SystemExit(f"failed: {' '.join(map(str, cmd))}")
-    return proc.stdout
-
-
-def pg_admin(sql):
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        cur = conn.execute(sql)
-        return cur.fetchall() if cur.description else None
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
-def wait_for_port(port, proc, timeout=120):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit("gunicorn exited during start-up")
-        try:
-            with socket.create_connection((HOST, port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not start listening")
-
-
-def get(conn, path, headers):
-    conn.request("GET", path, headers=headers)
-    resp = conn.getresponse()
-    return resp.status, resp.read()
-
-
-def load(port, path, headers, total, concurrency, time_limit):
-    """Send `total` GETs from `concurrency` threads; each thread keeps its connection open."""
-    lock = threading.Lock()
-    state = {"left": total}
-    latencies, errors, statuses = [], [0], {}
-    deadline = time.monotonic() + time_limit
-
-    def worker():
-        conn = http.client.HTTPConnection(HOST, port, timeout=30)
-        local = []
-        try:
-            while time.monotonic() < deadline:
-                with lock:
-                    if state["left"] <= 0:
-                        break
-                    state["left"] -= 1
-                start = time.perf_counter()
-                try:
-                    status, _ = get(conn, path, headers)
-                except (OSError, http.client.HTTPException):
-                    conn.close()
-                    status = "exception"
-                local.append(time.perf_counter() - start)
-                with lock:
-                    statuses[status] = statuses.get(status, 0) + 1
-                    if status != 200:
-                        errors[0] += 1
-        finally:
-            conn.close()
-            with lock:
-                latencies.extend(local)
-
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    start = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - start
-    done = len(latencies)
-    q = statistics.quantiles(latencies, n=100) if done >= 2 else [0.0] * 99
-    return {
-        "path": path,
-        "requests": done,
-        "errors": errors[0],
-        "statuses": {str(k): v for k, v in statuses.items()},
-        "timed_out": done < total,
-        "seconds": round(elapsed, 3),
-        "req_per_s": round(done / elapsed, 1) if elapsed else 0.0,
-        "p50_ms": round(q[49] * 1000, 2),
-        "p95_ms": round(q[94] * 1000, 2),
-    }
-
-
-def versions():
-    out = {"python": platform.python_version()}
-    for pkg in ("django", "gunicorn", "psycopg", "wagtail"):
-        try:
-            out[pkg] = importlib.metadata.version(pkg)
-        except importlib.metadata.PackageNotFoundError:
-            out[pkg] = None
-    try:
-        out["postgresql"] = pg_admin("SELECT current_setting('server_version')")[0][0]
-    except Exception:
-        out["postgresql"] = None
-    return out
-
-
-def git(*args):
-    proc = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False)
-    return proc.stdout.strip()
-
-
-def export_commit(ref, dest):
-    """Copy the files of a commit to `dest` (git archive: the repository is not touched)."""
-    dest.mkdir()
-    archive = subprocess.run(
-        ["git", "archive", "--format=tar", ref], cwd=ROOT, capture_output=True, check=True
-    )
-    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive.stdout, check=True)
-
-
-def workdir(prefix, commit=None):
-    """A temporary directory, and the code to measure: the work tree, or `commit` exported
-    into that directory."""
-    tmp = Path(tempfile.mkdtemp(prefix=prefix))
-    if not commit:
-        return tmp, ROOT
-    try:
-        export_commit(commit, tmp / "app")
-    except Exception:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return tmp, tmp / "app"
-
-
-def server_env(tmp, app_dir, db_name, conn_max_age, **extra):
-    """The environment of gunicorn and of the setup commands: production settings (DEBUG
-    off) against the throwaway database, files under `tmp`."""
-    return {
-        **os.environ,
-        "BENCH_APP_DIR": str(app_dir),
-        "DJANGO_SETTINGS_MODULE": "inclusion.settings",
-        "DATABASE_URL": f"postgres://postgres@{HOST}:5432/{db_name}",
-        "DATABASE_CONN_MAX_AGE": str(conn_max_age),
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "AXES_ENABLED": "0",
-        "DJANGO_LOG_LEVEL": "WARNING",
-        "INCLUSION_VAR_DIR": str(tmp / "var"),
-        "DJANGO_STATIC_ROOT": str(tmp / "static"),
-        "PYTHONDONTWRITEBYTECODE": "1",
-        **extra,
-    }
-
-
-def start_gunicorn(app_dir, env, workers, log_path):
-    """gunicorn (sync workers) on a free loopback port, in its own session: (process, port)."""
-    port = free_port()
-    with log_path.open("w") as log:
-        proc = subprocess.Popen(
-            [GUNICORN, "inclusion.wsgi", "-b", f"{HOST}:{port}", "-w", str(workers)],
-            env=env,
-            cwd=app_dir,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    wait_for_port(port, proc)
-    return proc, port
-
-
-def stop_gunicorn(proc, log_path):
-    """Stop gunicorn (master and workers) and show the tail of its log if it had tracebacks."""
-    if proc is not None and proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)  # its own session: master and workers
-            proc.wait()
-    if log_path.exists() and "Traceback" in log_path.read_text(errors="replace"):
-        say("gunicorn log had tracebacks; tail:", err=True)
-        say(log_path.read_text(errors="replace")[-3000:], err=True)
-
-
-def machine():
-    return {
-        "platform": platform.platform(),
-        "cpu_count": os.cpu_count(),
-        "load_average_after": [round(x, 2) for x in os.getloadavg()],
-        "note": "shared machine; the load generator runs on the same cores",
-    }
 
 
 def measure(args, app_dir, env, seeded, log_path):

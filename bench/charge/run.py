@@ -29,7 +29,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # bench/: the shared helpers
 
-from http_views import (  # noqa: E402
+from common import (  # noqa: E402
     HOST,
     PYTHON,
     ROOT,
