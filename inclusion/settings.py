@@ -417,6 +417,10 @@ WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://localhos
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("fr", "Français")]
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+# Accounts change through the espace pro's services only (inclusion/admin_comptes.py closes
+# Wagtail's Users and Groups): not the admin's own address and password forms either.
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False  # the address changes through a link (Mon compte)
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False  # the password through set_new_password
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILADMIN_LOGIN_URL = "pro:connexion"
 # No avatars from gravatar.com: the admin loads nothing from another origin (its CSP), and

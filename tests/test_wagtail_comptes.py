@@ -201,11 +201,6 @@ def test_page_compte_de_l_admin_mene_a_mon_compte(client, coordinateur):
     assert "Mon compte dans l&#x27;espace pro" in html
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="settings asked of the lead: WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False and "
-    "WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False (remove this mark once they are in)",
-)
 def test_page_compte_de_l_admin_sans_adresse_ni_mot_de_passe(client, coordinateur):
     """The address changes through a link sent to it, the password through set_new_password
     (journal, validators): not through Wagtail's "Compte" forms."""
