@@ -4,6 +4,8 @@ the export buttons reached with the keyboard, a filter applied from the keyboard
 carries it), the print preview and a 360 px phone without layout breakage. Screenshots in
 /work/helpers/shots/i_*.png (or $PILOTAGE_SCREENSHOTS)."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -13,6 +15,8 @@ from tests.browser.helpers_pilotage import shot
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 QUERY = "?du=2026-08-01&au=2026-11-30"
+# (JavaScript's \w is ASCII: "décembre" needs \S.)
+CALCULE_LE = re.compile(r"^Chiffres calculés le \d{1,2} \S+ \d{4} à \d{2}h\d{2}\.$")
 
 
 def focused(page):
@@ -86,3 +90,29 @@ def test_print_preview_and_phone(page, log_in, monde_pilotage):
     )
     assert widths and max(widths) <= PHONE["width"]
     shot(page, "pilotage_telephone")
+
+
+def test_figures_computed_by_the_worker_say_so(page, log_in, monde_pilotage, settings):
+    """Issue 19: a scope whose dashboard is slow (the bound at 0 s here) is served as last
+    computed, the page saying when; other filters first say that the figures are coming."""
+    settings.INCLUSION_PILOTAGE_DIRECT_SECONDES = 0
+    log_in(monde_pilotage.coordinateur)
+    page.goto("/pro/pilotage/")  # counted live, and learnt slow
+    page.goto("/pro/pilotage/")
+    expect(page.get_by_text(CALCULE_LE)).to_be_visible()
+    assert page.locator("section.pilotage-section").count() >= 1
+    assert_accessible(page)
+    shot(page, "pilotage_instantane")
+
+    page.goto("/pro/pilotage/" + QUERY)
+    status = page.get_by_role("status")
+    expect(status).to_contain_text("Les chiffres sont en cours de calcul.")
+    assert page.locator("section.pilotage-section").count() == 0
+    assert_accessible(page)
+    page.set_viewport_size(PHONE)
+    assert_no_horizontal_overflow(page)
+    shot(page, "pilotage_en_calcul")
+    # The tests' task backend computed them after the page's commit: "Actualiser" shows them.
+    page.get_by_role("link", name="Actualiser la page").click()
+    expect(page.get_by_text(CALCULE_LE)).to_be_visible()
+    assert page.locator("section.pilotage-section").count() >= 1
