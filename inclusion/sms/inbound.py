@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks import task
 
+from inclusion.jours import debut_du_jour
 from inclusion.models import Beneficiaire, OptOut, SmsMessage, SmsRecu
 from inclusion.services.journal import write_journal
 from inclusion.services.telephones import refus_sms
@@ -53,7 +54,7 @@ def _is_opted_out(telephone):
 
 
 def _replies_today(telephone, now):
-    start_of_day = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    start_of_day = debut_du_jour(timezone.localdate(now))
     return SmsMessage.objects.filter(
         telephone=telephone, kind=KIND_REPLY, cree_le__gte=start_of_day
     ).count()

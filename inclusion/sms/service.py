@@ -12,6 +12,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from inclusion.jours import debut_du_jour
 from inclusion.models import OptOut, SmsMessage, StatutSms
 from inclusion.services.journal import write_journal
 from inclusion.services.telephones import REFUS_SMS, refus_sms
@@ -91,7 +92,7 @@ def _refusal(beneficiaire, body, now, event_at):
         return "opted_out"
     if event_at is not None and event_at <= now:
         return "past_event"
-    start_of_day = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    start_of_day = debut_du_jour(timezone.localdate(now))
     sent_today = SmsMessage.objects.filter(
         beneficiaire=beneficiaire, cree_le__gte=start_of_day
     ).exclude(statut__in=(StatutSms.ANNULE, StatutSms.EXPIRE))
@@ -203,7 +204,7 @@ def queue_many(items, *, now=None):
         return 0
     phones = {i.beneficiaire.telephone.as_e164 for i in items if i.beneficiaire.telephone}
     opted_out = set(OptOut.objects.filter(telephone__in=phones).values_list("telephone", flat=True))
-    start_of_day = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    start_of_day = debut_du_jour(timezone.localdate(now))
     counts = dict(
         SmsMessage.objects.filter(
             beneficiaire__in={i.beneficiaire.pk for i in items}, cree_le__gte=start_of_day
@@ -296,7 +297,7 @@ def send_code_sms(*, telephone, body, secret, kind="code_confirmation", valid_fo
         return SmsResult(sent=False, reason=CODE_REASONS[code], code=code)
     if OptOut.objects.filter(telephone=telephone.e164).exists():
         return SmsResult(sent=False, reason=CODE_REASONS["opted_out"], code="opted_out")
-    start_of_day = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    start_of_day = debut_du_jour(timezone.localdate(now))
     cap = getattr(settings, "SMS_CODE_DAILY_CAP", 5)
     if (
         SmsMessage.objects.filter(telephone=telephone.e164, kind=kind, cree_le__gte=start_of_day)

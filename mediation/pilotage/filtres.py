@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from inclusion import perms as socle
 from inclusion.enums import Role
+from inclusion.jours import debut_du_jour, debut_du_lendemain
 from inclusion.parametres import parse_day, read_param
 
 PARAMETRES = ("du", "au", "commune", "quartier", "structure", "lieu", "programme")
@@ -28,13 +29,12 @@ class Filtres:
     @property
     def debut(self):
         """The first instant of the period (aware, Paris)."""
-        return timezone.make_aware(datetime.datetime.combine(self.du, datetime.time.min))
+        return debut_du_jour(self.du)
 
     @property
     def fin(self):
         """The first instant after the period."""
-        lendemain = self.au + datetime.timedelta(days=1)
-        return timezone.make_aware(datetime.datetime.combine(lendemain, datetime.time.min))
+        return debut_du_lendemain(self.au)
 
     def precedente(self):
         """The period of the same length just before, the same other filters: the comparison."""
