@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,6 +32,7 @@ from mediation.forms_activites import (
     ActiviteIndividuelleForm,
 )
 from mediation.forms_activites_filtres import ActiviteFiltreForm
+from mediation.models import Participant
 from mediation.services import activites as services
 from mediation.vocabulaire import Thematique, TypeLieu
 
@@ -259,9 +261,23 @@ def activity_list(request):
     params = parametres_valides(request.GET)
     qs, lisibles = filter_activites(user, params)
     totaux = services.counts(qs)
-    # A card shows its author and place only: the other joins of for_list() built five more
-    # model instances a row (structure, communes, session, theme) for nothing.
-    rows = qs.for_list().select_related(None).select_related("mediateur", "lieu")
+    # A card shows its author, its place and its people's names only: the other joins of
+    # for_list() built five more model instances a row (structure, communes, session, theme),
+    # and its participants came with their whole files (phone numbers parsed) and communes.
+    rows = (
+        qs.for_list()
+        .select_related(None)
+        .select_related("mediateur", "lieu")
+        .prefetch_related(None)
+        .prefetch_related(
+            Prefetch(
+                "participants",
+                queryset=Participant.objects.select_related("beneficiaire").only(
+                    "activite", "beneficiaire", "beneficiaire__prenom", "beneficiaire__nom"
+                ),
+            )
+        )
+    )
     paginator = Paginator(rows, PAGE_SIZE)
     paginator.count = totaux["activites"]  # already counted: one query less
     page = paginator.get_page(request.GET.get("page"))
