@@ -46,14 +46,13 @@ class PilotageFiltreForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.portee = portee
         self.structures = list(self._structures())
-        communes = Commune.objects.only("nom")
-        quartiers = Quartier.objects.select_related("commune").only(
-            "nom", "prioritaire", "commune__nom"
-        )
-        self.fields["commune"].choices += [(str(c.pk), c.nom) for c in communes]
+        # Plain rows, not model instances: a national territory has 15,000 of them.
+        communes = Commune.objects.values_list("pk", "nom")
+        quartiers = Quartier.objects.values_list("pk", "nom", "commune__nom", "prioritaire")
+        self.fields["commune"].choices += [(str(pk), nom) for pk, nom in communes]
         self.fields["quartier"].choices += [
-            (str(q.pk), f"{q.nom} ({q.commune.nom}){' · QPV' if q.prioritaire else ''}")
-            for q in quartiers
+            (str(pk), f"{nom} ({commune}){' · QPV' if qpv else ''}")
+            for pk, nom, commune, qpv in quartiers
         ]
         self.fields["structure"].choices += [(str(s.pk), s.nom) for s in self.structures]
         self.fields["lieu"].choices += [(str(lieu.pk), lieu.nom) for lieu in self._lieux()]

@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 from django.utils import timezone
 
+from inclusion.filters import with_fast_selects
 from mediation.pilotage import presentation, secret
 from mediation.pilotage.exports import NATURE
 from mediation.pilotage.scope import filtres_in_scope
@@ -13,6 +14,7 @@ from mediation.services import pilotage_instantanes
 
 def page_context(params, portee, today=None):
     filtres, form = filtres_in_scope(params, portee, today=today)
+    with_fast_selects(form)  # a national territory's selects hold 20,000 options
     figures = pilotage_instantanes.figures_for(filtres, portee)
     sections = list(figures.sections or ())
     if portee.publique:

@@ -2,11 +2,14 @@
 their change from the previous period, each table's chart (SVG), cells and export key. Used
 by the page and by its PDF (the same content)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from decimal import Decimal
 
 from inclusion.enums import Role
 from inclusion.mots_du_temps import date_et_annee_en_mots
 from mediation.pilotage import affichage, graphiques
+
+LIGNES_PAGE = 30
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,7 @@ class TableauVu:
     lignes: tuple
     svg: str
     instantane: bool = False
+    total: int = 0  # rows of the whole table, when the page shows only its largest
 
 
 @dataclass(frozen=True)
@@ -64,7 +68,28 @@ def _numeric_columns(t):
     )
 
 
+def _size(ligne):
+    value = ligne.valeurs[0] if ligne.valeurs else None
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return -1  # masked ("< 5"), not applicable or text: after every count
+    return value
+
+
+def shown(t):
+    """(the table as the page shows it, its whole length or 0). A long table that is not a
+    time series keeps its LIGNES_PAGE largest rows (by its first column), in its own order: a
+    territory has thousands of communes and neighbourhoods (bench/national), which no chart
+    or page can show; the export has every row."""
+    if t.chronologique or len(t.lignes) <= LIGNES_PAGE:
+        return t, 0
+    order = sorted(range(len(t.lignes)), key=lambda i: -_size(t.lignes[i]))  # stable
+    keep = set(order[:LIGNES_PAGE])
+    lignes = tuple(ligne for i, ligne in enumerate(t.lignes) if i in keep)
+    return replace(t, lignes=lignes), len(t.lignes)
+
+
 def _tableau(section, t):
+    t, total = shown(t)
     ident = f"g-{section.cle}-{t.cle}".replace("_", "-")
     numeriques = _numeric_columns(t)
     entetes = [(t.colonnes[0], False)] + [
@@ -90,6 +115,7 @@ def _tableau(section, t):
         ),
         svg=graphiques.graphique(t, ident),
         instantane=t.instantane,
+        total=total,
     )
 
 

@@ -297,6 +297,7 @@ def section(filtres, portee):
             phrase="Chaque mois de la période, les sessions tenues, leurs places, les inscrits "
             "et les présents.",
             colonnes=("Mois", *colonnes),
+            chronologique=True,
             lignes=_par_mois(filtres, portee, now),
             graphique="courbe",
             personnes=True,

@@ -124,6 +124,7 @@ def section(filtres, portee):
             titre="SMS par mois",
             phrase="Les SMS écrits chaque mois de la période : envoyés, reçus, en échec.",
             colonnes=("Mois", *colonnes),
+            chronologique=True,
             lignes=tuple(
                 Ligne(nom, valeurs(by_month.get(mois, empty)), cle=mois.strftime("%Y-%m"))
                 for mois, nom in mois_de_la_periode
@@ -135,6 +136,7 @@ def section(filtres, portee):
             titre="Coût estimé des SMS par mois",
             phrase="Le coût estimé des SMS envoyés chaque mois de la période, en euros.",
             colonnes=("Mois", "Coût estimé"),
+            chronologique=True,
             lignes=tuple(
                 Ligne(
                     nom,

@@ -62,6 +62,9 @@ class Tableau:
     # subtotal the "< 5" rule must not let anyone subtract from).
     sous_total: str = ""
     instantane: bool = False  # a picture of today, not of the period (said in the caption)
+    # A time series (by month): every row is shown; other long tables show their largest
+    # rows on the page (presentation.LIGNES_PAGE), the export has them all.
+    chronologique: bool = False
 
 
 @dataclass(frozen=True)

@@ -267,6 +267,51 @@ def test_export_csv_of_one_table(client, coordinateur, fake):
     assert filtres.du.isoformat() == "2026-01-01"
 
 
+def test_a_long_table_shows_its_largest_rows_and_exports_them_all(
+    client, coordinateur, monkeypatch
+):
+    """Issue 19: a national territory's thousands of communes and neighbourhoods: the page
+    keeps a long table's 30 largest rows (its own order), the export has every row; a time
+    series (by month) is never cut."""
+    from mediation import pilotage_hooks  # noqa: F401  (registers the export)
+    from mediation.pilotage import presentation
+
+    use_fake_section(monkeypatch, lignes=45)
+    html = signed(client, coordinateur).get(URL).content.decode()
+    tableau = html.split('id="tableau-essai_quartiers"')[1].split('id="tableau-')[0]
+    shown = [
+        f"Quartier {i}" for i in range(1, 46) if f'<th scope="row">Quartier {i}</th>' in tableau
+    ]
+    assert shown == [f"Quartier {i}" for i in range(16, 46)]
+    assert presentation.LIGNES_PAGE == 30
+    assert "Les 30 lignes les plus fortes sur 45" in tableau
+    assert "le tableau entier est dans l'export ci-dessous (CSV ou XLSX)." in tableau
+    assert "Quartier 15" not in tableau  # neither in the table nor in its chart
+
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                _export(client, "csv", tableau="essai_quartiers").content.decode("utf-8-sig")
+            ),
+            delimiter=";",
+        )
+    )
+    start = rows.index(["Quartier", "Personnes", "Nouvelles"])
+    assert [r[0] for r in rows[start + 1 : start + 46]] == [f"Quartier {i}" for i in range(1, 46)]
+
+
+def test_a_time_series_is_never_cut():
+    from mediation.pilotage import presentation
+    from mediation.pilotage.sections import Ligne, Tableau
+
+    lignes = tuple(Ligne(f"mois {i}", (i,)) for i in range(61))  # five years by month
+    serie = Tableau("m", "Par mois", "", ("Mois", "n"), lignes, chronologique=True)
+    assert presentation.shown(serie) == (serie, 0)
+    longue = Tableau("q", "Par quartier", "", ("Quartier", "n"), lignes)
+    coupee, total = presentation.shown(longue)
+    assert total == 61 and [ligne.valeurs[0] for ligne in coupee.lignes] == list(range(31, 61))
+
+
 def test_export_xlsx_of_one_table(client, coordinateur, fake):
     from mediation import pilotage_hooks  # noqa: F401
 
