@@ -7,9 +7,8 @@ from django.urls import reverse
 
 from inclusion.enums import Role
 from inclusion.models import Journal, Membership, User
-from inclusion.services.territoire import sync_groups
 from inclusion.signals import COORDINATEURS_GROUP
-from tests.inclusion.factories import member
+from tests.inclusion.factories import admin_coordinateur, member
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
@@ -18,9 +17,7 @@ EQUIPE = "/pro/equipe/"
 
 @pytest.fixture
 def coordinateur():
-    user = member(Role.COORDINATEUR, first_name="Claire", last_name="Coord")
-    sync_groups(user)
-    return user
+    return admin_coordinateur()
 
 
 @pytest.fixture

@@ -88,6 +88,16 @@ def member(role, structure=None, **user_kwargs):
     return m.user
 
 
+def admin_coordinateur():
+    """A coordinator who reaches the Wagtail admin (the "Coordinateurs" group, as the
+    services give it with the role)."""
+    from inclusion.services.territoire import sync_groups
+
+    user = member(enums.Role.COORDINATEUR, first_name="Claire", last_name="Coord")
+    sync_groups(user)
+    return user
+
+
 class BeneficiaireFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Beneficiaire

@@ -24,6 +24,7 @@ from tests.inclusion.factories import (
     QuartierFactory,
     StructureFactory,
     UserFactory,
+    admin_coordinateur,
     member,
 )
 
@@ -56,9 +57,7 @@ def test_groupe_coordinateurs_complet_des_le_premier_migrate():
 
 @pytest.fixture
 def coordinateur():
-    user = member(Role.COORDINATEUR, first_name="Claire", last_name="Coord")
-    sync_groups(user)
-    return user
+    return admin_coordinateur()
 
 
 @pytest.fixture
