@@ -20,6 +20,7 @@ import time
 from common import (
     ROOT,
     drop_database,
+    run_threads,
     say,
     seed_member,
     seed_sessions,
@@ -94,12 +95,7 @@ def registrations_per_second(ctx, pairs, workers):
             connections.close_all()
 
     threads = [threading.Thread(target=run, args=(chunk,)) for chunk in chunks]
-    start = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - start
+    elapsed = run_threads(threads)
     return {
         "workers": workers,
         "registrations": len(pairs),

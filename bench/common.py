@@ -38,6 +38,16 @@ BASE_ENV = {
 }
 
 
+def run_threads(threads):
+    """Start the threads together, wait for all: the seconds it took."""
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - start
+
+
 def say(text, err=False):
     """Console output of the benchmark commands."""
     stream = sys.stderr if err else sys.stdout
@@ -170,12 +180,7 @@ def load(port, path, headers, total, concurrency, time_limit):
                 latencies.extend(local)
 
     threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    start = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - start
+    elapsed = run_threads(threads)
     done = len(latencies)
     q = statistics.quantiles(latencies, n=100) if done >= 2 else [0.0] * 99
     return {

@@ -25,7 +25,7 @@ import sys
 import time
 from pathlib import Path
 
-from common import (  # noqa: F401  (site_public imports the server helpers from here)
+from common import (
     HOST,
     PYTHON,
     ROOT,

@@ -19,7 +19,7 @@ import sys
 import threading
 import time
 
-from common import ROOT, drop_database, say, setup_django, write_results
+from common import ROOT, drop_database, run_threads, say, setup_django, write_results
 
 RESULTS = ROOT / "bench" / "results" / "pass_cheques.json"
 DB_NAME = "inclusion_bench_pass"
@@ -93,12 +93,7 @@ def redemptions_per_second(ctx, codes_list, workers):
             connections.close_all()
 
     threads = [threading.Thread(target=run, args=(chunk,)) for chunk in chunks]
-    start = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - start
+    elapsed = run_threads(threads)
     return {
         "workers": workers,
         "redemptions": len(codes_list),

@@ -29,7 +29,7 @@ import sys
 import time
 from pathlib import Path
 
-from http_views import (
+from common import (
     HOST,
     PYTHON,
     ROOT,
