@@ -28,6 +28,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks import task
 
+from inclusion.db_router import keep_on_primary
 from inclusion.enums import Role
 from mediation.models_pilotage import InstantanePilotage
 from mediation.pilotage import tableau_de_bord
@@ -35,6 +36,10 @@ from mediation.pilotage.filtres import Portee, parse_filtres
 from mediation.pilotage.sections import decode, encode
 
 logger = logging.getLogger(__name__)
+
+# Pages write and the worker writes these rows; a lagging replica would make a page ask again
+# for figures already asked or computed.
+keep_on_primary("mediation.instantanepilotage")
 
 # Bump when the sections' content changes shape: older instantanés are then ignored.
 VERSION = 1

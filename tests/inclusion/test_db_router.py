@@ -109,6 +109,19 @@ def test_dashboard_reads_its_figures_from_the_replica(client, pass_world):
     assert not _touching(q.replica, "inclusion_user")
 
 
+def test_dashboard_instantane_read_and_written_on_the_primary(client, pass_world, settings):
+    """Issue 19: the worker's instantané of a slow dashboard is read where it is written."""
+    settings.INCLUSION_PILOTAGE_DIRECT_SECONDES = 0  # every scope slow: kept, then served
+    client.force_login(pass_world["prescripteur"])
+    assert client.get(reverse("pilotage:tableau_de_bord")).status_code == 200
+    with Queries() as q:
+        response = client.get(reverse("pilotage:tableau_de_bord"))
+    assert response.status_code == 200
+    assert "Chiffres calculés le" in response.content.decode()
+    assert _touching(q.default, "mediation_instantanepilotage")
+    assert not _touching(q.replica, "mediation_instantanepilotage")
+
+
 def test_without_the_mark_everything_stays_on_the_primary(client, pass_world):
     """The same figures read by an unmarked page (the carnets list) never reach the replica."""
     client.force_login(pass_world["prescripteur"])
