@@ -13,6 +13,7 @@ app_name = "pilotage"
 urlpatterns = [
     path("", replica_view(views.dashboard), name="tableau_de_bord"),
     path("pdf/", replica_view(views.dashboard_pdf), name="pdf"),
+    path("recherche/", replica_view(views.search_choices), name="recherche"),
     path("partages/", partage.share_links, name="partages"),
     path("partages/<int:pk>/retirer/", partage.withdraw_link, name="partage_retirer"),
 ]
