@@ -122,6 +122,13 @@ def pg_admin(sql):
         return cur.fetchall() if cur.description else None
 
 
+def redis_flush(db):
+    """Empty one Redis database (the benches' caches and sessions start and end empty)."""
+    import redis
+
+    redis.Redis(host=HOST, port=6379, db=db).flushdb()
+
+
 def free_port():
     with socket.socket() as s:
         s.bind((HOST, 0))

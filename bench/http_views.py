@@ -6,11 +6,13 @@ Run from the repository root:
     .venv/bin/python bench/http_views.py [--requests N] [--rounds K] [--conn-max-age S]
 
 Creates a throwaway PostgreSQL database, migrates it, seeds a CCAS with R people, carnets,
-sessions, registrations and activity records, starts gunicorn on a free loopback port,
+sessions, registrations and activity records, analyses the tables (as autovacuum would
+have done before anyone reads them), starts gunicorn on a free loopback port with Redis for
+the cache and the sessions (as in production: docs/PRODUCTION.md),
 drives a bounded load against /sante/ and each list (people, carnets, sessions, the sessions
 to register a person to, activities) K times, prints a table (each list's req/s as a percent
 of /sante/'s in the same round) and writes bench/results/http_views.json. gunicorn is
-stopped and the database dropped at the end, even on failure.
+stopped, the database dropped and the Redis databases emptied at the end, even on failure.
 """
 
 import argparse
@@ -34,6 +36,7 @@ from common import (
     load,
     machine,
     pg_admin,
+    redis_flush,
     run,
     say,
     seed_member,
@@ -48,6 +51,9 @@ from common import (
 )
 
 RESULTS = ROOT / "bench" / "results" / "http_views.json"
+# Cache and sessions (cached_db) on these Redis databases, pages' cache on the next one:
+# not site_public's (8 and 9), so that the two benches may run one after the other.
+REDIS_DB = 10
 # (name, path, who is signed in, what a row of the page links to): a load balancer probes
 # /sante/ without a session; each list is read by the role that uses it. {personne} is the
 # uuid of the seeded person who is being registered to a session.
@@ -198,6 +204,10 @@ def seed(rows):
     from django.test import Client
 
     world = seed_world(rows)
+    # Fresh bulk inserts have no statistics yet: production's autovacuum would have analysed
+    # them long before a list is read, and plans without statistics are not production's.
+    with connections["default"].cursor() as cursor:
+        cursor.execute("ANALYZE")
     clients, cookies = {None: Client(SERVER_NAME=HOST)}, {}
     for role in ("prescripteur", "mediateur"):
         client = Client(SERVER_NAME=HOST)
@@ -363,9 +373,17 @@ def main():
         raise SystemExit("--db-name: lower-case letters, digits and _ only")
 
     tmp, app_dir = workdir("bench_http_", args.commit)
-    env = server_env(tmp, app_dir, args.db_name, args.conn_max_age[0])
+    env = server_env(
+        tmp,
+        app_dir,
+        args.db_name,
+        args.conn_max_age[0],
+        REDIS_URL=f"redis://{HOST}:6379/{REDIS_DB}",
+    )
     load_before = [round(x, 2) for x in os.getloadavg()]
     try:
+        for db in (REDIS_DB, REDIS_DB + 1):
+            redis_flush(db)
         pg_admin(f'DROP DATABASE IF EXISTS "{args.db_name}" WITH (FORCE)')
         pg_admin(f'CREATE DATABASE "{args.db_name}"')
         t0 = time.monotonic()
@@ -412,6 +430,8 @@ def main():
                 "gunicorn_workers": args.workers,
                 "gunicorn_worker_class": "sync",
                 "time_limit_s": args.time_limit,
+                "cache_and_sessions": "redis (cached_db sessions)",
+                "analyzed": True,
             },
             "machine": machine() | {"load_average_before": load_before},
             "versions": versions(),
@@ -427,8 +447,10 @@ def main():
     finally:
         try:
             pg_admin(f'DROP DATABASE IF EXISTS "{args.db_name}" WITH (FORCE)')
+            for db in (REDIS_DB, REDIS_DB + 1):
+                redis_flush(db)
         except Exception as exc:  # report, do not mask the original error
-            say(f"could not drop {args.db_name}: {exc}", err=True)
+            say(f"cleanup: {exc}", err=True)
         shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -38,6 +38,7 @@ from common import (
     load,
     machine,
     pg_admin,
+    redis_flush,
     run,
     say,
     server_env,
@@ -127,12 +128,6 @@ def seed(nb_sessions):
             }
         )
     )
-
-
-def redis_flush(db):
-    import redis
-
-    redis.Redis(host=HOST, port=6379, db=db).flushdb()
 
 
 def main():
