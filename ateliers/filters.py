@@ -10,9 +10,13 @@ from inclusion.jours import debut_du_jour, debut_du_lendemain
 from inclusion.models import Commune, Lieu, Quartier
 
 
+def libelle_lieu(nom, commune):
+    return f"{nom} — {commune}"
+
+
 class LieuFilterField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.nom} — {obj.commune.nom}"
+        return libelle_lieu(obj.nom, obj.commune.nom)
 
 
 class LieuFilter(django_filters.ModelChoiceFilter):
@@ -46,10 +50,25 @@ class SessionFilter(django_filters.FilterSet):
         model = Session
         fields = ["lieu", "theme", "statut", "du", "au"]
 
-    def __init__(self, *args, lieux=None, **kwargs):
+    def __init__(self, *args, lieux=None, choix_lieux=None, **kwargs):
+        """`lieux`: the lieux one may filter by; `choix_lieux`: the same as (pk, nom, commune)
+        rows already read, shown instead of reading `lieux` again (which then only checks
+        the lieu asked for)."""
         super().__init__(*args, **kwargs)
         if lieux is not None:
             self.filters["lieu"].queryset = lieux
+        self.choix_lieux = choix_lieux
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form = super().form
+            if self.choix_lieux is not None:
+                field = form.fields["lieu"]
+                field.choices = [("", field.empty_label)] + [
+                    (pk, libelle_lieu(nom, commune)) for pk, nom, commune in self.choix_lieux
+                ]
+        return self._form
 
     # Ranges of instants rather than `debut__date`: the index on `debut` serves them.
     def a_partir_du(self, queryset, name, value):

@@ -9,6 +9,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F, OuterRef, Q
+from django.db.models.query import BaseIterable
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from multiselectfield import MultiSelectField
@@ -136,6 +137,40 @@ class SessionQuerySet(models.QuerySet):
         the model's ordering (by start time) from GROUP BY queries, so "the next 5" would be
         any 5."""
         return self.select_related("theme", "lieu__commune", "lieu__quartier").with_attente()
+
+    def for_table(self):
+        """The sessions list's rows (ateliers.tables.SessionTable): what its cells show, as
+        named tuples, without a model instance per row."""
+        return self.with_attente()._as_rows(LIGNES_TABLE)
+
+    def _as_rows(self, iterable_class):
+        # values_list(named=True) at iteration only: count() stays this queryset's, without
+        # the joins the rows read (they change no count: the foreign keys are not null).
+        clone = self._chain()
+        clone._iterable_class = iterable_class
+        return clone
+
+
+def _rows_of(*fields):
+    class Rows(BaseIterable):
+        def __iter__(self):
+            return iter(self.queryset.values_list(*fields, named=True))
+
+    return Rows
+
+
+LIGNES_TABLE = _rows_of(
+    "pk",
+    "debut",
+    "fin",
+    "capacite",
+    "nb_inscrits",
+    "statut",
+    "theme__titre",
+    "lieu__nom",
+    "lieu__commune__nom",
+    "nb_attente",
+)
 
 
 class Session(models.Model):

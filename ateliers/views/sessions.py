@@ -27,6 +27,7 @@ from ateliers.views.guards import (
     require_ateliers,
 )
 from inclusion import perms as socle
+from inclusion.enums import Role
 from inclusion.filters import with_fast_selects
 from inclusion.forms import apply_service_errors
 from inclusion.jours import debut_du_jour
@@ -59,7 +60,10 @@ def _lundi(request):
     return day - datetime.timedelta(days=day.weekday())
 
 
-def _common_context(request, portee, vue):
+def _common_context(request, portee, vue, *, can_create=None):
+    """`can_create`: when the caller already knows the answer, the query is not run."""
+    if can_create is None:
+        can_create = lieux_for_mediateur(request.user).exists()
     return {
         "portee": portee,
         "portees": [
@@ -67,8 +71,19 @@ def _common_context(request, portee, vue):
             for k, v in PORTEES.items()
         ],
         "vue": vue,
-        "can_create": lieux_for_mediateur(request.user).exists(),
+        "can_create": can_create,
     }
+
+
+def _lieux_choisis(user, lieux):
+    """The filter's lieux as (pk, nom, commune, actif, structure_id) rows, and whether the
+    user may create a session when these rows already say so (None: they do not know). An
+    active lieu of a structure where the user is an active médiateur is one of
+    lieux_for_mediateur(user): the list then needs no query to show "Créer une session"."""
+    lignes = list(lieux.values_list("pk", "nom", "commune__nom", "actif", "structure_id"))
+    mediateur_de = {sid for sid, role in socle.roles_of(user) if role == Role.MEDIATEUR}
+    peut = any(actif and sid in mediateur_de for _, _, _, actif, sid in lignes) or None
+    return lignes, peut
 
 
 def emargement_url(session):
@@ -168,21 +183,25 @@ def session_list(request):
     require_ateliers(user)
     now = timezone.now()
     portee = _portee(request)
-    base = _base(request, portee, now).for_display()
-    lieux = Lieu.objects.filter(
-        pk__in=Session.objects.for_user(user).values("lieu")
-        if portee == "mes_lieux"
-        else Session.objects.visible_to(user, now).values("lieu")
-    ).select_related("commune")
+    base = _base(request, portee, now)
+    # The filter's lieux: those of the sessions in scope (the queryset checks a lieu asked
+    # for; the choices are plain rows).
+    lieux = Lieu.objects.filter(pk__in=base.values("lieu")).select_related("commune")
+    lignes, can_create = _lieux_choisis(user, lieux)
     data = request.GET.copy()
     if "du" not in data and "statut" not in data:
         data["du"] = timezone.localdate().isoformat()
-    filtre = SessionFilter(data, queryset=base, lieux=lieux)
+    filtre = SessionFilter(
+        data, queryset=base, lieux=lieux, choix_lieux=[(pk, nom, c) for pk, nom, c, _, _ in lignes]
+    )
     table = SessionTable(
-        filtre.qs if filtre.is_valid() else base.none(), request, per_page=PAGE_SIZE
+        (filtre.qs if filtre.is_valid() else base.none()).for_table(), request, per_page=PAGE_SIZE
     )
     with_fast_selects(filtre.form)
-    context = _common_context(request, portee, "liste") | {"filter": filtre, "table": table}
+    context = _common_context(request, portee, "liste", can_create=can_create) | {
+        "filter": filtre,
+        "table": table,
+    }
     return render(
         request,
         "ateliers/pro/session_list.html",
