@@ -8,14 +8,15 @@ name, `-` for descending, several separated by commas), `page`, `per_page`.
 """
 
 import datetime
+import html
 
 from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from inclusion.models import Beneficiaire
+from inclusion.enums import TrancheAge
 
 VIDE = "—"
 PER_PAGE_MAX = 100
@@ -41,6 +42,21 @@ def en_date(value):
         value = timezone.localtime(value)
     # What the "d/m/Y" date filter writes, without its formatter object for each cell.
     return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
+
+
+def cellule_html(value):
+    """What conditional_escape writes (safe HTML as is, anything else escaped), without its
+    lazy-text wrappers: about ten calls less for each of a page's 175 cells."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
+def libelles(choices):
+    """A choice field's labels by value, read once for the page (get_FOO_display builds its
+    lookup again for every row)."""
+    labels = {value: str(label) for value, label in choices}
+    return lambda value: labels.get(value, value)
 
 
 def oui_non(value):
@@ -120,8 +136,11 @@ class Tableau:
             value = c.cellule(record)
             if value is None or value == "":
                 value = c.defaut
-            cellules.append(f'<td data-col="{c.nom}">{conditional_escape(value)}</td>')
+            cellules.append(f'<td data-col="{c.nom}">{cellule_html(value)}</td>')
         return mark_safe("".join(cellules))
+
+
+TRANCHES_AGE = libelles(TrancheAge.choices)
 
 
 def _telephone(b):
@@ -137,7 +156,9 @@ def _lien_dossier():
     # One reverse() for the page, not one per row: the uuid is the only part that changes.
     modele = reverse("pro:beneficiaire_detail", args=["00000000-0000-0000-0000-000000000000"])
     prefixe, suffixe = modele.split("00000000-0000-0000-0000-000000000000")
-    return lambda b: format_html('<a href="{}{}{}">{}</a>', prefixe, b.uuid, suffixe, b.nom_affiche)
+    return lambda b: mark_safe(
+        f'<a href="{prefixe}{b.uuid}{suffixe}">{html.escape(b.nom_affiche)}</a>'
+    )
 
 
 class BeneficiaireTable(Tableau):
@@ -171,7 +192,10 @@ class BeneficiaireTable(Tableau):
                 tri=["quartier__nom"],
             ),
             Colonne(
-                "tranche_age", "Âge", Beneficiaire.get_tranche_age_display, tri=["tranche_age"]
+                "tranche_age",
+                "Âge",
+                lambda b: TRANCHES_AGE(b.tranche_age),
+                tri=["tranche_age"],
             ),
             Colonne(
                 "consentement_sms",
