@@ -8,7 +8,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.query import BaseIterable
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -143,6 +143,17 @@ class SessionQuerySet(models.QuerySet):
         named tuples, without a model instance per row."""
         return self.with_attente()._as_rows(LIGNES_TABLE)
 
+    def for_choice(self, beneficiaire):
+        """The choice of a session for a person (ateliers/pro/inscrire_personne.html): what a
+        card shows and whether the person is already registered or waiting (deja_inscrit),
+        as named tuples read in one query."""
+        deja = Inscription.objects.filter(
+            session=OuterRef("pk"),
+            beneficiaire=beneficiaire,
+            statut__in=(StatutInscription.INSCRIT, StatutInscription.EN_ATTENTE),
+        )
+        return self.with_attente().annotate(deja_inscrit=Exists(deja))._as_rows(LIGNES_CHOIX)
+
     def _as_rows(self, iterable_class):
         # values_list(named=True) at iteration only: count() stays this queryset's, without
         # the joins the rows read (they change no count: the foreign keys are not null).
@@ -170,6 +181,20 @@ LIGNES_TABLE = _rows_of(
     "lieu__nom",
     "lieu__commune__nom",
     "nb_attente",
+)
+LIGNES_CHOIX = _rows_of(
+    "pk",
+    "debut",
+    "fin",
+    "capacite",
+    "nb_inscrits",
+    "statut",
+    "theme__titre",
+    "lieu__nom",
+    "lieu__commune__nom",
+    "lieu__quartier__nom",
+    "nb_attente",
+    "deja_inscrit",
 )
 
 

@@ -15,6 +15,7 @@ from ateliers.forms import InscriptionForm
 from ateliers.models import Session
 from ateliers.services import registrations
 from ateliers.services.notifications import sms_outcome
+from ateliers.tables import cartes_choix
 from ateliers.templatetags.ateliers_mots import nom_court
 from ateliers.views.guards import get_inscription, get_session, require_ateliers
 from inclusion.filters import with_fast_selects
@@ -55,25 +56,24 @@ def _get_beneficiaire(request, uuid):
 def register_personne(request, uuid):
     """From a person's file: choose among the upcoming planned sessions of the territory."""
     beneficiaire = _get_beneficiaire(request, uuid)
-    base = Session.objects.a_venir().for_display().select_related("lieu__structure")
+    base = Session.objects.a_venir()
     filtre = ChoixSessionFilter(request.GET, queryset=base)
     qs = filtre.qs if filtre.is_valid() else base.none()
     with_fast_selects(filtre.form)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    deja = set(
-        beneficiaire.inscriptions.filter(
-            statut__in=(StatutInscription.INSCRIT, StatutInscription.EN_ATTENTE),
-            session__in=[s.pk for s in page.object_list],
-        ).values_list("session_id", flat=True)
-    )
-    for s in page.object_list:
-        s.deja_inscrit = s.pk in deja
+    # Rows read with whether the person is already there (one query, no instances).
+    page = Paginator(qs.for_choice(beneficiaire), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "ateliers/pro/inscrire_personne.html",
-        {"b": beneficiaire, "filter": filtre, "page": page, "query": query.urlencode()},
+        {
+            "b": beneficiaire,
+            "filter": filtre,
+            "page": page,
+            "cartes": cartes_choix(page.object_list, beneficiaire),
+            "query": query.urlencode(),
+        },
         status=422 if filtre.form.errors else 200,
     )
 

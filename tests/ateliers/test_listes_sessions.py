@@ -84,3 +84,98 @@ def test_list_lieu_filter_checks_the_lieu_asked_for(client):
     # A lieu out of the list's scope is refused, as before.
     response, _, _ = _get(client, ctx["mediateur"], url, {"lieu": autre.lieu.pk})
     assert response.status_code == 422
+
+
+# The choice of a session for a person -----------------------------------------------------
+
+# The template loop the cards built in Python replace (inscrire_personne.html before).
+ANCIENNE_BOUCLE = """{% load ateliers_mots %}<div class="cards">
+  {% for s in sessions %}
+  <article class="card" aria-labelledby="session-{{ s.pk }}">
+    <h2 id="session-{{ s.pk }}">{{ s.theme.titre }}</h2>
+    <p>{{ s|quand_en_mots|capfirst }}</p>
+    <p>{{ s.lieu.nom }}, {{ s.lieu.commune.nom }}{% if s.lieu.quartier %} ({{ s.lieu.quartier.nom }}){% endif %}</p>
+    <p><strong>{{ s|places_en_mots }}</strong></p>
+    {% if s.deja_inscrit %}
+    <p><span class="badge">Déjà inscrite ou en attente</span></p>
+    {% else %}
+    <p><a class="button button--secondary" href="{% url 'ateliers:inscrire_confirmer' s.pk b.uuid %}?depuis=dossier">{% if s|est_complet %}Mettre sur la liste d'attente{% else %}Choisir{% endif %}<span class="visually-hidden"> : {{ s.theme.titre }}, {{ s|quand_en_mots }}</span></a></p>
+    {% endif %}
+  </article>
+  {% endfor %}
+</div>"""  # noqa: E501
+
+
+def test_cards_are_the_old_template_loop_in_every_branch():
+    import datetime
+
+    from django.template import Context, Template
+    from django.utils import timezone
+
+    from ateliers.enums import Canal
+    from ateliers.models import Session
+    from ateliers.services import registrations
+    from ateliers.tables import cartes_choix
+    from tests.ateliers.factories import ThemeFactory
+    from tests.inclusion.factories import BeneficiaireFactory, QuartierFactory
+
+    ctx = setup_atelier(capacite=1)
+    lieu = ctx["session"].lieu
+    b = BeneficiaireFactory(structure=lieu.structure, prenom="Fatima", nom="Benali")
+    quartier = QuartierFactory(commune=lieu.commune, nom="Les Aubiers <QPV> & l'autre")
+    ailleurs = LieuFactory(nom='L\'Atelier <du> "coin"', quartier=quartier)
+    theme = ThemeFactory(titre="Zoom <famille> & l'école")
+    debut = timezone.now() + datetime.timedelta(days=40)
+    sessions = [
+        SessionFactory(lieu=ailleurs, theme=theme, capacite=1, debut=debut),  # full + waiting
+        SessionFactory(lieu=ailleurs, capacite=2, debut=debut + datetime.timedelta(hours=3)),
+        SessionFactory(lieu=lieu, capacite=3, debut=debut + datetime.timedelta(days=400)),
+        SessionFactory(  # over midnight
+            lieu=lieu,
+            debut=debut.replace(hour=21),
+            fin=debut.replace(hour=21) + datetime.timedelta(hours=5),
+        ),
+    ]
+    for autre in BeneficiaireFactory.create_batch(2, structure=lieu.structure):
+        registrations.register(
+            session=sessions[0], beneficiaire=autre, canal=Canal.PRO, acteur=ctx["mediateur"]
+        )
+    registrations.register(
+        session=sessions[1], beneficiaire=b, canal=Canal.PRO, acteur=ctx["mediateur"]
+    )
+    registrations.register(
+        session=sessions[0], beneficiaire=b, canal=Canal.PRO, acteur=ctx["mediateur"]
+    )
+    Session.objects.filter(pk=sessions[2].pk).update(nb_inscrits=5)  # overbooked
+    qs = Session.objects.filter(pk__in=[s.pk for s in [ctx["session"], *sessions]])
+    anciennes = list(qs.for_display())
+    deja = {sessions[0].pk, sessions[1].pk}
+    for s in anciennes:
+        s.deja_inscrit = s.pk in deja
+    autre_personne = BeneficiaireFactory(structure=lieu.structure)
+    for personne, attendu in ((b, deja), (autre_personne, set())):
+        for s in anciennes:
+            s.deja_inscrit = s.pk in attendu
+        old = Template(ANCIENNE_BOUCLE).render(Context({"sessions": anciennes, "b": personne}))
+        lignes = list(qs.for_choice(personne))
+        assert {r.pk for r in lignes if r.deja_inscrit} == attendu
+        new = '<div class="cards">\n  ' + cartes_choix(lignes, personne) + "\n</div>"
+        assert new == old
+    assert "Mettre sur la liste d" in old and "(Les Aubiers &lt;QPV&gt;" in old
+
+
+def test_choice_page_queries_do_not_grow(client):
+    ctx = setup_atelier()
+    from tests.inclusion.factories import BeneficiaireFactory
+
+    b = BeneficiaireFactory(structure=ctx["session"].lieu.structure)
+    url = reverse("ateliers:inscrire_personne", args=[b.uuid])
+    _, _, one = _get(client, ctx["mediateur"], url)
+    for _ in range(29):
+        SessionFactory(lieu=ctx["session"].lieu)
+    response, html, thirty = _get(client, ctx["mediateur"], url)
+    assert response.status_code == 200
+    assert len(thirty) == len(one)
+    assert "30 sessions à venir" in html
+    # Whether the person is already there is read with the rows, not in a query of its own.
+    assert not [q for q in thirty if q["sql"].startswith('SELECT "ateliers_inscription"')]
