@@ -1,5 +1,7 @@
 import django_filters
 from django import forms
+from django.db.models import F, Window
+from django.db.models.functions import DenseRank
 from django.forms.models import ModelChoiceIterator
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -40,6 +42,47 @@ class BeneficiaireFilter(django_filters.FilterSet):
             self.filters["quartier"].queryset = Quartier.objects.select_related("commune").filter(
                 pk__in=queryset.values("quartier_id")
             )
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form = super().form
+            if self.queryset is not None:
+                self._offer_places(form)
+        return self._form
+
+    def _offer_places(self, form):
+        """The selects' communes and quartiers from one query of plain rows: the same lists,
+        labels and order as the fields' querysets (which still check what is sent). The
+        database sorts both, by its collation: the quartiers' order comes as a rank."""
+        rows = (
+            self.queryset.annotate(
+                rang_quartier=Window(
+                    DenseRank(),
+                    order_by=[F("quartier__commune__nom"), F("quartier__nom"), F("quartier_id")],
+                )
+            )
+            .values_list(
+                "commune_id",
+                "commune__nom",
+                "quartier_id",
+                "quartier__nom",
+                "quartier__commune__nom",
+                "rang_quartier",
+            )
+            .order_by("commune__nom", "commune_id")
+            .distinct()
+        )
+        communes, quartiers = {}, {}
+        for commune_id, commune, quartier_id, quartier, commune_du_quartier, rang in rows:
+            if commune_id is not None:
+                communes.setdefault(commune_id, commune)
+            if quartier_id is not None:
+                quartiers[quartier_id] = (rang, f"{quartier} ({commune_du_quartier})")
+        form.fields["commune"].widget.choices = [("", "Toutes"), *communes.items()]
+        form.fields["quartier"].widget.choices = [("", "Tous")] + [
+            (pk, label) for pk, (_, label) in sorted(quartiers.items(), key=lambda q: q[1])
+        ]
 
     def search(self, queryset, name, value):
         # The same rule as the espace pro's person search.

@@ -1,4 +1,6 @@
+import re
 import uuid
+from html import escape as html_escape
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -364,3 +366,31 @@ def test_list_filters_offer_only_the_communes_and_quartiers_of_people_in_scope(c
     # A commune outside the scope is not a choice: the field says so (the filter is ignored).
     response = client.get(reverse("pro:beneficiaire_list"), {"commune": ailleurs.commune.pk})
     assert "commune" in response.context["filter"].form.errors
+
+
+def test_list_filters_offer_the_same_choices_as_their_querysets(client):
+    """The selects are written from one query of plain rows: the same options, labels and
+    order as the fields' querysets (Commune and Quartier's orderings and names)."""
+    structure = StructureFactory()
+    communes = [CommuneFactory(nom=nom) for nom in ("Vernon", "Arles", "Évreux")]
+    quartiers = [
+        QuartierFactory(commune=communes[0], nom="Zola"),
+        QuartierFactory(commune=communes[0], nom="Centre"),
+        QuartierFactory(commune=communes[1], nom="Trinquetaille"),
+    ]
+    for quartier in quartiers:
+        BeneficiaireFactory(structure=structure, commune=quartier.commune, quartier=quartier)
+    BeneficiaireFactory(structure=structure, commune=communes[2], quartier=None)
+    BeneficiaireFactory(structure=structure, commune=None, quartier=None)
+    client.force_login(member(Role.PRESCRIPTEUR, structure=structure))
+    response = client.get(reverse("pro:beneficiaire_list"))
+    form = response.context["filter"].form
+    html = response.content.decode()
+    for name, vide in (("commune", "Toutes"), ("quartier", "Tous")):
+        select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', html, re.S).group(1)
+        offered = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select)
+        expected = [("", vide)] + [
+            (str(obj.pk), html_escape(str(obj))) for obj in form.fields[name].queryset
+        ]
+        assert offered == expected
+    assert len(expected) == 4  # three quartiers, and the empty choice
