@@ -9,8 +9,9 @@ class CarnetFilter(django_filters.FilterSet):
     statut = django_filters.ChoiceFilter(
         label="État", choices=StatutCarnet.choices, empty_label="Tous"
     )
+    # Coordinators choose among all programmes: their names are all the select shows.
     programme = django_filters.ModelChoiceFilter(
-        label="Programme", queryset=Programme.objects.all(), empty_label="Tous"
+        label="Programme", queryset=Programme.objects.only("nom"), empty_label="Tous"
     )
     emis_du = django_filters.DateFilter(
         label="Délivré à partir du",
@@ -34,6 +35,13 @@ class CarnetFilter(django_filters.FilterSet):
         fields = ["statut", "programme", "emis_du", "emis_au"]
 
     def __init__(self, *args, programmes=None, **kwargs):
+        """`programmes`: the only ones offered, already read by the view (a list in the
+        programmes' order); None offers them all."""
         super().__init__(*args, **kwargs)
         if programmes is not None:
-            self.filters["programme"].queryset = programmes
+            ids = [p.pk for p in programmes]
+            self.filters["programme"].queryset = Programme.objects.filter(pk__in=ids)
+            # The select shows the programmes given, not a query of the same rows again; the
+            # queryset above still checks a value sent.
+            field = self.form.fields["programme"]
+            field.widget.choices = [("", field.empty_label), *((p.pk, str(p)) for p in programmes)]

@@ -13,7 +13,7 @@ from pass_numerique import perms
 from pass_numerique.enums import CARNET_UTILISABLE, StatutCarnet, StatutCheque
 from pass_numerique.filters import CarnetFilter
 from pass_numerique.forms import MotifForm
-from pass_numerique.models import Carnet, Cheque, Enveloppe, Programme
+from pass_numerique.models import Carnet, Cheque, Enveloppe
 from pass_numerique.services import issuance
 from pass_numerique.tables import CarnetTable
 from pass_numerique.views.common import (
@@ -27,27 +27,39 @@ PAGE_SIZE = 25
 RESERVED = "Les carnets sont réservés aux prescripteurs, médiateurs et coordinateurs."
 
 
+def _programmes_of(enveloppes):
+    """The envelopes' programmes, once each, in the programmes' own order (Programme.Meta:
+    newest end of validity first, then by name): the envelopes come sorted by programme
+    name, and sorted() keeps that order among equal dates."""
+    programmes = {e.programme_id: e.programme for e in enveloppes}
+    return sorted(programmes.values(), key=lambda p: p.fin_validite, reverse=True)
+
+
 def carnet_list(request):
     user = request.user
     require(can_list_carnets(user), RESERVED)
     enveloppes = list(
         Enveloppe.objects.for_user(user)
         .select_related("programme", "structure")
+        # What the cards, enveloppes_for_issuing and the programme filter read.
+        .only(
+            "nb_cheques",
+            "nb_cheques_emis",
+            "programme__nom",
+            "programme__statut",
+            "programme__fin_validite",
+            "structure__nom",
+        )
         .order_by("programme__nom", "structure__nom")
     )
-    base = (
-        Carnet.objects.for_user(user)
-        .select_related("programme", "beneficiaire", "structure")
-        .annotate(
-            # A subquery: a Count over the join would drop the newest-first order (GROUP BY).
-            restants=count_of(
-                Cheque.objects.filter(carnet=OuterRef("pk"), statut=StatutCheque.VALIDE), "carnet"
-            )
+    base = Carnet.objects.for_user(user).annotate(
+        # A subquery: a Count over the join would drop the newest-first order (GROUP BY).
+        restants=count_of(
+            Cheque.objects.filter(carnet=OuterRef("pk"), statut=StatutCheque.VALIDE), "carnet"
         )
     )
-    programmes = Programme.objects.filter(pk__in={e.programme_id for e in enveloppes})
-    if socle.is_coordinateur(user):
-        programmes = Programme.objects.all()
+    # A coordinator filters on every programme; the others on their envelopes' ones.
+    programmes = None if socle.is_coordinateur(user) else _programmes_of(enveloppes)
     filtre = CarnetFilter(request.GET or None, queryset=base, programmes=programmes)
     structures = perms.structure_ids_pass(user)
     table = CarnetTable(
