@@ -23,7 +23,30 @@ class LieuFilter(django_filters.ModelChoiceFilter):
     field_class = LieuFilterField
 
 
-class SessionFilter(django_filters.FilterSet):
+class ChoixEnLignes:
+    """A FilterSet whose model choices are read as (pk, label) rows, not model instances:
+    `libelles` names each such filter and the field its label shows (what the model's
+    __str__ writes). The field's queryset still checks the value asked for."""
+
+    libelles = {}
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form = super().form
+            for nom, champ in self.libelles.items():
+                field = form.fields[nom]
+                self._choix(field, field.queryset.values_list("pk", champ))
+        return self._form
+
+    @staticmethod
+    def _choix(field, lignes):
+        vide = [] if field.empty_label is None else [("", field.empty_label)]
+        # Django's setter: django-filter's own would wrap the rows in a ModelChoiceIterator.
+        forms.ChoiceField.choices.fset(field, vide + list(lignes))
+
+
+class SessionFilter(ChoixEnLignes, django_filters.FilterSet):
     lieu = LieuFilter(label="Lieu", queryset=Lieu.objects.none(), empty_label="Tous")
     theme = django_filters.ModelChoiceFilter(
         label="Thème", queryset=Theme.objects.all(), empty_label="Tous"
@@ -59,15 +82,17 @@ class SessionFilter(django_filters.FilterSet):
             self.filters["lieu"].queryset = lieux
         self.choix_lieux = choix_lieux
 
+    libelles = {"theme": "titre"}
+
     @property
     def form(self):
         if not hasattr(self, "_form"):
             form = super().form
             if self.choix_lieux is not None:
-                field = form.fields["lieu"]
-                field.choices = [("", field.empty_label)] + [
-                    (pk, libelle_lieu(nom, commune)) for pk, nom, commune in self.choix_lieux
-                ]
+                self._choix(
+                    form.fields["lieu"],
+                    ((pk, libelle_lieu(nom, commune)) for pk, nom, commune in self.choix_lieux),
+                )
         return self._form
 
     # Ranges of instants rather than `debut__date`: the index on `debut` serves them.
@@ -78,8 +103,10 @@ class SessionFilter(django_filters.FilterSet):
         return queryset.filter(debut__lt=debut_du_lendemain(value))
 
 
-class ChoixSessionFilter(django_filters.FilterSet):
+class ChoixSessionFilter(ChoixEnLignes, django_filters.FilterSet):
     """Upcoming sessions for one person: by theme, quartier, commune, date."""
+
+    libelles = {"theme": "titre", "commune": "nom"}
 
     theme = django_filters.ModelChoiceFilter(
         label="Thème", queryset=Theme.objects.filter(actif=True), empty_label="Tous"

@@ -179,3 +179,24 @@ def test_choice_page_queries_do_not_grow(client):
     assert "30 sessions à venir" in html
     # Whether the person is already there is read with the rows, not in a query of its own.
     assert not [q for q in thirty if q["sql"].startswith('SELECT "ateliers_inscription"')]
+
+
+def test_choice_filters_read_as_rows_still_check_the_value(client):
+    """Themes and communes are shown from plain rows; the value asked for is still checked
+    against the filter's queryset (an inactive theme is refused)."""
+    from tests.ateliers.factories import ThemeFactory
+    from tests.inclusion.factories import BeneficiaireFactory
+
+    ctx = setup_atelier()
+    session = ctx["session"]
+    b = BeneficiaireFactory(structure=session.lieu.structure)
+    ferme = ThemeFactory(titre="Ancien <thème>", actif=False)
+    url = reverse("ateliers:inscrire_personne", args=[b.uuid])
+    response, html, _ = _get(client, ctx["mediateur"], url, {"theme": session.theme.pk})
+    assert response.status_code == 200
+    assert f'<option value="{session.theme.pk}" selected>{session.theme.titre}</option>' in html
+    commune = session.lieu.commune
+    assert f'<option value="{commune.pk}">{commune.nom}</option>' in html
+    assert "Ancien" not in html
+    response, _, _ = _get(client, ctx["mediateur"], url, {"theme": ferme.pk})
+    assert response.status_code == 422
