@@ -100,6 +100,53 @@ class Tableau:
         )
         self.suivante = self._lien(page=self.page.number + 1) if self.page.has_next() else None
 
+    def html(self):
+        """The table as inclusion/pro/table.html shows it (`{{ table.html }}`): caption, sortable
+        headers, rows, pagination. Written here, the rows already being HTML: the template's
+        loops were a tenth of a list page's work."""
+        e = html.escape
+        pages = self.paginator.num_pages
+        sur = f", page {self.page.number} sur {pages}" if pages > 1 else ""
+        parts = [
+            '<div class="table-container">\n<table class="table">\n'
+            f'  <caption class="visually-hidden">{e(str(self.legende))}{sur}</caption>\n'
+            "  <thead>\n    <tr>\n    "
+        ]
+        for entete in self.entetes:
+            tri = f' aria-sort="{e(entete["aria_sort"])}"' if entete["aria_sort"] else ""
+            libelle = e(str(entete["libelle"]))
+            if entete["lien"]:
+                libelle = (
+                    f'<a href="{e(entete["lien"])}">{libelle}'
+                    '<span class="visually-hidden"> (trier)</span></a>'
+                )
+            parts.append(f'\n      <th scope="col"{tri}>{libelle}</th>\n    ')
+        parts.append("\n    </tr>\n  </thead>\n  <tbody>\n  ")
+        for ligne in self.lignes:
+            parts.append(f"\n    <tr>{ligne}</tr>\n  ")
+        if not self.lignes:
+            parts.append(
+                f'\n    <tr><td colspan="{len(self.entetes)}">{e(str(self.vide))}</td></tr>\n  '
+            )
+        parts.append("\n  </tbody>\n</table>\n")
+        if pages > 1:
+            precedente = (
+                f'<li><a href="{e(self.precedente)}">Page précédente</a></li>'
+                if self.precedente
+                else ""
+            )
+            suivante = (
+                f'<li><a href="{e(self.suivante)}">Page suivante</a></li>' if self.suivante else ""
+            )
+            parts.append(
+                '\n<nav class="pagination" aria-label="Pages de résultats">\n  <ul>\n    '
+                f"{precedente}\n"
+                f'    <li aria-current="page">Page {self.page.number} sur {pages}</li>\n'
+                f"    {suivante}\n  </ul>\n</nav>\n"
+            )
+        parts.append("\n</div>\n")
+        return mark_safe("".join(parts))
+
     def _per_page(self, request, per_page):
         try:
             asked = int(request.GET.get("per_page", ""))
