@@ -15,8 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from phonenumber_field.phonenumber import to_python
 
 from inclusion.enums import TrancheAge
+from inclusion.models.beneficiaires import nom_affiche
 
 VIDE = "—"
 PER_PAGE_MAX = 100
@@ -193,7 +195,8 @@ TRANCHES_AGE = libelles(TrancheAge.choices)
 def _telephone(b):
     if not b.telephone:
         return "Pas de téléphone"
-    label = b.telephone.as_national
+    # A plain row holds the stored E.164 text: parsed as the model field would.
+    label = to_python(b.telephone).as_national
     if b.type_telephone == "fixe":
         return format_html('{} <span class="badge">fixe</span>', label)
     return label
@@ -204,22 +207,22 @@ def _lien_dossier():
     modele = reverse("pro:beneficiaire_detail", args=["00000000-0000-0000-0000-000000000000"])
     prefixe, suffixe = modele.split("00000000-0000-0000-0000-000000000000")
     return lambda b: mark_safe(
-        f'<a href="{prefixe}{b.uuid}{suffixe}">{html.escape(b.nom_affiche)}</a>'
+        f'<a href="{prefixe}{b.uuid}{suffixe}">{html.escape(nom_affiche(b.prenom, b.nom))}</a>'
     )
 
 
 class BeneficiaireTable(Tableau):
     vide = "Aucune personne ne correspond à votre recherche."
     legende = "Personnes accompagnées"
-    # The fields its cells read (the list loads only these).
+    # What its cells read: the list reads these as plain rows (no model instance).
     champs = (
         "uuid",
         "prenom",
         "nom",
         "telephone",
         "type_telephone",
-        "commune",
-        "quartier",
+        "commune__nom",
+        "quartier__nom",
         "tranche_age",
         "consentement_sms",
         "derniere_activite",
@@ -229,13 +232,11 @@ class BeneficiaireTable(Tableau):
         self.colonnes = [
             Colonne("nom_affiche", "Personne", _lien_dossier(), tri=("prenom", "nom")),
             Colonne("telephone", "Téléphone", _telephone),
-            Colonne(
-                "commune", "Commune", lambda b: b.commune and b.commune.nom, tri=["commune__nom"]
-            ),
+            Colonne("commune", "Commune", lambda b: b.commune__nom, tri=["commune__nom"]),
             Colonne(
                 "quartier",
                 "Quartier",
-                lambda b: b.quartier and b.quartier.nom,
+                lambda b: b.quartier__nom,
                 tri=["quartier__nom"],
             ),
             Colonne(

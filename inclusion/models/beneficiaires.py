@@ -9,6 +9,11 @@ from phonenumber_field.modelfields import PhoneNumberField
 from inclusion import enums
 
 
+def nom_affiche(prenom, nom):
+    """How a person's name is shown: first name, then name (a list's plain rows use it too)."""
+    return f"{prenom} {nom}".strip()
+
+
 class BeneficiaireQuerySet(models.QuerySet):
     def for_user(self, user):
         """Coordinators see the territory; prescripteurs and médiateurs their structures'."""
@@ -146,7 +151,7 @@ class Beneficiaire(models.Model):
 
     @property
     def nom_affiche(self):
-        return f"{self.prenom} {self.nom}".strip()
+        return nom_affiche(self.prenom, self.nom)
 
     @property
     def can_receive_sms(self):
