@@ -150,3 +150,23 @@ def test_query_count_same_for_any_order_and_page(
     for params in ({"sort": "-commune"}, {"sort": "quartier", "page": 2}):
         with django_assert_num_queries(len(one.captured_queries)):
             assert client.get(reverse(URL), params).status_code == 200
+
+
+def test_markup_of_a_landline_a_name_to_escape_and_an_age_label(client, people):
+    structure = people[0].structure
+    BeneficiaireFactory(
+        structure=structure,
+        prenom="Zoé <b>",
+        nom="",
+        telephone="+33556001122",
+        type_telephone=TypeTelephone.FIXE,
+        tranche_age=TrancheAge.values[0],
+        commune=None,
+        quartier=None,
+    )
+    html = client.get(reverse(URL), {"q": "zoé"}).text
+    assert '<td data-col="telephone">05 56 00 11 22 <span class="badge">fixe</span></td>' in html
+    assert ">Zoé &lt;b&gt;</a></td>" in html
+    assert f'<td data-col="tranche_age">{TrancheAge.choices[0][1]}</td>' in html
+    # No commune nor quartier: the column's dash.
+    assert '<td data-col="commune">—</td><td data-col="quartier">—</td>' in html
