@@ -9,9 +9,12 @@ class CarnetFilter(django_filters.FilterSet):
     statut = django_filters.ChoiceFilter(
         label="État", choices=StatutCarnet.choices, empty_label="Tous"
     )
-    # Coordinators choose among all programmes: their names are all the select shows.
+    # Coordinators choose among all programmes: their names are all the select shows. A
+    # callable, not a queryset that each page's copy of the filters would copy too.
     programme = django_filters.ModelChoiceFilter(
-        label="Programme", queryset=Programme.objects.only("nom"), empty_label="Tous"
+        label="Programme",
+        queryset=lambda request: Programme.objects.only("nom"),
+        empty_label="Tous",
     )
     emis_du = django_filters.DateFilter(
         label="Délivré à partir du",
