@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Case, Q, When
 from django.forms.utils import flatatt
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -93,14 +93,25 @@ class Liste:
 
     def matching(self, portee, texte, limit=MAX_RESULTATS):
         """[(id, label)] of the rows whose fields contain every word typed, accents and case
-        ignored, by label; at most `limit` (one query)."""
+        ignored; the names starting with the text first ("Paris" before "Cormeilles-en-
+        Parisis"), then by label; at most `limit` (one query)."""
+        words = texte.split()
+        if not words:
+            return []
         condition = Q()
-        for word in texte.split():
+        for word in words:
             pattern = accent_free_pattern(word)
             condition &= Q(
                 *[Q(**{f"{c}__iregex": pattern}) for c in self.recherche], _connector=Q.OR
             )
-        return self.choices(self.rows(portee).filter(condition)[:limit])
+        debut = "^" + r"[-\s'’]*".join(accent_free_pattern(word) for word in words)
+        qs = self.queryset(portee)
+        ordering = qs.query.order_by
+        qs = qs.filter(condition).annotate(
+            debut=Case(When(**{f"{self.recherche[0]}__iregex": debut}, then=0), default=1)
+        )
+        rows = qs.order_by("debut", *ordering).values_list("pk", *self.colonnes)[:limit]
+        return self.choices(rows)
 
 
 LISTES = {
@@ -244,7 +255,7 @@ def _choice(label, vide):
     )
 
 
-AIDE_RECHERCHE = "Tapez au moins 2 lettres du nom, puis choisissez dans la liste."
+AIDE_RECHERCHE = "Tapez au moins 2 lettres du nom."
 
 
 class PilotageFiltreForm(forms.Form):

@@ -282,6 +282,32 @@ def test_accents_and_case_ignored(typed, name):
     assert [label for _pk, label in liste.matching(Portee(), typed)] == [name]
 
 
+def test_names_starting_with_the_text_come_first():
+    for nom in ("Cormeilles-en-Parisis", "Fontenay-en-Parisis", "Paris", "Parisot"):
+        CommuneFactory(nom=nom)
+    liste = forms_pilotage.LISTES["commune"]
+    found = [label for _pk, label in liste.matching(Portee(), "paris")]
+    assert found == ["Paris", "Parisot", "Cormeilles-en-Parisis", "Fontenay-en-Parisis"]
+    assert [label for _pk, label in liste.matching(Portee(), "en paris")] == [
+        "Cormeilles-en-Parisis",
+        "Fontenay-en-Parisis",
+    ]
+
+
+def test_programmes_of_a_prescripteur_searched_in_their_scope():
+    from tests.pass_numerique.factories import EnveloppeFactory, ProgrammeFactory
+
+    a, b = StructureFactory(), StructureFactory()
+    mine = ProgrammeFactory(nom="Pass numérique 2026")
+    EnveloppeFactory(programme=mine, structure=a)
+    EnveloppeFactory(programme=mine, structure=b)  # two envelopes, one result
+    ProgrammeFactory(nom="Pass seniors")
+    portee = Portee(structures=frozenset({a.pk, b.pk}), role=Role.PRESCRIPTEUR)
+    liste = forms_pilotage.LISTES["programme"]
+    assert liste.matching(portee, "pass") == [(str(mine.pk), "Pass numérique 2026")]
+    assert len(liste.matching(Portee(), "pass")) == 2
+
+
 def test_pattern_escapes_what_is_not_a_letter():
     assert accent_free_pattern("a.b") == "[aàâäáãAÀÂÄÁÃ]\\.[bB]"
     StructureFactory(nom="Espace (jeunes)")

@@ -138,7 +138,8 @@
           liste.hidden = false;
           texte.setAttribute("aria-expanded", "true");
         }
-        highlight(actif === -1 && event.key === "ArrowUp" ? -1 : actif + (event.key === "ArrowDown" ? 1 : -1));
+        var pas = event.key === "ArrowDown" ? 1 : -1;
+        highlight(actif === -1 ? (pas === 1 ? 0 : -1) : actif + pas); // -1: the last one
       } else if (event.key === "Enter" && ouvert && actif >= 0) {
         event.preventDefault(); // choose, do not send the form yet
         pick(actif);
