@@ -95,7 +95,7 @@ class Liste:
         """[(id, label)] of the rows whose fields contain every word typed, accents and case
         ignored; the names starting with the text first ("Paris" before "Cormeilles-en-
         Parisis"), then by label; at most `limit` (one query)."""
-        words = texte.split()
+        words = texte.replace("\x00", "")[:100].split()  # PostgreSQL refuses NUL
         if not words:
             return []
         condition = Q()

@@ -73,7 +73,7 @@ def search_choices(request):
     liste = LISTES.get(request.GET.get("champ", ""))
     if liste is None:
         raise Http404("Ce filtre n'existe pas.")
-    texte = request.GET.get("q", "").strip()[:100]
+    texte = request.GET.get("q", "").strip()
     found = []
     if len(texte) >= MIN_CARACTERES:
         found = liste.matching(portee, texte, limit=MAX_RESULTATS + 1)

@@ -454,3 +454,30 @@ def test_page_weight_at_national_size(client, coordinateur, monkeypatch, capsys)
         )
     assert before > 1_000_000
     assert after < 60_000
+
+
+# --- Any query ------------------------------------------------------------------------------
+
+
+def test_any_typed_query_gets_an_answer(client, coordinateur, structures, fake, monkeypatch):
+    """Texts and ids of every shape in the search fields' parameters: never an error 500."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    monkeypatch.setattr(forms_pilotage, "SEUIL_LISTE", 0)
+    signed(client, coordinateur)
+    valeur = st.one_of(
+        st.text(max_size=40),
+        st.sampled_from(["", "0", "-1", "99999999999", "1e3", "[x", "(?i)", "%", "\\", "a\x00b"]),
+        st.integers(0, 10**12).map(str),
+    )
+    names = [f"{n}{s}" for n in forms_pilotage.CHOIX_IDS for s in ("", "_saisie", "_choix")]
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.dictionaries(st.sampled_from(names), valeur, max_size=5))
+    def check(params):
+        assert client.get(URL, params).status_code in (200, 302)
+        response = client.get(RECHERCHE, {"champ": "lieu", "q": params.get("lieu_saisie", "ab")})
+        assert response.status_code == 200
+
+    check()
