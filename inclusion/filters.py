@@ -3,12 +3,12 @@ from django import forms
 from django.db.models import F, Window
 from django.db.models.functions import DenseRank
 from django.forms.models import ModelChoiceIterator
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from inclusion import enums
 from inclusion.models import Beneficiaire, Commune, Quartier
 from inclusion.search import search_condition
+from inclusion.tables import cellule_html
 
 
 class BeneficiaireFilter(django_filters.FilterSet):
@@ -89,16 +89,16 @@ class BeneficiaireFilter(django_filters.FilterSet):
         return queryset.filter(search_condition(value))
 
 
+# What Django's widget templates write: every value escaped unless it is safe (stringformat
+# keeps a safe value safe), as cellule_html does.
 def _attributes(attrs):
     # Django's widgets/attrs.html: False leaves the attribute out, True writes its name only.
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
-            for name, value in attrs.items()
-            if value is not False
-        ),
+    return "".join(
+        f" {cellule_html(name)}"
+        if value is True
+        else f' {cellule_html(name)}="{cellule_html(value)}"'
+        for name, value in attrs.items()
+        if value is not False
     )
 
 
@@ -116,18 +116,15 @@ class SelectRapide(forms.Select):
                 iterator.choice(obj) for obj in iterator.queryset.all()
             ]
         widget = self.get_context(name, value, attrs)["widget"]
-        parts = [format_html('<select name="{}"{}>', widget["name"], _attributes(widget["attrs"]))]
+        parts = [f'<select name="{cellule_html(widget["name"])}"{_attributes(widget["attrs"])}>']
         for group_name, options, _index in widget["optgroups"]:
             if group_name:
-                parts.append(format_html('\n  <optgroup label="{}">', group_name))
+                parts.append(f'\n  <optgroup label="{cellule_html(group_name)}">')
             for option in options:
+                extra = _attributes(option["attrs"]) if option["attrs"] else ""
                 parts.append(
-                    format_html(
-                        '\n  <option value="{}"{}>{}</option>\n',
-                        option["value"],
-                        _attributes(option["attrs"]),
-                        option["label"],
-                    )
+                    f'\n  <option value="{cellule_html(option["value"])}"{extra}>'
+                    f"{cellule_html(option['label'])}</option>\n"
                 )
             if group_name:
                 parts.append("\n  </optgroup>")
@@ -143,12 +140,10 @@ class EntreeRapide:
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
         valeur = widget["value"]
-        valeur = "" if valeur is None else format_html(' value="{}"', str(valeur))
+        valeur = "" if valeur is None else f' value="{cellule_html(valeur)}"'
         return mark_safe(
-            format_html('<input type="{}" name="{}"', widget["type"], widget["name"])
-            + valeur
-            + _attributes(widget["attrs"])
-            + ">"
+            f'<input type="{cellule_html(widget["type"])}" name="{cellule_html(widget["name"])}"'
+            f"{valeur}{_attributes(widget['attrs'])}>"
         )
 
 

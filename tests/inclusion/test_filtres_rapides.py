@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django import forms
+from django.utils.safestring import mark_safe
 
 from inclusion.filters import with_fast_selects
 from inclusion.forms import date_field
@@ -27,7 +28,15 @@ class Filtres(forms.Form):
     statut = forms.ChoiceField(
         label="État",
         required=False,
-        choices=[("", "Tous"), ("a", "Ouvert <b>"), ("Groupe", [("b", "Clos & fini")])],
+        choices=[
+            ("", "Tous"),
+            ("a", "Ouvert <b>"),
+            ("Groupe & co", [("b", "Clos & fini"), (mark_safe("c&d"), mark_safe("<i>sûr</i>"))]),
+        ],
+        # Django's attrs.html leaves a safe value as it is (stringformat keeps it safe).
+        widget=forms.Select(
+            attrs={"data-x": mark_safe("a&b"), "disabled": False, "multiple": False}
+        ),
     )
     commune = forms.ModelChoiceField(label="Commune", required=False, queryset=None)
 
