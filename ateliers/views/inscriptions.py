@@ -45,17 +45,18 @@ def register_to_session(request, pk):
     )
 
 
-def _get_beneficiaire(request, uuid):
+def _get_beneficiaire(request, uuid, champs=None):
+    """The person, in the user's scope (404 otherwise); `champs`: only what the page shows."""
     require_ateliers(request.user)
-    return get_object_or_404(
-        Beneficiaire.objects.for_user(request.user).select_related("commune", "quartier"),
-        uuid=uuid,
-    )
+    qs = Beneficiaire.objects.for_user(request.user)
+    qs = qs.only(*champs) if champs else qs.select_related("commune", "quartier")
+    return get_object_or_404(qs, uuid=uuid)
 
 
 def register_personne(request, uuid):
     """From a person's file: choose among the upcoming planned sessions of the territory."""
-    beneficiaire = _get_beneficiaire(request, uuid)
+    # The page shows the name and links the file: not the whole file.
+    beneficiaire = _get_beneficiaire(request, uuid, champs=("uuid", "prenom", "nom"))
     base = Session.objects.a_venir()
     filtre = ChoixSessionFilter(request.GET, queryset=base)
     qs = filtre.qs if filtre.is_valid() else base.none()
