@@ -115,18 +115,30 @@ class SelectRapide(forms.Select):
             self.choices = ([("", empty)] if empty is not None else []) + [
                 iterator.choice(obj) for obj in iterator.queryset.all()
             ]
-        widget = self.get_context(name, value, attrs)["widget"]
+        # Select.get_context without its option dicts (create_option per option): a plain
+        # Select's option has no attribute but `selected`, on the first match only.
+        widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
+        if self.allow_multiple_selected:
+            widget["attrs"]["multiple"] = True
+        values, has_selected = widget["value"], False
         parts = [f'<select name="{cellule_html(widget["name"])}"{_attributes(widget["attrs"])}>']
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(f'\n  <optgroup label="{cellule_html(group_name)}">')
-            for option in options:
-                extra = _attributes(option["attrs"]) if option["attrs"] else ""
+        for option_value, option_label in self.choices:
+            if option_value is None:
+                option_value = ""
+            group = isinstance(option_label, (list, tuple))
+            if group:
+                parts.append(f'\n  <optgroup label="{cellule_html(option_value)}">')
+            for subvalue, sublabel in option_label if group else [(option_value, option_label)]:
+                selected = (not has_selected or self.allow_multiple_selected) and str(
+                    subvalue
+                ) in values
+                has_selected |= selected
+                choisi = " selected" if selected else ""
                 parts.append(
-                    f'\n  <option value="{cellule_html(option["value"])}"{extra}>'
-                    f"{cellule_html(option['label'])}</option>\n"
+                    f'\n  <option value="{cellule_html(subvalue)}"{choisi}>'
+                    f"{cellule_html(sublabel)}</option>\n"
                 )
-            if group_name:
+            if group:
                 parts.append("\n  </optgroup>")
         parts.append("\n</select>")
         return mark_safe("".join(parts))
