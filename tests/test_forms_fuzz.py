@@ -443,7 +443,8 @@ NO_FORM = {
     "orientations:detail", "orientations:recue", "orientation_lien:page",
     # Issue 17: the PDF takes the dashboard's query (its form is fuzzed on the page); open
     # data are files and a page without a form.
-    "pilotage:pdf", "opendata:jeux", "opendata:catalogue", "opendata:lieux_csv",
+    "pilotage:pdf", "pilotage:recherche", "opendata:jeux", "opendata:catalogue",
+    "opendata:lieux_csv",
     "opendata:lieux_json", "opendata:di_structures", "opendata:di_services",
     "opendata:ateliers_json", "opendata:ateliers_ics", "partage:tableau", "partage:pdf",
     # The read API: no form (its own fuzzing is schemathesis, tests/mediation/test_api_schema).

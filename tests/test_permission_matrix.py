@@ -222,6 +222,8 @@ EXPECTED = {
     # an id outside the scope is refused in the filter form); the volontaire has no espace pro.
     "pilotage:tableau_de_bord": row("login", "kiosk-only", "ok", "ok", "ok"),
     "pilotage:pdf": row("login", "kiosk-only", "ok", "ok", "ok"),
+    # Issue 19: the matches of a filter search field (GET ?champ=&q=); without champ: 404.
+    "pilotage:recherche": row("login", "kiosk-only", "absent", "absent", "absent"),
     # Share links: each professional lists their own (a coordinator all) and withdraws by
     # POST; the link itself opens without an account (aggregates only).
     "pilotage:partages": row("login", "kiosk-only", "ok", "ok", "ok"),
