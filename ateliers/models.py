@@ -170,7 +170,9 @@ def _rows_of(*fields):
     return Rows
 
 
-LIGNES_TABLE = _rows_of(
+# What a row of the sessions list shows; a card of the choice adds the quartier and whether
+# the person is already there.
+CHAMPS_TABLE = (
     "pk",
     "debut",
     "fin",
@@ -182,20 +184,8 @@ LIGNES_TABLE = _rows_of(
     "lieu__commune__nom",
     "nb_attente",
 )
-LIGNES_CHOIX = _rows_of(
-    "pk",
-    "debut",
-    "fin",
-    "capacite",
-    "nb_inscrits",
-    "statut",
-    "theme__titre",
-    "lieu__nom",
-    "lieu__commune__nom",
-    "lieu__quartier__nom",
-    "nb_attente",
-    "deja_inscrit",
-)
+LIGNES_TABLE = _rows_of(*CHAMPS_TABLE)
+LIGNES_CHOIX = _rows_of(*CHAMPS_TABLE, "lieu__quartier__nom", "deja_inscrit")
 
 
 class Session(models.Model):
