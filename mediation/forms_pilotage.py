@@ -6,8 +6,6 @@ Choices are limited to the viewer's scope (mediation.pilotage.filtres.Portee): s
 places of their structures, the programmes those take part in. Communes and quartiers are the
 territory's geography, the same for everyone."""
 
-import re
-import unicodedata
 from dataclasses import dataclass
 
 from django import forms
@@ -20,6 +18,7 @@ from django.urls import reverse
 from inclusion.enums import Role
 from inclusion.forms import date_field
 from inclusion.models import Commune, Lieu, Quartier, Structure
+from inclusion.search import accent_free_pattern
 from pass_numerique.models import Programme
 
 CHOIX_IDS = ("commune", "quartier", "structure", "lieu", "programme")
@@ -136,53 +135,6 @@ LISTES = {
         "Plusieurs programmes", "Aucun programme ne correspond",
     ),
 }  # fmt: skip
-
-# The letters a French name writes with accents, both cases: the database's own case folding
-# of non-ASCII letters depends on its locale (PostgreSQL's C locale folds ASCII only).
-_VARIANTES = {
-    "a": "aàâäáã",
-    "c": "cç",
-    "e": "eéèêë",
-    "i": "iîïíì",
-    "n": "nñ",
-    "o": "oôöóò",
-    "u": "uùûüú",
-    "y": "yÿ",
-}
-
-
-def accent_free_pattern(word):
-    """A regular expression (Python's and PostgreSQL's alike) finding `word` in a name
-    whatever its accents and case: "beg" finds "Bègles", "ÉCOLE" finds "école"; "oe" finds
-    "œ". Apostrophes and dashes match their typographic variants."""
-    parts = []
-    base = unicodedata.normalize("NFD", word.lower())
-    base = "".join(ch for ch in base if not unicodedata.combining(ch)).replace("œ", "oe")
-    base = base.replace("æ", "ae")
-    i = 0
-    while i < len(base):
-        ch = base[i]
-        if base.startswith("oe", i) or base.startswith("ae", i):
-            lig = "œŒ" if ch == "o" else "æÆ"
-            parts.append(f"({_letter(ch)}{_letter('e')}|[{lig}])")
-            i += 2
-            continue
-        if ch in "'’":
-            parts.append("['’]")
-        elif ch in "-‐–":
-            parts.append("[-‐– ]")
-        else:
-            parts.append(_letter(ch))
-        i += 1
-    return "".join(parts)
-
-
-def _letter(ch):
-    if not ch.isalpha():
-        return re.escape(ch)
-    variantes = _VARIANTES.get(ch, ch)
-    return "[" + variantes + variantes.upper() + "]"
-
 
 # --- The search field ---------------------------------------------------------------------------
 

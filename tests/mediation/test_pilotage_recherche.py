@@ -13,12 +13,12 @@ from django.test.utils import CaptureQueriesContext
 
 from inclusion.enums import Role
 from inclusion.models import Commune, Lieu, Quartier, Structure
+from inclusion.search import accent_free_pattern
 from mediation import forms_pilotage
 from mediation.forms_pilotage import (
     HORS_LISTE,
     ChoixRecherche,
     PilotageFiltreForm,
-    accent_free_pattern,
 )
 from mediation.pilotage.filtres import Portee
 from tests.inclusion.factories import (
