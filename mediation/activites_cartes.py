@@ -10,6 +10,8 @@ from html import escape
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from inclusion.models.beneficiaires import nom_affiche
+from inclusion.models.people import nom_complet
 from inclusion.mots_du_temps import JOURS, MOIS
 from mediation.models import Participant
 from mediation.vocabulaire import Thematique, TypeActivite, TypeLieu
@@ -55,12 +57,8 @@ def participants(pks):
         .values_list("activite_id", "beneficiaire_id", "beneficiaire__prenom", "beneficiaire__nom")
     )
     for activite_id, beneficiaire_id, prenom, nom in lignes:
-        nom_affiche = (
-            "Personne anonyme"
-            if beneficiaire_id is None
-            else escape(f"{prenom} {nom}".strip())  # Beneficiaire.nom_affiche
-        )
-        noms[activite_id] = noms.get(activite_id, "") + nom_affiche
+        nom = "Personne anonyme" if beneficiaire_id is None else escape(nom_affiche(prenom, nom))
+        noms[activite_id] = noms.get(activite_id, "") + nom
         nombres[activite_id] = nombres.get(activite_id, 0) + 1
     return noms, nombres
 
@@ -89,7 +87,7 @@ def cartes_html(lignes, user_id):
         else:
             ou = escape(_TYPES_LIEU.get(a.type_lieu, a.type_lieu))
         if a.mediateur_id != user_id:
-            auteur = f"{a.mediateur__first_name} {a.mediateur__last_name}".strip()
+            auteur = nom_complet(a.mediateur__first_name, a.mediateur__last_name)
             ou += f" · par {escape(auteur or a.mediateur__email)}"
         morceaux.append(
             f'\n  <li class="activite-carte">\n'

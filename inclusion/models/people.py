@@ -32,6 +32,11 @@ class UserManager(BaseUserManager):
         return self.get(email__iexact=username)
 
 
+def nom_complet(first_name, last_name):
+    """An account's full name (User.get_full_name); a list's plain rows use it too."""
+    return f"{first_name} {last_name}".strip()
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A professional or a volunteer. Beneficiaries never have an account."""
 
@@ -61,7 +66,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.get_full_name() or self.email
 
     def get_full_name(self):
-        return f"{self.first_name} {self.last_name}".strip()
+        return nom_complet(self.first_name, self.last_name)
 
     def get_short_name(self):
         return self.first_name or self.email
