@@ -4,6 +4,7 @@ The seat count lives on the session row and changes under a row lock: capacity i
 exceeded and waiting-list positions never collide, whatever the concurrency.
 """
 
+import functools
 import uuid
 
 from django.conf import settings
@@ -97,9 +98,11 @@ class EtapeParcours(models.Model):
         return f"{self.ordre}. {self.theme}"
 
 
+@functools.cache
 def attente():
     """The waiting-list size of a session, as an expression to annotate (a subquery; the
-    Inscription model is defined below)."""
+    Inscription model is defined below). Built once per process: a query resolves a copy
+    of an expression, never the expression itself."""
     return count_of(
         Inscription.objects.filter(session=OuterRef("pk"), statut=StatutInscription.EN_ATTENTE),
         "session",
