@@ -200,3 +200,77 @@ def test_choice_filters_read_as_rows_still_check_the_value(client):
     assert "Ancien" not in html
     response, _, _ = _get(client, ctx["mediateur"], url, {"theme": ferme.pk})
     assert response.status_code == 422
+
+
+# Pages: the rows of a page and the count of all read in one query ---------------------------
+
+
+def _count_queries(queries):
+    return [q["sql"] for q in queries if "COUNT(*)" in q["sql"].upper() and "OVER" not in q["sql"]]
+
+
+def _rows(html, prefix):
+    return html.count(prefix)
+
+
+def test_list_pages_read_rows_and_count_in_one_query(client):
+    ctx = setup_atelier()
+    for _ in range(29):
+        SessionFactory(lieu=ctx["session"].lieu)
+    url = reverse("ateliers:liste")
+    response, html, queries = _get(client, ctx["mediateur"], url)
+    assert "30 sessions" in html and "Page 1 sur 2" in html
+    assert _rows(html, '<td data-col="debut">') == 25
+    assert _count_queries(queries) == []
+    response, html, queries = _get(client, ctx["mediateur"], url, {"page": 2})
+    assert response.status_code == 200
+    assert "30 sessions" in html and "Page 2 sur 2" in html
+    assert _rows(html, '<td data-col="debut">') == 5
+    assert _count_queries(queries) == []
+    # A page past the last shows the last one, as Paginator.get_page does.
+    for page in (9, 0, "abc"):
+        response, html, _ = _get(client, ctx["mediateur"], url, {"page": page})
+        assert response.status_code == 200
+        assert ("Page 1 sur 2" if page == "abc" else "Page 2 sur 2") in html
+    response, html, _ = _get(client, ctx["mediateur"], url, {"page": 2, "per_page": 10})
+    assert "Page 2 sur 3" in html and _rows(html, '<td data-col="debut">') == 10
+
+
+def test_list_statut_filter(client):
+    from ateliers.enums import StatutSession
+    from ateliers.models import Session
+
+    ctx = setup_atelier()
+    annulee = SessionFactory(lieu=ctx["session"].lieu)
+    Session.objects.filter(pk=annulee.pk).update(statut=StatutSession.ANNULEE)
+    url = reverse("ateliers:liste")
+    response, html, _ = _get(client, ctx["mediateur"], url, {"statut": "annulee"})
+    assert response.status_code == 200
+    assert "1 session" in html and "Session annulée" in html
+    assert reverse("ateliers:session_detail", args=[annulee.pk]) in html
+    assert reverse("ateliers:session_detail", args=[ctx["session"].pk]) not in html
+    assert '<option value="annulee" selected>' in html
+    response, _, _ = _get(client, ctx["mediateur"], url, {"statut": "inconnu"})
+    assert response.status_code == 422
+
+
+def test_choice_pages_read_rows_and_count_in_one_query(client):
+    from tests.inclusion.factories import BeneficiaireFactory
+
+    ctx = setup_atelier()
+    b = BeneficiaireFactory(structure=ctx["session"].lieu.structure)
+    for _ in range(29):
+        SessionFactory(lieu=ctx["session"].lieu)
+    url = reverse("ateliers:inscrire_personne", args=[b.uuid])
+    response, html, queries = _get(client, ctx["mediateur"], url)
+    assert "30 sessions à venir" in html and "Page 1 sur 2" in html
+    assert _rows(html, '<article class="card"') == 20
+    assert _count_queries(queries) == []
+    response, html, queries = _get(client, ctx["mediateur"], url, {"page": 2})
+    assert "30 sessions à venir" in html and "Page 2 sur 2" in html
+    assert _rows(html, '<article class="card"') == 10
+    assert _count_queries(queries) == []
+    response, html, _ = _get(client, ctx["mediateur"], url, {"page": 7})
+    assert "Page 2 sur 2" in html and _rows(html, '<article class="card"') == 10
+    response, html, _ = _get(client, ctx["mediateur"], url, {"du": "2099-01-01"})
+    assert response.status_code == 200 and "0 sessions à venir" in html
