@@ -33,6 +33,11 @@ def thematique_condition(cle):
     return Q(thematiques__icontains=f'"{cle}"')
 
 
+# The accepted values, read once per process (an enum's .values builds its list each time).
+_TYPES = frozenset(TypeActivite.values)
+_THEMATIQUES = frozenset(Thematique.values)
+
+
 def parametres_valides(params):
     """The filter parameters as the list and the export read them (invalid values dropped):
     a dict of strings, e.g. to rebuild a URL."""
@@ -42,18 +47,19 @@ def parametres_valides(params):
         propres["du"] = du.isoformat()
     if au:
         propres["au"] = au.isoformat()
-    if read_param(params, "type") in TypeActivite.values:
-        propres["type"] = read_param(params, "type")
-    if read_param(params, "thematique") in Thematique.values:
-        propres["thematique"] = read_param(params, "thematique")
-    if read_param(params, "lieu").isdigit():
-        propres["lieu"] = read_param(params, "lieu")
-    try:
-        propres["personne"] = str(uuid.UUID(read_param(params, "personne")))
-    except ValueError:
-        pass
-    if read_param(params, "portee") in PORTEES:
-        propres["portee"] = read_param(params, "portee")
+    if (type_ := read_param(params, "type")) in _TYPES:
+        propres["type"] = type_
+    if (thematique := read_param(params, "thematique")) in _THEMATIQUES:
+        propres["thematique"] = thematique
+    if (lieu := read_param(params, "lieu")).isdigit():
+        propres["lieu"] = lieu
+    if personne := read_param(params, "personne"):
+        try:
+            propres["personne"] = str(uuid.UUID(personne))
+        except ValueError:
+            pass
+    if (portee := read_param(params, "portee")) in PORTEES:
+        propres["portee"] = portee
     return propres
 
 

@@ -8,24 +8,41 @@ from mediation.filters_activites import PORTEE_MIENNES
 from mediation.vocabulaire import Thematique, TypeActivite
 
 
-class ChoixFixes(forms.ChoiceField):
-    """A ChoiceField whose choices are shared by the copies Django makes of it for each form
-    built, not deep-copied (the thématiques' list cost ~1,000 calls a page): they are tuples
-    of strings, never changed in place (a form that changes them assigns a new list)."""
+def _copie(objet):
+    """A shallow copy of a field or a widget: its attributes' dict copied, their values
+    shared (copy.copy without the __reduce_ex__ round trip)."""
+    copie = object.__new__(type(objet))
+    copie.__dict__ = objet.__dict__.copy()
+    return copie
+
+
+class ChampsAPart(dict):
+    """The form's declared fields, which each form built copies: each field and its widget
+    copied shallowly (attrs too) rather than deep-copied (~620 function calls a page, the
+    choices normalised again for every select). A display-only form: what a form changes is
+    a field's attribute or widget, by assignment (the lieux' choices, with_fast_selects),
+    never a shared list or dict in place; choices are tuples of strings."""
 
     def __deepcopy__(self, memo):
-        return forms.Field.__deepcopy__(self, memo)
+        champs = {}
+        for nom, champ in self.items():
+            copie = champs[nom] = _copie(champ)
+            copie.widget = _copie(champ.widget)
+            copie.widget.attrs = champ.widget.attrs.copy()
+        return champs
 
 
 class ActiviteFiltreForm(forms.Form):
     du = date_field(label="Du", required=False)
     au = date_field(label="Au", required=False)
-    type = ChoixFixes(label="Type", required=False, choices=[("", "Tous")] + TypeActivite.choices)
-    thematique = ChoixFixes(
+    type = forms.ChoiceField(
+        label="Type", required=False, choices=[("", "Tous")] + TypeActivite.choices
+    )
+    thematique = forms.ChoiceField(
         label="Thématique", required=False, choices=[("", "Toutes")] + Thematique.choices
     )
-    lieu = ChoixFixes(label="Lieu", required=False)
-    portee = ChoixFixes(
+    lieu = forms.ChoiceField(label="Lieu", required=False)
+    portee = forms.ChoiceField(
         label="Activités de",
         required=False,
         choices=[("", "Toutes celles que je peux voir"), (PORTEE_MIENNES, "Seulement les miennes")],
@@ -34,4 +51,7 @@ class ActiviteFiltreForm(forms.Form):
 
     def __init__(self, *args, lieux, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lieu"].choices = [("", "Tous")] + [(str(lieu.pk), lieu.nom) for lieu in lieux]
+        self.fields["lieu"].choices = [("", "Tous")] + [(str(pk), nom) for pk, nom in lieux]
+
+
+ActiviteFiltreForm.base_fields = ChampsAPart(ActiviteFiltreForm.base_fields)

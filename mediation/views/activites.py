@@ -269,9 +269,7 @@ def activity_list(request):
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     # The filter shows the lieux' names only: (pk, nom) rows, not Lieu and Commune instances.
-    lieux = (
-        services.lieux_du_mediateur(user).select_related(None).values_list("pk", "nom", named=True)
-    )
+    lieux = services.lieux_du_mediateur(user).select_related(None).values_list("pk", "nom")
     form = with_fast_selects(ActiviteFiltreForm(initial=params, lieux=lieux))
     personne_label = next((v for k, v in lisibles if k == "Personne"), None)
     sans_personne = {k: v for k, v in params.items() if k != "personne"}
