@@ -3,6 +3,7 @@ mediation/filters_activites.py (which the export uses too)."""
 
 from django import forms
 
+from inclusion.filters import EntreeRapide
 from inclusion.forms import date_field
 from mediation.filters_activites import PORTEE_MIENNES
 from mediation.vocabulaire import Thematique, TypeActivite
@@ -32,6 +33,11 @@ class ChampsAPart(dict):
         return champs
 
 
+class CacheRapide(EntreeRapide, forms.HiddenInput):
+    """The hidden input written in Python, as with_fast_selects does the visible ones: Django's
+    hidden.html includes input.html, the HTML EntreeRapide writes (~500 calls a page)."""
+
+
 class ActiviteFiltreForm(forms.Form):
     du = date_field(label="Du", required=False)
     au = date_field(label="Au", required=False)
@@ -47,7 +53,7 @@ class ActiviteFiltreForm(forms.Form):
         required=False,
         choices=[("", "Toutes celles que je peux voir"), (PORTEE_MIENNES, "Seulement les miennes")],
     )
-    personne = forms.CharField(required=False, widget=forms.HiddenInput)
+    personne = forms.CharField(required=False, widget=CacheRapide)
 
     def __init__(self, *args, lieux, **kwargs):
         super().__init__(*args, **kwargs)

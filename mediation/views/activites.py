@@ -273,6 +273,7 @@ def activity_list(request):
     form = with_fast_selects(ActiviteFiltreForm(initial=params, lieux=lieux))
     personne_label = next((v for k, v in lisibles if k == "Personne"), None)
     sans_personne = {k: v for k, v in params.items() if k != "personne"}
+    liste_url = reverse("activites:liste")
     return render(
         request,
         "mediation/activites/liste.html",
@@ -288,7 +289,8 @@ def activity_list(request):
             "params": params,
             "query": urlencode(params),
             "personne_label": personne_label,
-            "sans_personne_url": reverse("activites:liste") + "?" + urlencode(sans_personne),
+            "liste_url": liste_url,
+            "sans_personne_url": liste_url + "?" + urlencode(sans_personne),
             "portees": PORTEES,
             "user_id": user.pk,
         },
