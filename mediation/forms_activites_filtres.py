@@ -3,7 +3,7 @@ mediation/filters_activites.py (which the export uses too)."""
 
 from django import forms
 
-from inclusion.filters import EntreeRapide
+from inclusion.filters import EntreeRapide, SelectRapide
 from inclusion.forms import date_field
 from mediation.filters_activites import PORTEE_MIENNES
 from mediation.vocabulaire import Thematique, TypeActivite
@@ -38,20 +38,49 @@ class CacheRapide(EntreeRapide, forms.HiddenInput):
     hidden.html includes input.html, the HTML EntreeRapide writes (~500 calls a page)."""
 
 
+_RENDUS = {}
+
+
+class SelectFixe(SelectRapide):
+    """A select of constant choices, its HTML written once per process for each value and
+    attributes shown (the thématiques' options cost ~400 calls a page). Only a value among
+    the choices is kept (a bounded cache); the widget's choices are never changed."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        valeur = "" if value is None else value
+        try:
+            cle = (id(self.choices), name, valeur, *(attrs or {}).items(), *self.attrs.items())
+            html = _RENDUS.get(cle)
+        except TypeError:  # a value or an attribute that cannot be a key
+            return super().render(name, value, attrs, renderer)
+        if html is None:
+            html = super().render(name, value, attrs, renderer)
+            if valeur in {str(v) for v, _ in self.choices}:
+                _RENDUS[cle] = html
+        return html
+
+
 class ActiviteFiltreForm(forms.Form):
     du = date_field(label="Du", required=False)
     au = date_field(label="Au", required=False)
     type = forms.ChoiceField(
-        label="Type", required=False, choices=[("", "Tous")] + TypeActivite.choices
+        label="Type",
+        required=False,
+        choices=[("", "Tous")] + TypeActivite.choices,
+        widget=SelectFixe,
     )
     thematique = forms.ChoiceField(
-        label="Thématique", required=False, choices=[("", "Toutes")] + Thematique.choices
+        label="Thématique",
+        required=False,
+        choices=[("", "Toutes")] + Thematique.choices,
+        widget=SelectFixe,
     )
     lieu = forms.ChoiceField(label="Lieu", required=False)
     portee = forms.ChoiceField(
         label="Activités de",
         required=False,
         choices=[("", "Toutes celles que je peux voir"), (PORTEE_MIENNES, "Seulement les miennes")],
+        widget=SelectFixe,
     )
     personne = forms.CharField(required=False, widget=CacheRapide)
 
