@@ -174,3 +174,13 @@ class ChoixSessionFilter(ChoixEnLignes, FiltresConstants, django_filters.FilterS
     class Meta:
         model = Session
         fields = ["theme", "commune", "quartier", "du"]
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form = super().form
+            # Quartier.__str__ from rows: its instances read their commune one query each.
+            field = form.fields["quartier"]
+            lignes = field.queryset.values_list("pk", "nom", "commune__nom")
+            self._choix(field, ((pk, f"{nom} ({commune})") for pk, nom, commune in lignes))
+        return self._form

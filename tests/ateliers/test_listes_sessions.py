@@ -274,3 +274,27 @@ def test_choice_pages_read_rows_and_count_in_one_query(client):
     assert "Page 2 sur 2" in html and _rows(html, '<article class="card"') == 10
     response, html, _ = _get(client, ctx["mediateur"], url, {"du": "2099-01-01"})
     assert response.status_code == 200 and "0 sessions à venir" in html
+
+
+def test_choice_quartiers_read_as_rows(client):
+    """The quartiers are shown as Quartier.__str__ writes them, from one query whatever their
+    number (their instances read their commune one query each); the value asked for is
+    still checked."""
+    from tests.inclusion.factories import BeneficiaireFactory, QuartierFactory
+
+    ctx = setup_atelier()
+    b = BeneficiaireFactory(structure=ctx["session"].lieu.structure)
+    url = reverse("ateliers:inscrire_personne", args=[b.uuid])
+    quartier = QuartierFactory(nom="Les Aubiers <QPV>")
+    SessionFactory(lieu=LieuFactory(quartier=quartier))
+    response, html, one = _get(client, ctx["mediateur"], url, {"quartier": quartier.pk})
+    option = f'<option value="{quartier.pk}" selected>Les Aubiers &lt;QPV&gt; ('
+    assert option + f"{quartier.commune.nom})</option>" in html
+    for _ in range(3):
+        SessionFactory(lieu=LieuFactory(quartier=QuartierFactory()))
+    response, html, three = _get(client, ctx["mediateur"], url, {"quartier": quartier.pk})
+    assert response.status_code == 200
+    assert len(three) == len(one)
+    assert "1 session à venir" in html
+    response, _, _ = _get(client, ctx["mediateur"], url, {"quartier": QuartierFactory().pk})
+    assert response.status_code == 422
