@@ -120,3 +120,30 @@ def cartes_html(lignes, user_id):
             f"  </li>\n  "
         )
     return mark_safe("".join(morceaux))
+
+
+# The totals' lines: (key of counts(), noun). Numbers as the template printed them (an int
+# localised without a thousands separator is its digits: USE_THOUSAND_SEPARATOR is off; the
+# tests compare with the template), the noun plural unless 1 (pluralize).
+_TOTAUX = (
+    ("activites", "activité"),
+    ("individuels", "individuel"),
+    ("collectifs", "atelier"),
+    ("participants", "participant"),
+)
+
+
+def totaux_html(totaux):
+    """The <li> of the totals' list (counts(): records, by type, people, time), whitespace as
+    the template printed them, as one safe string."""
+    morceaux = [
+        f'\n  <li><span class="stat__number">{n}</span> {nom}{"" if n == 1 else "s"}</li>'
+        for cle, nom in _TOTAUX
+        for n in (totaux[cle],)
+    ]
+    heures, minutes = divmod(totaux["duree_minutes"], 60)
+    duree = f"{heures}&nbsp;h" if heures else ""
+    if minutes or not heures:
+        duree += f" {minutes}&nbsp;min"
+    morceaux.append(f'\n  <li><span class="stat__number">{duree}</span> au total</li>\n')
+    return mark_safe("".join(morceaux))

@@ -22,7 +22,7 @@ from inclusion.filters import with_fast_selects
 from inclusion.forms import RecherchePersonneForm, apply_service_errors
 from inclusion.models import Beneficiaire
 from mediation import perms
-from mediation.activites_cartes import CHAMPS, cartes_html
+from mediation.activites_cartes import CHAMPS, cartes_html, totaux_html
 from mediation.filters_activites import PORTEES, filter_activites, parametres_valides
 from mediation.forms_activites import (
     PICTOS_CANAUX,
@@ -269,7 +269,7 @@ def activity_list(request):
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     # The filter shows the lieux' names only: (pk, nom) rows, not Lieu and Commune instances.
-    lieux = services.lieux_du_mediateur(user).select_related(None).values_list("pk", "nom")
+    lieux = services.lieux_du_mediateur(user).values_list("pk", "nom")
     form = with_fast_selects(ActiviteFiltreForm(initial=params, lieux=lieux))
     personne_label = next((v for k, v in lisibles if k == "Personne"), None)
     sans_personne = {k: v for k, v in params.items() if k != "personne"}
@@ -282,8 +282,7 @@ def activity_list(request):
             "activites": page.object_list,
             "cartes": cartes_html(page.object_list, user.pk),
             "totaux": totaux,
-            "heures": totaux["duree_minutes"] // 60,
-            "minutes": totaux["duree_minutes"] % 60,
+            "totaux_html": totaux_html(totaux),
             "filtres_lisibles": lisibles,
             "form": form,
             "params": params,

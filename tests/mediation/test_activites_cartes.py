@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from ateliers.services import attendance
 from inclusion.enums import Genre, Statut, TrancheAge
-from mediation.activites_cartes import date_longue
+from mediation.activites_cartes import date_longue, totaux_html
 from mediation.models import Activite
 from mediation.services import activites
 from mediation.vocabulaire import Thematique, TypeLieu
@@ -109,3 +109,26 @@ def test_long_date_as_django_date_filter():
     for _ in range(400):
         assert date_longue(jour) == gabarit.render({"d": jour})
         jour += datetime.timedelta(days=1)
+
+
+# The totals' lines of liste.html before they were built in Python.
+GABARIT_TOTAUX = """
+  <li><span class="stat__number">{{ totaux.activites }}</span> activité{{ totaux.activites|pluralize }}</li>
+  <li><span class="stat__number">{{ totaux.individuels }}</span> individuel{{ totaux.individuels|pluralize }}</li>
+  <li><span class="stat__number">{{ totaux.collectifs }}</span> atelier{{ totaux.collectifs|pluralize }}</li>
+  <li><span class="stat__number">{{ totaux.participants }}</span> participant{{ totaux.participants|pluralize }}</li>
+  <li><span class="stat__number">{% if heures %}{{ heures }}&nbsp;h{% endif %}{% if minutes or not heures %} {{ minutes }}&nbsp;min{% endif %}</span> au total</li>
+"""  # noqa: E501
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 59, 60, 61, 120, 1_000, 123_456])
+def test_totals_as_the_template(n):
+    totaux = {
+        "activites": n,
+        "individuels": n // 2,
+        "collectifs": 1,
+        "participants": n * 3,
+        "duree_minutes": n,
+    }
+    contexte = {"totaux": totaux, "heures": n // 60, "minutes": n % 60}
+    assert totaux_html(totaux) == engines["django"].from_string(GABARIT_TOTAUX).render(contexte)
