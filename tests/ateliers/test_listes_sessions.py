@@ -84,6 +84,12 @@ def test_list_lieu_filter_checks_the_lieu_asked_for(client):
     # A lieu out of the list's scope is refused, as before.
     response, _, _ = _get(client, ctx["mediateur"], url, {"lieu": autre.lieu.pk})
     assert response.status_code == 422
+    response, _, _ = _get(client, ctx["mediateur"], url, {"lieu": "abc"})
+    assert response.status_code == 422
+    # No lieu asked for: the lieux' queryset is not needed (the choices are rows).
+    response, html, _ = _get(client, ctx["mediateur"], url, {"lieu": ""})
+    assert response.status_code == 200
+    assert f'<option value="{lieu.pk}">{lieu.nom} — {lieu.commune.nom}</option>' in html
 
 
 # The choice of a session for a person -----------------------------------------------------
