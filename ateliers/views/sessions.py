@@ -35,6 +35,8 @@ from inclusion.models import Lieu
 
 PAGE_SIZE = 25
 PORTEES = {"mes_lieux": "De mes lieux", "territoire": "De tout le territoire"}
+# Each scope's query string, written once per process.
+REQUETES_PORTEE = {k: urlencode({"portee": k}) for k in PORTEES}
 
 
 def _portee(request):
@@ -67,7 +69,7 @@ def _common_context(request, portee, vue, *, can_create=None):
     return {
         "portee": portee,
         "portees": [
-            {"valeur": k, "label": v, "actuelle": k == portee, "query": urlencode({"portee": k})}
+            {"valeur": k, "label": v, "actuelle": k == portee, "query": REQUETES_PORTEE[k]}
             for k, v in PORTEES.items()
         ],
         "vue": vue,
