@@ -1,9 +1,12 @@
 """The filter form of "Mes activités": only displays the filters; what they do is
 mediation/filters_activites.py (which the export uses too)."""
 
-from django import forms
+from functools import lru_cache
 
-from inclusion.filters import EntreeRapide, SelectRapide
+from django import forms
+from django.template import engines
+
+from inclusion.filters import EntreeRapide, SelectRapide, with_fast_selects
 from inclusion.forms import date_field
 from mediation.filters_activites import PORTEE_MIENNES
 from mediation.vocabulaire import Thematique, TypeActivite
@@ -90,3 +93,20 @@ class ActiviteFiltreForm(forms.Form):
 
 
 ActiviteFiltreForm.base_fields = ChampsAPart(ActiviteFiltreForm.base_fields)
+
+
+# The fields as liste.html wrote them inside its <form>.
+_CHAMPS = (
+    "{% load inclusion_forms %}{{ form.personne }}\n    {% for field in form %}"
+    "{% if not field.is_hidden %}{% champ field %}{% endif %}{% endfor %}"
+)
+
+
+@lru_cache(maxsize=256)
+def filtres_html(params, lieux):
+    """The filter form's fields for `params` ((name, value) pairs of parametres_valides) and
+    `lieux` ((pk, nom) pairs), as one safe string. An unbound form's HTML depends on nothing
+    else: written once per process for each (a user's usual page is one of a few), the form
+    built and its ~1,700 calls rendered only then."""
+    form = with_fast_selects(ActiviteFiltreForm(initial=dict(params), lieux=lieux))
+    return engines["django"].from_string(_CHAMPS).render({"form": form})

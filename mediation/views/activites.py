@@ -18,7 +18,6 @@ from django.utils.http import urlencode
 from ateliers import perms as perms_ateliers
 from ateliers.enums import StatutInscription, StatutSession
 from ateliers.models import Session
-from inclusion.filters import with_fast_selects
 from inclusion.forms import RecherchePersonneForm, apply_service_errors
 from inclusion.models import Beneficiaire
 from mediation import perms
@@ -31,7 +30,7 @@ from mediation.forms_activites import (
     ActiviteAtelierForm,
     ActiviteIndividuelleForm,
 )
-from mediation.forms_activites_filtres import ActiviteFiltreForm
+from mediation.forms_activites_filtres import filtres_html
 from mediation.services import activites as services
 from mediation.vocabulaire import TypeLieu
 
@@ -269,8 +268,7 @@ def activity_list(request):
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     # The filter shows the lieux' names only: (pk, nom) rows, not Lieu and Commune instances.
-    lieux = services.lieux_du_mediateur(user).values_list("pk", "nom")
-    form = with_fast_selects(ActiviteFiltreForm(initial=params, lieux=lieux))
+    lieux = tuple(services.lieux_du_mediateur(user).values_list("pk", "nom"))
     personne_label = next((v for k, v in lisibles if k == "Personne"), None)
     sans_personne = {k: v for k, v in params.items() if k != "personne"}
     liste_url = reverse("activites:liste")
@@ -284,7 +282,7 @@ def activity_list(request):
             "totaux": totaux,
             "totaux_html": totaux_html(totaux),
             "filtres_lisibles": lisibles,
-            "form": form,
+            "filtres": filtres_html(tuple(params.items()), lieux),
             "params": params,
             "query": urlencode(params),
             "personne_label": personne_label,
