@@ -4,7 +4,10 @@ A coordinateur works for the territory and sees all of it. The others see the da
 structures they belong to. A volontaire works at a kiosk only and never opens a file.
 """
 
+from django.db import router
+
 from inclusion.enums import Role
+from inclusion.queries import RequeteCompilee
 
 ROLES_DOSSIERS = {Role.PRESCRIPTEUR, Role.MEDIATEUR, Role.COORDINATEUR}
 
@@ -12,9 +15,57 @@ ROLES_DOSSIERS = {Role.PRESCRIPTEUR, Role.MEDIATEUR, Role.COORDINATEUR}
 def _load_memberships(user):
     """Read the user's active memberships once a request (the list's permission, the menu
     and the second factor all ask): roles and référent structures from one query."""
-    rows = list(user.memberships.actives().values_list("structure_id", "role", "referent"))
+    _keep_roles(user, user.memberships.actives().values_list("structure_id", "role", "referent"))
+
+
+def _keep_roles(user, rows):
+    rows = list(rows)
     user._inclusion_roles = frozenset((sid, role) for sid, role, _ in rows)
     user._inclusion_referent = frozenset(sid for sid, _, referent in rows if referent)
+
+
+def _user_columns():
+    from inclusion.models import User
+
+    return [f.attname for f in User._meta.concrete_fields if not f.primary_key]
+
+
+def _user_and_roles(user_id):
+    """The user's columns and, per active membership, its structure, role and référent
+    flag: one row per membership (actives(): the rule stays in the model's queryset)."""
+    from inclusion.models import Membership
+
+    return (
+        Membership.objects.actives()
+        .filter(user_id=user_id)
+        .values_list(
+            "user_id", *(f"user__{c}" for c in _user_columns()), "structure_id", "role", "referent"
+        )
+    )
+
+
+_USER_AND_ROLES = RequeteCompilee(_user_and_roles)
+
+
+def user_with_roles(user_id):
+    """The user of `user_id` with its roles already read (roles_of asks no more), from one
+    query written once a process; a user without any active membership costs a second
+    query. None if no such user."""
+    from inclusion.models import User
+
+    using = router.db_for_read(User)
+    rows = _USER_AND_ROLES.rows(user_id, using)
+    if rows:
+        # The user's columns first (the primary key, then the others), the role's last.
+        user = User.from_db(using, ["id", *_user_columns()], rows[0][:-3])
+        roles = [row[-3:] for row in rows]
+    else:
+        user = User._default_manager.db_manager(using).filter(pk=user_id).first()
+        if user is None:
+            return None
+        roles = []
+    _keep_roles(user, roles)
+    return user
 
 
 def roles_of(user):

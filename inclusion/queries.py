@@ -1,5 +1,6 @@
 """Small query helpers shared by the layers."""
 
+from django.db import connections
 from django.db.models import Count, IntegerField, Subquery, Value
 from django.db.models.functions import Coalesce
 
@@ -10,3 +11,40 @@ def count_of(queryset, by):
     BY, which would make Django drop the outer model's ordering."""
     counted = queryset.order_by().values(by).annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted), Value(0), output_field=IntegerField())
+
+
+class RequeteCompilee:
+    """A hot query's SQL, written by the ORM once per process and database, then run with
+    one parameter changed. For the queries of every page (the signed-in user and its
+    roles), where building the SQL cost five times more than running it (bench/README.md
+    "http_views"). `build(value)` returns the queryset; `value` must reach the SQL as one
+    parameter, unchanged."""
+
+    # A value no column holds, to find where the real one goes among the parameters.
+    MARQUE = -7_421_937_113
+
+    def __init__(self, build):
+        self.build = build
+        self._compiled = {}
+
+    def sql(self, using):
+        """(sql, parameters, index of the changing one, compiler) for the database `using`."""
+        if using not in self._compiled:
+            compiler = self.build(self.MARQUE).query.get_compiler(using)
+            sql, params = compiler.as_sql()
+            places = [i for i, p in enumerate(params) if p == self.MARQUE]
+            if len(places) != 1:
+                raise ValueError("RequeteCompilee: the value must be one parameter of the SQL")
+            self._compiled[using] = (sql, tuple(params), places[0], compiler)
+        return self._compiled[using]
+
+    def rows(self, value, using):
+        """The query's rows as tuples, with `value` in place of the marker, converted as the
+        ORM converts them (the compiler kept with the SQL: a database's converters are
+        stateless). For a values_list() queryset."""
+        sql, params, i, compiler = self.sql(using)
+        params = params[:i] + (value,) + params[i + 1 :]
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, params)
+            fetched = cursor.fetchall()
+        return list(compiler.results_iter(results=[fetched], tuple_expected=True))

@@ -117,7 +117,15 @@ def test_compiled_query_needs_the_value_as_one_parameter():
 
 def test_compiled_query_runs_with_each_value():
     a, b = UserFactory(first_name="Aline"), UserFactory(first_name="Bruno")
-    requete = RequeteCompilee(lambda value: User.objects.filter(pk=value))
-    assert [u.first_name for u in requete.raw(User, a.pk, "default")] == ["Aline"]
-    assert [u.first_name for u in requete.raw(User, b.pk, "default")] == ["Bruno"]
-    assert list(requete.raw(User, 987654, "default")) == []
+    User.objects.filter(pk=a.pk).update(
+        last_login=datetime.datetime(2026, 11, 16, 8, 30, tzinfo=datetime.UTC)
+    )
+    requete = RequeteCompilee(
+        lambda value: User.objects.filter(pk=value).values_list("first_name", "last_login")
+    )
+    # Converted as the ORM converts them: an aware datetime on SQLite as on PostgreSQL.
+    assert requete.rows(a.pk, "default") == [
+        ("Aline", datetime.datetime(2026, 11, 16, 8, 30, tzinfo=datetime.UTC))
+    ]
+    assert requete.rows(b.pk, "default") == [("Bruno", None)]
+    assert requete.rows(987654, "default") == []
