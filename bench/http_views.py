@@ -211,10 +211,14 @@ def seed(rows):
     clients, cookies = {None: Client(SERVER_NAME=HOST)}, {}
     for role in ("prescripteur", "mediateur"):
         client = Client(SERVER_NAME=HOST)
-        client.force_login(world[role], backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(world[role], backend="inclusion.backends.RolesBackend")
         clients[role] = client
-        cookies[role] = (
-            f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+        # What a browser sends once it has shown one page: the session and the CSRF cookie
+        # (without it, every page would draw a new CSRF secret and set the cookie again).
+        client.get("/pro/")
+        cookies[role] = "; ".join(
+            f"{name}={client.cookies[name].value}"
+            for name in (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)
         )
     paths = {name: path.format(personne=world["personne"].uuid) for name, path, _, _ in ENDPOINTS}
     queries = {}

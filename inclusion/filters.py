@@ -35,7 +35,8 @@ class BeneficiaireFilter(django_filters.FilterSet):
         super().__init__(data, queryset=queryset, **kwargs)
         # Only the communes and quartiers where the people in scope live: a national territory
         # has tens of thousands of them, and a form listing them all took seconds to render.
-        if queryset is not None:
+        # The fields' querysets check what is sent; an unbound form shows _offer_places' rows.
+        if queryset is not None and self.is_bound:
             self.filters["commune"].queryset = Commune.objects.filter(
                 pk__in=queryset.values("commune_id")
             )

@@ -219,7 +219,8 @@ AUTH_USER_MODEL = "inclusion.User"
 AUTHENTICATION_BACKENDS = [
     # django-axes first, so that a locked-out login never reaches the model backend.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's model backend, reading the roles with the user (one query a page).
+    "inclusion.backends.RolesBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -42,9 +42,9 @@ class CarnetFilter(django_filters.FilterSet):
         programmes' order); None offers them all."""
         super().__init__(*args, **kwargs)
         if programmes is not None:
-            ids = [p.pk for p in programmes]
-            self.filters["programme"].queryset = Programme.objects.filter(pk__in=ids)
-            # The select shows the programmes given, not a query of the same rows again; the
-            # queryset above still checks a value sent.
+            if self.is_bound:  # the queryset checks a value sent; nothing else reads it
+                ids = [p.pk for p in programmes]
+                self.filters["programme"].queryset = Programme.objects.filter(pk__in=ids)
+            # The select shows the programmes given, not a query of the same rows again.
             field = self.form.fields["programme"]
             field.widget.choices = [("", field.empty_label), *((p.pk, str(p)) for p in programmes)]

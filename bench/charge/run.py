@@ -80,7 +80,7 @@ def targets(path):
     def cookie(email):
         client = Client(SERVER_NAME=HOST)
         user = User.objects.get(email=email)
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user, backend="inclusion.backends.RolesBackend")
         return (
             user,
             f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}",

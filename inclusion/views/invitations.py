@@ -9,12 +9,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from inclusion.backends import BACKEND
 from inclusion.forms import apply_service_errors
 from inclusion.forms_invitations import AcceptationForm
 from inclusion.services import invitations as services
 
 TEMPLATES = "inclusion/invitations"
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+MODEL_BACKEND = BACKEND
 # A link that opens nothing: gone for good (410) when it was real, unknown (404) otherwise.
 STATUS = {"lien_invalide": 404, "expiree": 410, "deja_acceptee": 410, "annulee": 410}
 

@@ -15,13 +15,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from inclusion import session_scope
+from inclusion.backends import BACKEND
 from mediation import perms
 from mediation.forms import ChoixLieuForm, ConnexionKiosqueForm
 from mediation.services import bornes, etat
 from mediation.views.common import RESERVE, close_service
 
 _PIN = re.compile(r"^\d{4,6}$")
-PIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
+PIN_BACKEND = BACKEND
 
 
 def appareil_de(request):

@@ -360,9 +360,15 @@ def test_list_filters_offer_only_the_communes_and_quartiers_of_people_in_scope(c
     BeneficiaireFactory(structure=structure, commune=ici.commune, quartier=ici)
     BeneficiaireFactory(structure=other, commune=ailleurs.commune, quartier=ailleurs)
     client.force_login(member(Role.PRESCRIPTEUR, structure=structure))
-    form = client.get(reverse("pro:beneficiaire_list")).context["filter"].form
+    # A form sent (even empty) checks its values with these querysets.
+    form = client.get(reverse("pro:beneficiaire_list"), {"q": ""}).context["filter"].form
     assert list(form.fields["commune"].queryset) == [ici.commune]
     assert list(form.fields["quartier"].queryset) == [ici]
+    # The first page (nothing sent) offers the same, from its own query.
+    html = client.get(reverse("pro:beneficiaire_list")).content.decode()
+    assert f'<option value="{ici.commune.pk}">' in html
+    assert f'<option value="{ici.pk}">' in html
+    assert f'value="{ailleurs.commune.pk}"' not in html and f'value="{ailleurs.pk}"' not in html
     # A commune outside the scope is not a choice: the field says so (the filter is ignored).
     response = client.get(reverse("pro:beneficiaire_list"), {"commune": ailleurs.commune.pk})
     assert "commune" in response.context["filter"].form.errors
@@ -383,14 +389,15 @@ def test_list_filters_offer_the_same_choices_as_their_querysets(client):
     BeneficiaireFactory(structure=structure, commune=communes[2], quartier=None)
     BeneficiaireFactory(structure=structure, commune=None, quartier=None)
     client.force_login(member(Role.PRESCRIPTEUR, structure=structure))
-    response = client.get(reverse("pro:beneficiaire_list"))
-    form = response.context["filter"].form
-    html = response.content.decode()
-    for name, vide in (("commune", "Toutes"), ("quartier", "Tous")):
-        select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', html, re.S).group(1)
-        offered = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select)
-        expected = [("", vide)] + [
-            (str(obj.pk), html_escape(str(obj))) for obj in form.fields[name].queryset
-        ]
-        assert offered == expected
-    assert len(expected) == 4  # three quartiers, and the empty choice
+    # The querysets that check a form sent; the options of the first page and of a form sent.
+    form = client.get(reverse("pro:beneficiaire_list"), {"q": ""}).context["filter"].form
+    for params in ({}, {"q": ""}):
+        html = client.get(reverse("pro:beneficiaire_list"), params).content.decode()
+        for name, vide in (("commune", "Toutes"), ("quartier", "Tous")):
+            select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', html, re.S).group(1)
+            offered = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select)
+            expected = [("", vide)] + [
+                (str(obj.pk), html_escape(str(obj))) for obj in form.fields[name].queryset
+            ]
+            assert offered == expected
+        assert len(expected) == 4  # three quartiers, and the empty choice

@@ -414,10 +414,10 @@ def test_coordinator_sees_every_orientation(ctx):
     assert "1 orientation" in texte
 
 
-# The list's queries: session, user, memberships (read once for the permission and the
-# menu since inclusion.perms loads roles and référent structures together: was 7), counts
-# by state, page count, page rows (with person, place, theme, session, registration).
-QUERIES_LIST = 6
+# The list's queries: session, the user with its memberships (one query since the sign-in
+# backend reads both: was 7, then 6), counts by state, page count, page rows (with person,
+# place, theme, session, registration).
+QUERIES_LIST = 5
 
 
 @pytest.mark.parametrize("n", [1, 30])
