@@ -9,7 +9,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, Window
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.query import BaseIterable
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -157,14 +157,6 @@ class SessionQuerySet(models.QuerySet):
         )
         return self.with_attente().annotate(deja_inscrit=Exists(deja))._as_rows(LIGNES_CHOIX)
 
-    def with_total(self):
-        """These rows (for_table, for_choice) with `total`, the number of rows of the whole
-        query, on each row (COUNT(*) OVER (), counted before LIMIT): a page and its
-        paginator's count read in one query (ateliers.tables.PageComptee)."""
-        clone = self.annotate(total=TOTAL)
-        clone._iterable_class = _rows_of(*self._iterable_class.fields, "total")
-        return clone
-
     def _as_rows(self, iterable_class):
         # values_list(named=True) at iteration only: count() stays this queryset's, without
         # the joins the rows read (they change no count: the foreign keys are not null).
@@ -173,17 +165,11 @@ class SessionQuerySet(models.QuerySet):
         return clone
 
 
-# Built once per process, as attente(): a query resolves a copy.
-TOTAL = Window(Count("pk"))
-
-
 @functools.cache
 def _rows_of(*fields):
     class Rows(BaseIterable):
         def __iter__(self):
             return iter(self.queryset.values_list(*fields, named=True))
-
-    Rows.fields = fields
 
     return Rows
 

@@ -19,50 +19,6 @@ def _gabarit(nom, *args):
     return prefixe.translate(HTML), suffixe.translate(HTML)
 
 
-class PageComptee:
-    """Rows (SessionQuerySet.for_table, for_choice) for a Paginator: the page it will ask
-    for and the count of all rows read in one query (SessionQuerySet.with_total), not two.
-    `page` is the page number asked for (as in the query string) and `par_page` the
-    paginator's; any other slice (a page out of range) and its count are read as usual."""
-
-    def __init__(self, lignes, page, par_page):
-        self.lignes = lignes
-        self.page, self.par_page = page, par_page
-        try:
-            numero = max(int(page), 1)
-        except (TypeError, ValueError):
-            numero = 1  # what Paginator.get_page shows
-        self.debut = (numero - 1) * par_page
-        self._page = None
-
-    @property
-    def ordered(self):
-        return self.lignes.ordered
-
-    def order_by(self, *champs):
-        return PageComptee(self.lignes.order_by(*champs), self.page, self.par_page)
-
-    def count(self):
-        page = list(self.lignes.with_total()[self.debut : self.debut + self.par_page])
-        if page:
-            total = page[0].total
-        elif self.debut == 0:
-            total = 0
-        else:  # past the last page: the paginator then asks for another one
-            return self.lignes.count()
-        self._page = page
-        return total
-
-    def __getitem__(self, k):
-        if (
-            self._page is not None
-            and k.start == self.debut
-            and k.stop <= self.debut + self.par_page
-        ):
-            return self._page[: k.stop - k.start]
-        return self.lignes[k]
-
-
 class SessionTable(Tableau):
     """Rows are plain tuples (`SessionQuerySet.for_table`), not Session instances: what the
     cells show, read with one query and no model machinery per row. Each column's cell
@@ -102,9 +58,6 @@ class SessionTable(Tableau):
             Colonne("places", "Places", lambda s: places_en_mots(s).translate(HTML)),
             Colonne("statut", "Statut", lambda s: statut(s.statut).translate(HTML), tri=["statut"]),
         ]
-        # The page and the count in one query: the page and rows per page Tableau reads.
-        par_page = self._per_page(request, kwargs.get("per_page"))
-        queryset = PageComptee(queryset, request.GET.get("page"), par_page)
         super().__init__(queryset, request, **kwargs)
 
     def _ligne(self, record):

@@ -15,7 +15,7 @@ from ateliers.forms import InscriptionForm
 from ateliers.models import Session
 from ateliers.services import registrations
 from ateliers.services.notifications import sms_outcome
-from ateliers.tables import PageComptee, cartes_choix
+from ateliers.tables import cartes_choix
 from ateliers.templatetags.ateliers_mots import nom_court
 from ateliers.views.guards import get_inscription, get_session, require_ateliers
 from inclusion.filters import with_fast_selects
@@ -62,10 +62,7 @@ def register_personne(request, uuid):
     qs = filtre.qs if filtre.is_valid() else base.none()
     with_fast_selects(filtre.form)
     # Rows read with whether the person is already there (one query, no instances).
-    # The page and the count in one query.
-    numero = request.GET.get("page")
-    lignes = PageComptee(qs.for_choice(beneficiaire), numero, PAGE_SIZE)
-    page = Paginator(lignes, PAGE_SIZE).get_page(numero)
+    page = Paginator(qs.for_choice(beneficiaire), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -208,18 +208,22 @@ def test_choice_filters_read_as_rows_still_check_the_value(client):
     assert response.status_code == 422
 
 
-# Pages: the rows of a page and the count of all read in one query ---------------------------
+# Pages: a count, then the page's rows alone ---------------------------------------------------
+# Not one query with COUNT(*) OVER (): PostgreSQL would then join every row in scope and
+# compute each one's waiting list before keeping a page (a territory has tens of thousands of
+# upcoming sessions); the rows' query stops after its page, the count reads no join.
 
 
 def _count_queries(queries):
-    return [q["sql"] for q in queries if "COUNT(*)" in q["sql"].upper() and "OVER" not in q["sql"]]
+    assert not [q for q in queries if "OVER" in q["sql"]]
+    return [q["sql"] for q in queries if "COUNT(*)" in q["sql"].upper()]
 
 
 def _rows(html, prefix):
     return html.count(prefix)
 
 
-def test_list_pages_read_rows_and_count_in_one_query(client):
+def test_list_pages_count_then_read_the_page(client):
     ctx = setup_atelier()
     for _ in range(29):
         SessionFactory(lieu=ctx["session"].lieu)
@@ -227,12 +231,12 @@ def test_list_pages_read_rows_and_count_in_one_query(client):
     response, html, queries = _get(client, ctx["mediateur"], url)
     assert "30 sessions" in html and "Page 1 sur 2" in html
     assert _rows(html, '<td data-col="debut">') == 25
-    assert _count_queries(queries) == []
+    assert len(_count_queries(queries)) == 1
     response, html, queries = _get(client, ctx["mediateur"], url, {"page": 2})
     assert response.status_code == 200
     assert "30 sessions" in html and "Page 2 sur 2" in html
     assert _rows(html, '<td data-col="debut">') == 5
-    assert _count_queries(queries) == []
+    assert len(_count_queries(queries)) == 1
     # A page past the last shows the last one, as Paginator.get_page does.
     for page in (9, 0, "abc"):
         response, html, _ = _get(client, ctx["mediateur"], url, {"page": page})
@@ -260,7 +264,7 @@ def test_list_statut_filter(client):
     assert response.status_code == 422
 
 
-def test_choice_pages_read_rows_and_count_in_one_query(client):
+def test_choice_pages_count_then_read_the_page(client):
     from tests.inclusion.factories import BeneficiaireFactory
 
     ctx = setup_atelier()
@@ -271,11 +275,11 @@ def test_choice_pages_read_rows_and_count_in_one_query(client):
     response, html, queries = _get(client, ctx["mediateur"], url)
     assert "30 sessions à venir" in html and "Page 1 sur 2" in html
     assert _rows(html, '<article class="card"') == 20
-    assert _count_queries(queries) == []
+    assert len(_count_queries(queries)) == 1
     response, html, queries = _get(client, ctx["mediateur"], url, {"page": 2})
     assert "30 sessions à venir" in html and "Page 2 sur 2" in html
     assert _rows(html, '<article class="card"') == 10
-    assert _count_queries(queries) == []
+    assert len(_count_queries(queries)) == 1
     response, html, _ = _get(client, ctx["mediateur"], url, {"page": 7})
     assert "Page 2 sur 2" in html and _rows(html, '<article class="card"') == 10
     response, html, _ = _get(client, ctx["mediateur"], url, {"du": "2099-01-01"})
