@@ -5,11 +5,9 @@ from django.utils.safestring import SafeString, mark_safe
 from ateliers.enums import StatutSession
 from ateliers.templatetags.ateliers_mots import est_complet, places_en_mots
 from inclusion.mots_du_temps import plage_en_mots
-from inclusion.tables import VIDE, Colonne, Tableau, libelles
 
-# What html.escape writes, in one call (str.translate) rather than five replacements: the
-# pages below escape every text of every row.
-HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
+# HTML: what html.escape writes, in one call; the pages below escape every text of every row.
+from inclusion.tables import HTML, VIDE, Colonne, Tableau, libelles
 
 
 def _gabarit(nom, *args):

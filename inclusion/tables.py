@@ -46,12 +46,17 @@ def en_date(value):
     return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
 
 
+# What django.utils.html.escape writes (html.escape's five replacements), in one call:
+# `text.translate(HTML)` for a text known to be plain.
+HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
+
+
 def cellule_html(value):
     """What conditional_escape writes (safe HTML as is, anything else escaped), without its
     lazy-text wrappers: about ten calls less for each of a page's 175 cells."""
     if hasattr(value, "__html__"):
         return value.__html__()
-    return html.escape(str(value))
+    return str(value).translate(HTML)
 
 
 def libelles(choices):

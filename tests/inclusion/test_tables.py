@@ -170,3 +170,24 @@ def test_markup_of_a_landline_a_name_to_escape_and_an_age_label(client, people):
     assert f'<td data-col="tranche_age">{TrancheAge.choices[0][1]}</td>' in html
     # No commune nor quartier: the column's dash.
     assert '<td data-col="commune">—</td><td data-col="quartier">—</td>' in html
+
+
+def test_cells_escape_as_django_does():
+    from django.utils.html import conditional_escape
+    from django.utils.safestring import mark_safe
+
+    from inclusion.tables import HTML, cellule_html
+
+    for value in (
+        'Zoé & <b>"l\'ami"</b>',
+        "&amp; déjà",
+        "",
+        " ",
+        42,
+        None,
+        mark_safe("<em>sûr</em>"),
+        "é\u00a0ç «»",
+    ):
+        assert cellule_html(value) == conditional_escape(value)
+        if isinstance(value, str) and not hasattr(value, "__html__"):
+            assert value.translate(HTML) == conditional_escape(value)
