@@ -1,13 +1,11 @@
 """Filters of the sessions list and of the choice of a session for a person."""
 
-import copy
-
 import django_filters
 from django import forms
-from django.http import QueryDict
 
 from ateliers.enums import StatutSession
 from ateliers.models import Session, Theme
+from inclusion.filters import FiltresConstants
 from inclusion.forms import DATE_ERRORS, DATE_WIDGET
 from inclusion.jours import debut_du_jour, debut_du_lendemain
 from inclusion.models import Commune, Lieu, Quartier
@@ -24,41 +22,6 @@ class LieuFilterField(forms.ModelChoiceField):
 
 class LieuFilter(django_filters.ModelChoiceFilter):
     field_class = LieuFilterField
-
-
-class FiltresConstants:
-    """A FilterSet whose filters are the same for every request. django-filter deep-copies
-    them for each FilterSet and builds its form class again (a fifth of a sessions list's
-    filtering work); here the form class is built once per FilterSet class (Django's Form
-    still copies its fields for each form) and each filter is a shallow copy that knows its
-    FilterSet, as its method (`method=`) needs. What changes per request is set on the
-    form's fields, never on the filters."""
-
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
-        if queryset is None:
-            queryset = self._meta.model._default_manager.all()
-        self.is_bound = data is not None
-        self.data = data or QueryDict()
-        self.queryset = queryset
-        self.request = request
-        self.form_prefix = prefix
-        self.filters = {}
-        for nom, filtre in self.base_filters.items():
-            filtre = copy.copy(filtre)
-            filtre.model, filtre.parent = queryset.model, self
-            if filtre.method is not None:
-                filtre.method = filtre.method  # its FilterMethod, bound to this copy
-            self.filters[nom] = filtre
-
-    @classmethod
-    def _form_class(cls):
-        if "_form_class_built" not in cls.__dict__:
-            champs = {nom: filtre.field for nom, filtre in cls.base_filters.items()}
-            cls._form_class_built = type(f"{cls.__name__}Form", (cls._meta.form,), champs)
-        return cls._form_class_built
-
-    def get_form_class(self):
-        return self._form_class()
 
 
 class ChoixEnLignes:

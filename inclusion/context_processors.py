@@ -12,6 +12,9 @@ def plateforme(request):
         "TAILLE_TEXTE_URL": registry.text_size_url,  # called only by the pages that show it
     }
     if user is not None and user.is_authenticated:
+        # The user behind request.user's lazy proxy (loaded by the test above): the checks
+        # below read it some hundred times, each read through the proxy cost three calls more.
+        user = getattr(user, "_wrapped", user)
         context["can_see_beneficiaires"] = perms.can_list_beneficiaires(user)
         context["is_coordinateur_nav"] = perms.is_coordinateur(user)
         context["pro_entries"] = registry.pro_entries_for(user)

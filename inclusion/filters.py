@@ -1,8 +1,11 @@
+import copy
+
 import django_filters
 from django import forms
 from django.db.models import F, Window
 from django.db.models.functions import DenseRank
 from django.forms.models import ModelChoiceIterator
+from django.http import QueryDict
 from django.utils.safestring import mark_safe
 
 from inclusion import enums
@@ -11,7 +14,42 @@ from inclusion.search import search_condition
 from inclusion.tables import cellule_html
 
 
-class BeneficiaireFilter(django_filters.FilterSet):
+class FiltresConstants:
+    """A FilterSet whose filters are the same for every request. django-filter deep-copies
+    them for each FilterSet and builds its form class again (a fifth of a sessions list's
+    filtering work); here the form class is built once per FilterSet class (Django's Form
+    still copies its fields for each form) and each filter is a shallow copy that knows its
+    FilterSet, as its method (`method=`) needs. What changes per request is set on the
+    form's fields, never on the filters."""
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        if queryset is None:
+            queryset = self._meta.model._default_manager.all()
+        self.is_bound = data is not None
+        self.data = data or QueryDict()
+        self.queryset = queryset
+        self.request = request
+        self.form_prefix = prefix
+        self.filters = {}
+        for nom, filtre in self.base_filters.items():
+            filtre = copy.copy(filtre)
+            filtre.model, filtre.parent = queryset.model, self
+            if filtre.method is not None:
+                filtre.method = filtre.method  # its FilterMethod, bound to this copy
+            self.filters[nom] = filtre
+
+    @classmethod
+    def _form_class(cls):
+        if "_form_class_built" not in cls.__dict__:
+            champs = {nom: filtre.field for nom, filtre in cls.base_filters.items()}
+            cls._form_class_built = type(f"{cls.__name__}Form", (cls._meta.form,), champs)
+        return cls._form_class_built
+
+    def get_form_class(self):
+        return self._form_class()
+
+
+class BeneficiaireFilter(FiltresConstants, django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Nom, prénom ou téléphone",
         method="search",
@@ -31,25 +69,22 @@ class BeneficiaireFilter(django_filters.FilterSet):
         model = Beneficiaire
         fields = ["q", "commune", "quartier", "tranche_age"]
 
-    def __init__(self, data=None, queryset=None, **kwargs):
-        super().__init__(data, queryset=queryset, **kwargs)
-        # Only the communes and quartiers where the people in scope live: a national territory
-        # has tens of thousands of them, and a form listing them all took seconds to render.
-        # The fields' querysets check what is sent; an unbound form shows _offer_places' rows.
-        if queryset is not None and self.is_bound:
-            self.filters["commune"].queryset = Commune.objects.filter(
-                pk__in=queryset.values("commune_id")
-            )
-            self.filters["quartier"].queryset = Quartier.objects.select_related("commune").filter(
-                pk__in=queryset.values("quartier_id")
-            )
-
     @property
     def form(self):
         if not hasattr(self, "_form"):
             form = super().form
-            if self.queryset is not None:
-                self._offer_places(form)
+            # Only the communes and quartiers where the people in scope live: a national
+            # territory has tens of thousands of them, and a form listing them all took
+            # seconds to render. The fields' querysets check what is sent (built only then);
+            # the selects show _offer_places' rows.
+            if self.is_bound:
+                form.fields["commune"].queryset = Commune.objects.filter(
+                    pk__in=self.queryset.values("commune_id")
+                )
+                form.fields["quartier"].queryset = Quartier.objects.select_related(
+                    "commune"
+                ).filter(pk__in=self.queryset.values("quartier_id"))
+            self._offer_places(form)
         return self._form
 
     def _offer_places(self, form):

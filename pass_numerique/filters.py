@@ -1,11 +1,12 @@
 import django_filters
 from django import forms
 
+from inclusion.filters import FiltresConstants
 from pass_numerique.enums import StatutCarnet
 from pass_numerique.models import Carnet, Programme
 
 
-class CarnetFilter(django_filters.FilterSet):
+class CarnetFilter(FiltresConstants, django_filters.FilterSet):
     statut = django_filters.ChoiceFilter(
         label="État", choices=StatutCarnet.choices, empty_label="Tous"
     )
@@ -42,9 +43,8 @@ class CarnetFilter(django_filters.FilterSet):
         programmes' order); None offers them all."""
         super().__init__(*args, **kwargs)
         if programmes is not None:
-            if self.is_bound:  # the queryset checks a value sent; nothing else reads it
-                ids = [p.pk for p in programmes]
-                self.filters["programme"].queryset = Programme.objects.filter(pk__in=ids)
-            # The select shows the programmes given, not a query of the same rows again.
             field = self.form.fields["programme"]
+            if self.is_bound:  # the queryset checks a value sent; nothing else reads it
+                field.queryset = Programme.objects.filter(pk__in=[p.pk for p in programmes])
+            # The select shows the programmes given, not a query of the same rows again.
             field.widget.choices = [("", field.empty_label), *((p.pk, str(p)) for p in programmes)]
