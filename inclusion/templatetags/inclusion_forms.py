@@ -2,6 +2,8 @@ from django import forms, template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from inclusion.tables import cellule_html
+
 register = template.Library()
 
 
@@ -33,14 +35,15 @@ def champ(field):
     errors and widget, linked by aria-describedby (field_widget). Written in Python: a list's
     filter form rendered a template for each field, a tenth of the page's work. The checkbox
     comes before its label; its help and errors after."""
-    label = format_html(
-        '<label for="{}">{}{}</label>',
-        field.id_for_label,
-        field.label,
-        mark_safe(' <span class="required">(obligatoire)</span>') if field.field.required else "",
+    # f-strings and cellule_html: what format_html writes, without its lazy wrappers.
+    obligatoire = ' <span class="required">(obligatoire)</span>' if field.field.required else ""
+    label = (
+        f'<label for="{cellule_html(field.id_for_label)}">'
+        f"{cellule_html(field.label)}{obligatoire}</label>"
     )
     aide = (
-        format_html('<p class="field__help" id="{}_aide">{}</p>', field.auto_id, field.help_text)
+        f'<p class="field__help" id="{cellule_html(field.auto_id)}_aide">'
+        f"{cellule_html(field.help_text)}</p>"
         if field.help_text
         else ""
     )
