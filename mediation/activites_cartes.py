@@ -8,8 +8,9 @@ the output is byte for byte the template's)."""
 from functools import cache
 from html import escape
 
+from django.conf import settings
 from django.db import connections
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import mark_safe
 
 from inclusion.models.beneficiaires import Beneficiaire, nom_affiche
@@ -39,6 +40,19 @@ _THEMATIQUES = dict(Thematique.choices)
 _TYPES_LIEU = dict(TypeLieu.choices)
 _COLLECTIF = TypeActivite.COLLECTIF.value
 _MODELE = "00000000-0000-0000-0000-000000000000"
+
+
+_detail = {}
+
+
+def _detail_url():
+    """A record's URL around its uuid: reversed once per process for each script prefix and
+    URLconf (as inclusion.templatetags.liens.url_fixe)."""
+    cle = (get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    morceaux = _detail.get(cle)
+    if morceaux is None:
+        morceaux = _detail[cle] = tuple(reverse("activites:detail", args=[_MODELE]).split(_MODELE))
+    return morceaux
 
 
 def date_longue(jour):
@@ -88,7 +102,7 @@ def participants(pks):
 def cartes_html(lignes, user_id):
     """The cards' <li> of `lignes` (named rows of CHAMPS), whitespace as the template's loop
     printed it, as one safe string."""
-    prefixe, suffixe = reverse("activites:detail", args=[_MODELE]).split(_MODELE)
+    prefixe, suffixe = _detail_url()
     noms, nombres = participants([ligne.pk for ligne in lignes])
     morceaux = []
     for a in lignes:

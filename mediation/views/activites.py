@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.http import urlencode
 
 from ateliers import perms as perms_ateliers
@@ -20,6 +19,7 @@ from ateliers.enums import StatutInscription, StatutSession
 from ateliers.models import Session
 from inclusion.forms import RecherchePersonneForm, apply_service_errors
 from inclusion.models import Beneficiaire
+from inclusion.templatetags.liens import url_fixe
 from mediation import perms
 from mediation.activites_cartes import CHAMPS, cartes_html, totaux_html
 from mediation.filters_activites import PORTEES, filter_activites, parametres_valides
@@ -271,7 +271,7 @@ def activity_list(request):
     lieux = tuple(services.lieux_du_mediateur(user).values_list("pk", "nom"))
     personne_label = next((v for k, v in lisibles if k == "Personne"), None)
     sans_personne = {k: v for k, v in params.items() if k != "personne"}
-    liste_url = reverse("activites:liste")
+    liste_url = url_fixe("activites:liste")
     return render(
         request,
         "mediation/activites/liste.html",

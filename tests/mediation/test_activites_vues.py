@@ -295,11 +295,11 @@ def test_list_queries_do_not_grow_with_rows(client, ctx, n, django_assert_num_qu
     assert len(response.context["activites"]) == min(n, 25)
 
 
-# The list's queries: session, user, memberships (read once for the permission and the
-# menu since inclusion.perms loads roles and référent structures together: was 8), counts
-# (which also give the paginator's count), the filter's lieux, page rows, participants (with
-# their files).
-QUERIES_LIST = 7
+# The list's queries: session, the user with its memberships (one query since the sign-in
+# backend RolesBackend, e808ab4: was 7; read once for the permission and the menu: was 8),
+# counts (which also give the paginator's count), the filter's lieux, page rows,
+# participants (with their files).
+QUERIES_LIST = 6
 
 
 def test_detail_notes_only_for_the_author(client, ctx):
