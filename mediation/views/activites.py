@@ -21,7 +21,7 @@ from inclusion.forms import RecherchePersonneForm, apply_service_errors
 from inclusion.models import Beneficiaire
 from inclusion.templatetags.liens import url_fixe
 from mediation import perms
-from mediation.activites_cartes import CHAMPS, cartes_html, totaux_html
+from mediation.activites_cartes import CHAMPS, cartes_html, pagination_html, totaux_html
 from mediation.filters_activites import PORTEES, filter_activites, parametres_valides
 from mediation.forms_activites import (
     PICTOS_CANAUX,
@@ -272,6 +272,7 @@ def activity_list(request):
     personne_label = next((v for k, v in lisibles if k == "Personne"), None)
     sans_personne = {k: v for k, v in params.items() if k != "personne"}
     liste_url = url_fixe("activites:liste")
+    query = urlencode(params)
     return render(
         request,
         "mediation/activites/liste.html",
@@ -284,7 +285,7 @@ def activity_list(request):
             "filtres_lisibles": lisibles,
             "filtres": filtres_html(tuple(params.items()), lieux),
             "params": params,
-            "query": urlencode(params),
+            "pagination": pagination_html(page, query),
             "personne_label": personne_label,
             "liste_url": liste_url,
             "sans_personne_url": liste_url + "?" + urlencode(sans_personne),
