@@ -9,6 +9,7 @@ from inclusion.filters import FiltresConstants
 from inclusion.forms import DATE_ERRORS, DATE_WIDGET
 from inclusion.jours import debut_du_jour, debut_du_lendemain
 from inclusion.models import Commune, Lieu, Quartier
+from inclusion.queries import RequeteCompilee
 
 
 def libelle_lieu(nom, commune):
@@ -27,9 +28,12 @@ class LieuFilter(django_filters.ModelChoiceFilter):
 class ChoixEnLignes:
     """A FilterSet whose model choices are read as (pk, label) rows, not model instances:
     `libelles` names each such filter and the field its label shows (what the model's
-    __str__ writes). The field's queryset still checks the value asked for."""
+    __str__ writes). The field's queryset still checks the value asked for. Such a field's
+    queryset is the filter's own, the same on every page: its SQL is written once a process
+    (RequeteCompilee; `_lignes`)."""
 
     libelles = {}
+    _requetes = {}
 
     @property
     def form(self):
@@ -37,8 +41,17 @@ class ChoixEnLignes:
             form = super().form
             for nom, champ in self.libelles.items():
                 field = form.fields[nom]
-                self._choix(field, field.queryset.values_list("pk", champ))
+                self._choix(field, self._lignes(nom, field.queryset, "pk", champ))
         return self._form
+
+    @classmethod
+    def _lignes(cls, nom, queryset, *champs):
+        """Rows of `champs` of the filter `nom`'s queryset (constant for the class)."""
+        requete = ChoixEnLignes._requetes.get((cls, nom))
+        if requete is None:
+            requete = RequeteCompilee(lambda: queryset.values_list(*champs), parametre=False)
+            ChoixEnLignes._requetes[(cls, nom)] = requete
+        return requete.rows(None, queryset.db)
 
     @staticmethod
     def _choix(field, lignes):
@@ -144,6 +157,6 @@ class ChoixSessionFilter(ChoixEnLignes, FiltresConstants, django_filters.FilterS
             form = super().form
             # Quartier.__str__ from rows: its instances read their commune one query each.
             field = form.fields["quartier"]
-            lignes = field.queryset.values_list("pk", "nom", "commune__nom")
+            lignes = self._lignes("quartier", field.queryset, "pk", "nom", "commune__nom")
             self._choix(field, ((pk, f"{nom} ({commune})") for pk, nom, commune in lignes))
         return self._form

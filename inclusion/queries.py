@@ -23,27 +23,32 @@ class RequeteCompilee:
     # A value no column holds, to find where the real one goes among the parameters.
     MARQUE = -7_421_937_113
 
-    def __init__(self, build):
+    def __init__(self, build, parametre=True):
+        """`parametre=False`: `build()` takes nothing, the query is the same every time."""
         self.build = build
+        self.parametre = parametre
         self._compiled = {}
 
     def sql(self, using):
-        """(sql, parameters, index of the changing one, compiler) for the database `using`."""
+        """(sql, parameters, index of the changing one or None, compiler) for `using`."""
         if using not in self._compiled:
-            compiler = self.build(self.MARQUE).query.get_compiler(using)
+            queryset = self.build(self.MARQUE) if self.parametre else self.build()
+            compiler = queryset.query.get_compiler(using)
             sql, params = compiler.as_sql()
             places = [i for i, p in enumerate(params) if p == self.MARQUE]
-            if len(places) != 1:
+            if len(places) != (1 if self.parametre else 0):
                 raise ValueError("RequeteCompilee: the value must be one parameter of the SQL")
-            self._compiled[using] = (sql, tuple(params), places[0], compiler)
+            self._compiled[using] = (sql, tuple(params), places[0] if places else None, compiler)
         return self._compiled[using]
 
     def rows(self, value, using):
-        """The query's rows as tuples, with `value` in place of the marker, converted as the
-        ORM converts them (the compiler kept with the SQL: a database's converters are
-        stateless). For a values_list() queryset."""
+        """The query's rows as tuples, with `value` in place of the marker (None for a
+        query without parameter), converted as the ORM converts them (the compiler kept
+        with the SQL: a database's converters are stateless). For a values_list()
+        queryset."""
         sql, params, i, compiler = self.sql(using)
-        params = params[:i] + (value,) + params[i + 1 :]
+        if i is not None:
+            params = params[:i] + (value,) + params[i + 1 :]
         with connections[using].cursor() as cursor:
             cursor.execute(sql, params)
             fetched = cursor.fetchall()

@@ -129,3 +129,17 @@ def test_compiled_query_runs_with_each_value():
     ]
     assert requete.rows(b.pk, "default") == [("Bruno", None)]
     assert requete.rows(987654, "default") == []
+
+
+def test_compiled_query_without_parameter_reads_the_rows_of_each_time():
+    requete = RequeteCompilee(
+        lambda: (
+            User.objects.filter(is_active=True).order_by("first_name").values_list("first_name")
+        ),
+        parametre=False,
+    )
+    UserFactory(first_name="Aline")
+    assert requete.rows(None, "default") == [("Aline",)]
+    UserFactory(first_name="Bruno")
+    UserFactory(first_name="Carla", is_active=False)
+    assert requete.rows(None, "default") == [("Aline",), ("Bruno",)]
