@@ -49,9 +49,9 @@ class ChoixEnLignes:
         """Rows of `champs` of the filter `nom`'s queryset (constant for the class)."""
         requete = ChoixEnLignes._requetes.get((cls, nom))
         if requete is None:
-            requete = RequeteCompilee(lambda: queryset.values_list(*champs), parametre=False)
+            requete = RequeteCompilee(lambda: queryset.values_list(*champs), nombre=0)
             ChoixEnLignes._requetes[(cls, nom)] = requete
-        return requete.rows(None, queryset.db)
+        return requete.rows((), queryset.db)
 
     @staticmethod
     def _choix(field, lignes):

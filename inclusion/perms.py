@@ -54,7 +54,7 @@ def user_with_roles(user_id):
     from inclusion.models import User
 
     using = router.db_for_read(User)
-    rows = _USER_AND_ROLES.rows(user_id, using)
+    rows = _USER_AND_ROLES.rows((user_id,), using)
     if rows:
         # The user's columns first (the primary key, then the others), the role's last.
         user = User.from_db(using, ["id", *_user_columns()], rows[0][:-3])

@@ -14,41 +14,46 @@ def count_of(queryset, by):
 
 
 class RequeteCompilee:
-    """A hot query's SQL, written by the ORM once per process and database, then run with
-    one parameter changed. For the queries of every page (the signed-in user and its
-    roles), where building the SQL cost five times more than running it (bench/README.md
-    "http_views"). `build(value)` returns the queryset; `value` must reach the SQL as one
-    parameter, unchanged."""
+    """A hot query's SQL, written by the ORM once per process and database, then run with its
+    values changed. For the queries of every page (the signed-in user and its roles, a
+    filter's choices, a page's participants), where building the SQL cost several times more
+    than running it (bench/README.md "http_views"). `build(*values)` returns the queryset
+    (a values_list()); each of its `nombre` values must reach the SQL as one parameter,
+    unchanged."""
 
-    # A value no column holds, to find where the real one goes among the parameters.
+    # Values no column holds (one per value), to find where the real ones go.
     MARQUE = -7_421_937_113
 
-    def __init__(self, build, parametre=True):
-        """`parametre=False`: `build()` takes nothing, the query is the same every time."""
+    def __init__(self, build, nombre=1):
         self.build = build
-        self.parametre = parametre
+        self.nombre = nombre
         self._compiled = {}
 
     def sql(self, using):
-        """(sql, parameters, index of the changing one or None, compiler) for `using`."""
+        """(sql, parameters, index of each value among them, compiler) for `using`."""
         if using not in self._compiled:
-            queryset = self.build(self.MARQUE) if self.parametre else self.build()
-            compiler = queryset.query.get_compiler(using)
+            marques = [self.MARQUE - i for i in range(self.nombre)]
+            compiler = self.build(*marques).query.get_compiler(using)
             sql, params = compiler.as_sql()
-            places = [i for i, p in enumerate(params) if p == self.MARQUE]
-            if len(places) != (1 if self.parametre else 0):
-                raise ValueError("RequeteCompilee: the value must be one parameter of the SQL")
-            self._compiled[using] = (sql, tuple(params), places[0] if places else None, compiler)
+            places = []
+            for marque in marques:
+                found = [i for i, p in enumerate(params) if p == marque]
+                if len(found) != 1:
+                    raise ValueError("RequeteCompilee: each value must be one parameter")
+                places.append(found[0])
+            self._compiled[using] = (sql, tuple(params), tuple(places), compiler)
         return self._compiled[using]
 
-    def rows(self, value, using):
-        """The query's rows as tuples, with `value` in place of the marker (None for a
-        query without parameter), converted as the ORM converts them (the compiler kept
-        with the SQL: a database's converters are stateless). For a values_list()
-        queryset."""
-        sql, params, i, compiler = self.sql(using)
-        if i is not None:
-            params = params[:i] + (value,) + params[i + 1 :]
+    def rows(self, values, using):
+        """The query's rows as tuples, with `values` (a sequence of `nombre` values) in place
+        of the markers, converted as the ORM converts them (the compiler kept with the SQL:
+        a database's converters are stateless)."""
+        sql, params, places, compiler = self.sql(using)
+        if len(values) != len(places):
+            raise ValueError(f"RequeteCompilee: {len(places)} values expected")
+        params = list(params)
+        for place, value in zip(places, values, strict=True):
+            params[place] = value
         with connections[using].cursor() as cursor:
             cursor.execute(sql, params)
             fetched = cursor.fetchall()

@@ -9,13 +9,13 @@ from functools import cache
 from html import escape
 
 from django.conf import settings
-from django.db import connections
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import mark_safe
 
-from inclusion.models.beneficiaires import Beneficiaire, nom_affiche
+from inclusion.models.beneficiaires import nom_affiche
 from inclusion.models.people import nom_complet
 from inclusion.mots_du_temps import JOURS, MOIS
+from inclusion.queries import RequeteCompilee
 from mediation.models import Participant
 from mediation.vocabulaire import Thematique, TypeActivite, TypeLieu
 
@@ -62,21 +62,19 @@ def date_longue(jour):
 
 
 @cache
-def _sql_participants(alias, n):
-    """The participants of `n` records with their file's names, in record then pk order: the
-    SQL the ORM would write, built once per database and number of records (the ORM built it
-    at ~2,100 calls a page)."""
-    q = connections[alias].ops.quote_name
-    champ = Participant._meta.get_field
-    personne = Beneficiaire._meta
-    activite, fiche = q(champ("activite").column), q(champ("beneficiaire").column)
-    return (
-        f"SELECT p.{activite}, p.{fiche}, b.{q(personne.get_field('prenom').column)}, "
-        f"b.{q(personne.get_field('nom').column)} "
-        f"FROM {q(Participant._meta.db_table)} p "
-        f"LEFT JOIN {q(personne.db_table)} b ON b.{q(personne.pk.column)} = p.{fiche} "
-        f"WHERE p.{activite} IN ({', '.join(['%s'] * n)}) "
-        f"ORDER BY p.{activite}, p.{q(Participant._meta.pk.column)}"
+def _participants_de(n):
+    """The participants of `n` records with their file's names, in record then pk order:
+    SQL written by the ORM once per process and number of records (building it cost ~2,100
+    calls a page)."""
+    return RequeteCompilee(
+        lambda *pks: (
+            Participant.objects.filter(activite_id__in=pks)
+            .order_by("activite_id", "pk")
+            .values_list(
+                "activite_id", "beneficiaire_id", "beneficiaire__prenom", "beneficiaire__nom"
+            )
+        ),
+        nombre=n,
     )
 
 
@@ -88,10 +86,8 @@ def participants(pks):
     noms, nombres = {}, {}
     if not pks:
         return noms, nombres
-    alias = Participant.objects.db
-    with connections[alias].cursor() as cursor:
-        cursor.execute(_sql_participants(alias, len(pks)), list(pks))
-        lignes = cursor.fetchall()
+    pks = list(pks)
+    lignes = _participants_de(len(pks)).rows(pks, Participant.objects.db)
     for activite_id, beneficiaire_id, prenom, nom in lignes:
         nom = "Personne anonyme" if beneficiaire_id is None else escape(nom_affiche(prenom, nom))
         noms[activite_id] = noms.get(activite_id, "") + nom

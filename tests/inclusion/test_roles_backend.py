@@ -124,11 +124,11 @@ def test_compiled_query_runs_with_each_value():
         lambda value: User.objects.filter(pk=value).values_list("first_name", "last_login")
     )
     # Converted as the ORM converts them: an aware datetime on SQLite as on PostgreSQL.
-    assert requete.rows(a.pk, "default") == [
+    assert requete.rows((a.pk,), "default") == [
         ("Aline", datetime.datetime(2026, 11, 16, 8, 30, tzinfo=datetime.UTC))
     ]
-    assert requete.rows(b.pk, "default") == [("Bruno", None)]
-    assert requete.rows(987654, "default") == []
+    assert requete.rows((b.pk,), "default") == [("Bruno", None)]
+    assert requete.rows((987654,), "default") == []
 
 
 def test_compiled_query_without_parameter_reads_the_rows_of_each_time():
@@ -136,10 +136,32 @@ def test_compiled_query_without_parameter_reads_the_rows_of_each_time():
         lambda: (
             User.objects.filter(is_active=True).order_by("first_name").values_list("first_name")
         ),
-        parametre=False,
+        nombre=0,
     )
     UserFactory(first_name="Aline")
-    assert requete.rows(None, "default") == [("Aline",)]
+    assert requete.rows((), "default") == [("Aline",)]
     UserFactory(first_name="Bruno")
     UserFactory(first_name="Carla", is_active=False)
-    assert requete.rows(None, "default") == [("Aline",), ("Bruno",)]
+    assert requete.rows((), "default") == [("Aline",), ("Bruno",)]
+
+
+def test_compiled_query_with_several_values_puts_each_in_its_place():
+    a, b, c = (UserFactory(first_name=n) for n in ("Aline", "Bruno", "Carla"))
+    par_trois = RequeteCompilee(
+        lambda *pks: User.objects.filter(pk__in=pks).order_by("pk").values_list("first_name"),
+        nombre=3,
+    )
+    assert par_trois.rows((c.pk, a.pk, 987654), "default") == [("Aline",), ("Carla",)]
+    assert par_trois.rows((b.pk, b.pk, b.pk), "default") == [("Bruno",)]
+    with pytest.raises(ValueError):
+        par_trois.rows((a.pk,), "default")
+    # Two values given in the other order than the SQL's (pk >= bas AND pk <= haut).
+    entre = RequeteCompilee(
+        lambda haut, bas: (
+            User.objects.filter(pk__gte=bas, pk__lte=haut).order_by("pk").values_list("first_name")
+        ),
+        nombre=2,
+    )
+    assert entre.rows((b.pk, a.pk), "default") == [("Aline",), ("Bruno",)]
+    assert entre.rows((c.pk, c.pk), "default") == [("Carla",)]
+    assert entre.rows((a.pk, c.pk), "default") == []
