@@ -71,6 +71,30 @@ def oui_non(value):
     return mark_safe('<span class="true">Oui</span>' if value else '<span class="false">Non</span>')
 
 
+def pagination_html(page, href, legende="Pages"):
+    """Links to a Paginator page's previous and next pages and where it stands (nothing on a
+    single page), as every list of the site shows them: `href(n)` is page n's URL, escaped."""
+    if not page.has_other_pages():
+        return ""
+    precedente = suivante = ""
+    if page.has_previous():
+        precedente = f'<li><a href="{href(page.previous_page_number())}">Page précédente</a></li>'
+    if page.has_next():
+        suivante = f'<li><a href="{href(page.next_page_number())}">Page suivante</a></li>'
+    return mark_safe(
+        f'\n<nav class="pagination" aria-label="{legende}">\n  <ul>\n    {precedente}\n'
+        f'    <li aria-current="page">Page {page.number} sur {page.paginator.num_pages}</li>\n'
+        f"    {suivante}\n  </ul>\n</nav>\n"
+    )
+
+
+def lien_de_page(query):
+    """`href` for pagination_html: the list's URL with its `query` string (filters, already
+    encoded, without `page`) and the page's number."""
+    debut = f"?{query.translate(HTML)}&amp;page=" if query else "?page="
+    return lambda numero: f"{debut}{numero}"
+
+
 class Tableau:
     """Sorted and paginated rows of `queryset` for `request`. Attributes for the template
     (inclusion/pro/table.html): `entetes` (each column's label, sort link and aria-sort),
@@ -137,19 +161,9 @@ class Tableau:
             )
         parts.append("\n  </tbody>\n</table>\n")
         if pages > 1:
-            precedente = (
-                f'<li><a href="{e(self.precedente)}">Page précédente</a></li>'
-                if self.precedente
-                else ""
-            )
-            suivante = (
-                f'<li><a href="{e(self.suivante)}">Page suivante</a></li>' if self.suivante else ""
-            )
+            liens = {self.page.number - 1: self.precedente, self.page.number + 1: self.suivante}
             parts.append(
-                '\n<nav class="pagination" aria-label="Pages de résultats">\n  <ul>\n    '
-                f"{precedente}\n"
-                f'    <li aria-current="page">Page {self.page.number} sur {pages}</li>\n'
-                f"    {suivante}\n  </ul>\n</nav>\n"
+                pagination_html(self.page, lambda n: e(liens[n]), legende="Pages de résultats")
             )
         parts.append("\n</div>\n")
         return mark_safe("".join(parts))

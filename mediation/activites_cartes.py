@@ -157,21 +157,3 @@ def totaux_html(totaux):
         duree += f" {minutes}&nbsp;min"
     morceaux.append(f'\n  <li><span class="stat__number">{duree}</span> au total</li>\n')
     return mark_safe("".join(morceaux))
-
-
-def pagination_html(page, query):
-    """The list's page links (`page` of a Paginator, `query` the URL's filters encoded), as
-    the template's block printed them: nothing on a single page."""
-    if not page.has_other_pages():
-        return ""
-    debut = f"?{escape(query)}&amp;page=" if query else "?page="
-    precedente = suivante = ""
-    if page.has_previous():
-        precedente = f'<li><a href="{debut}{page.previous_page_number()}">Page précédente</a></li>'
-    if page.has_next():
-        suivante = f'<li><a href="{debut}{page.next_page_number()}">Page suivante</a></li>'
-    return mark_safe(
-        f'\n<nav class="pagination" aria-label="Pages">\n  <ul>\n    {precedente}\n'
-        f'    <li aria-current="page">Page {page.number} sur {page.paginator.num_pages}</li>\n'
-        f"    {suivante}\n  </ul>\n</nav>\n"
-    )

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import mark_safe
 
-from inclusion.tables import cellule_html
+from inclusion.tables import cellule_html, lien_de_page, pagination_html
 
 register = template.Library()
 
@@ -67,3 +67,10 @@ def menu_pro(context):
         parts.append('<li><a href="/admin/">Administration</a></li>')
     parts.append("\n      </ul>\n    </nav>")
     return mark_safe("".join(parts))
+
+
+@register.simple_tag
+def pagination(page, query="", legende="Pages"):
+    """`{% pagination page query %}`: a list's page links (inclusion.tables.pagination_html);
+    `query` is the URL's other parameters, already encoded."""
+    return pagination_html(page, lien_de_page(query or ""), legende=legende)

@@ -19,9 +19,10 @@ from ateliers.enums import StatutInscription, StatutSession
 from ateliers.models import Session
 from inclusion.forms import RecherchePersonneForm, apply_service_errors
 from inclusion.models import Beneficiaire
+from inclusion.tables import lien_de_page, pagination_html
 from inclusion.templatetags.liens import url_fixe
 from mediation import perms
-from mediation.activites_cartes import CHAMPS, cartes_html, pagination_html, totaux_html
+from mediation.activites_cartes import CHAMPS, cartes_html, totaux_html
 from mediation.filters_activites import PORTEES, filter_activites, parametres_valides
 from mediation.forms_activites import (
     PICTOS_CANAUX,
@@ -285,7 +286,7 @@ def activity_list(request):
             "filtres_lisibles": lisibles,
             "filtres": filtres_html(tuple(params.items()), lieux),
             "params": params,
-            "pagination": pagination_html(page, query),
+            "pagination": pagination_html(page, lien_de_page(query)),
             "personne_label": personne_label,
             "liste_url": liste_url,
             "sans_personne_url": liste_url + "?" + urlencode(sans_personne),

@@ -136,6 +136,7 @@ def orientations_received(request):
             "page": page,
             "lignes": lignes,
             "filtre": filtre,
+            "query": f"etat={filtre}" if filtre else "",  # a key of lecture.FILTRES
             "onglets": onglets,
             "lecture_seule": not perms.structure_ids_reception(user),
         },

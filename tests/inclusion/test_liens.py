@@ -97,3 +97,40 @@ def _with_match(path):
     request = RequestFactory().get(path)
     request.resolver_match = resolve(path)
     return request
+
+
+# The page links the lists' templates repeated before {% pagination %}.
+PAGES_TEMPLATE = """{% if page.has_other_pages %}
+<nav class="pagination" aria-label="{{ legende }}">
+  <ul>
+    {% if page.has_previous %}<li><a href="?{% if query %}{{ query }}&amp;{% endif %}page={{ page.previous_page_number }}">Page précédente</a></li>{% endif %}
+    <li aria-current="page">Page {{ page.number }} sur {{ page.paginator.num_pages }}</li>
+    {% if page.has_next %}<li><a href="?{% if query %}{{ query }}&amp;{% endif %}page={{ page.next_page_number }}">Page suivante</a></li>{% endif %}
+  </ul>
+</nav>
+{% endif %}"""  # noqa: E501
+
+
+def test_pagination_tag_writes_what_the_templates_wrote():
+    from django.core.paginator import Paginator
+
+    django = engines["django"]
+    compared = 0
+    for nombre in (0, 20, 21, 65):
+        paginator = Paginator(range(nombre), 20)
+        for numero in range(1, paginator.num_pages + 1):
+            page = paginator.get_page(numero)
+            for query, legende in (("", "Pages"), ("etat=a_traiter", "Pages de résultats")):
+                context = {"page": page, "query": query, "legende": legende}
+                attendu = django.from_string(PAGES_TEMPLATE).render(context)
+                tag = "{% load liens %}{% pagination page query legende %}"
+                assert django.from_string(tag).render(context) == attendu
+                compared += 1
+    assert compared == 16  # 1 + 1 + 2 + 4 pages, two ways each
+    # A query is escaped in the link; page 2 of 4 links both ways.
+    page = Paginator(range(65), 20).get_page(2)
+    html = django.from_string("{% load liens %}{% pagination page q %}").render(
+        {"page": page, "q": "du=1&x=\"'<"}
+    )
+    assert 'href="?du=1&amp;x=&quot;&#x27;&lt;&amp;page=1"' in html
+    assert "page=3" in html and "Page 2 sur 4" in html

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from ateliers.services import attendance
 from inclusion.enums import Genre, Statut, TrancheAge
-from mediation.activites_cartes import date_longue, pagination_html, totaux_html
+from inclusion.tables import lien_de_page, pagination_html
+from mediation.activites_cartes import date_longue, totaux_html
 from mediation.models import Activite
 from mediation.services import activites
 from mediation.vocabulaire import Thematique, TypeLieu
@@ -155,4 +156,4 @@ def test_page_links_as_the_template(nombre, query):
         page = paginator.get_page(numero)
         contexte = {"page": page, "query": query}
         attendu = engines["django"].from_string(GABARIT_PAGES).render(contexte)
-        assert pagination_html(page, query) == attendu
+        assert pagination_html(page, lien_de_page(query)) == attendu
