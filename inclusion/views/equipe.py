@@ -69,6 +69,7 @@ def liste(request):
         {
             "filtre": filtre,
             "page": page,
+            "query": f"structure={choisie.pk}" if choisie else "",
             "invitations": invitations,
             "is_coordinateur": perms.is_coordinateur(user),
             "now": now,

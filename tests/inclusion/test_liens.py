@@ -120,13 +120,17 @@ def test_pagination_tag_writes_what_the_templates_wrote():
         paginator = Paginator(range(nombre), 20)
         for numero in range(1, paginator.num_pages + 1):
             page = paginator.get_page(numero)
-            for query, legende in (("", "Pages"), ("etat=a_traiter", "Pages de résultats")):
+            for query, legende in (
+                ("", "Pages"),
+                ("etat=a_traiter", "Pages de résultats"),
+                ("du=2026-01-01&type=collectif", "Pages de membres"),
+            ):
                 context = {"page": page, "query": query, "legende": legende}
                 attendu = django.from_string(PAGES_TEMPLATE).render(context)
                 tag = "{% load liens %}{% pagination page query legende %}"
                 assert django.from_string(tag).render(context) == attendu
                 compared += 1
-    assert compared == 16  # 1 + 1 + 2 + 4 pages, two ways each
+    assert compared == 24  # 1 + 1 + 2 + 4 pages, three ways each
     # A query is escaped in the link; page 2 of 4 links both ways.
     page = Paginator(range(65), 20).get_page(2)
     html = django.from_string("{% load liens %}{% pagination page q %}").render(

@@ -4,14 +4,12 @@ the template loop they replace (kept below as the reference), for every kind of 
 import datetime
 
 import pytest
-from django.core.paginator import Paginator
 from django.template import engines
 from django.urls import reverse
 from django.utils import timezone
 
 from ateliers.services import attendance
 from inclusion.enums import Genre, Statut, TrancheAge
-from inclusion.tables import lien_de_page, pagination_html
 from mediation.activites_cartes import date_longue, totaux_html
 from mediation.models import Activite
 from mediation.services import activites
@@ -134,26 +132,3 @@ def test_totals_as_the_template(n):
     }
     contexte = {"totaux": totaux, "heures": n // 60, "minutes": n % 60}
     assert totaux_html(totaux) == engines["django"].from_string(GABARIT_TOTAUX).render(contexte)
-
-
-# The page links of liste.html before they were built in Python.
-GABARIT_PAGES = """{% if page.has_other_pages %}
-<nav class="pagination" aria-label="Pages">
-  <ul>
-    {% if page.has_previous %}<li><a href="?{% if query %}{{ query }}&amp;{% endif %}page={{ page.previous_page_number }}">Page précédente</a></li>{% endif %}
-    <li aria-current="page">Page {{ page.number }} sur {{ page.paginator.num_pages }}</li>
-    {% if page.has_next %}<li><a href="?{% if query %}{{ query }}&amp;{% endif %}page={{ page.next_page_number }}">Page suivante</a></li>{% endif %}
-  </ul>
-</nav>
-{% endif %}"""  # noqa: E501
-
-
-@pytest.mark.parametrize("nombre", [0, 25, 26, 80])
-@pytest.mark.parametrize("query", ["", "portee=miennes", "du=2026-01-01&type=collectif"])
-def test_page_links_as_the_template(nombre, query):
-    paginator = Paginator(range(nombre), 25)
-    for numero in range(1, paginator.num_pages + 1):
-        page = paginator.get_page(numero)
-        contexte = {"page": page, "query": query}
-        attendu = engines["django"].from_string(GABARIT_PAGES).render(contexte)
-        assert pagination_html(page, lien_de_page(query)) == attendu
