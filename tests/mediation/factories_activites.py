@@ -76,3 +76,32 @@ def cheque_encaisse():
         now=now,
     )
     return {**pass_ctx, "personne": personne, "encaissement": encaissement}
+
+
+def atelier_enregistre(ctx, *, presents, anonymes, heures=1, **session):
+    """A closed session at ctx's lieu that ended an hour ago and lasted `heures` hours,
+    recorded by ctx's médiateur with `presents` files and `anonymes` anonymous people (women
+    over 70, retired); `session`: more of the session's fields (its theme…)."""
+    from django.utils import timezone
+
+    from ateliers.services import attendance
+    from tests.ateliers.factories import SessionFactory
+
+    now = timezone.now()
+    seance = SessionFactory(
+        lieu=ctx["lieu"],
+        debut=now - datetime.timedelta(hours=heures + 1),
+        fin=now - datetime.timedelta(hours=1),
+        **session,
+    )
+    for personne in presents:
+        attendance.add_walk_in(acteur=ctx["mediateur"], session=seance, beneficiaire=personne)
+    attendance.close_session(acteur=ctx["mediateur"], session=seance)
+    seance.refresh_from_db()
+    return activites.record_collective_from_session(
+        acteur=ctx["mediateur"],
+        session=seance,
+        anonymes=[(Genre.FEMININ, TrancheAge.PLUS_70, Statut.RETRAITE, anonymes)]
+        if anonymes
+        else [],
+    )

@@ -1,50 +1,26 @@
 """The totals of "Mes activités" (mediation.services.activites.counts) on filtered lists:
 workshops of several participants, durations counted once per record whatever the filter."""
 
-import datetime
-
 import pytest
-from django.utils import timezone
 
-from ateliers.services import attendance
-from inclusion.enums import Genre, Statut, TrancheAge
 from mediation.filters_activites import filter_activites
 from mediation.services import activites
-from tests.ateliers.factories import SessionFactory
 from tests.inclusion.factories import BeneficiaireFactory
-from tests.mediation.factories_activites import individuelle, setup_activites
+from tests.mediation.factories_activites import (
+    atelier_enregistre,
+    individuelle,
+    setup_activites,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
-
-
-def _workshop(ctx, *, presents, anonymes, heures):
-    """A closed session at ctx's lieu lasting `heures` hours, recorded by ctx's médiateur with
-    `presents` files and `anonymes` anonymous people."""
-    now = timezone.now()
-    session = SessionFactory(
-        lieu=ctx["lieu"],
-        debut=now - datetime.timedelta(hours=heures + 1),
-        fin=now - datetime.timedelta(hours=1),
-    )
-    for personne in presents:
-        attendance.add_walk_in(acteur=ctx["mediateur"], session=session, beneficiaire=personne)
-    attendance.close_session(acteur=ctx["mediateur"], session=session)
-    session.refresh_from_db()
-    return activites.record_collective_from_session(
-        acteur=ctx["mediateur"],
-        session=session,
-        anonymes=[(Genre.FEMININ, TrancheAge.PLUS_70, Statut.RETRAITE, anonymes)]
-        if anonymes
-        else [],
-    )
 
 
 @pytest.fixture
 def monde():
     ctx = setup_activites()
     presents = [BeneficiaireFactory(structure=ctx["structure"]) for _ in range(2)]
-    _workshop(ctx, presents=presents, anonymes=3, heures=2)  # 5 people, 120 minutes
-    _workshop(ctx, presents=[], anonymes=4, heures=1)  # 4 people, 60 minutes
+    atelier_enregistre(ctx, presents=presents, anonymes=3, heures=2)  # 5 people, 120 minutes
+    atelier_enregistre(ctx, presents=[], anonymes=4, heures=1)  # 4 people, 60 minutes
     individuelle(ctx, duree_minutes=40)
     individuelle(ctx, anonyme={}, duree_minutes=20)
     individuelle(ctx, acteur=ctx["collegue"], duree_minutes=15)
@@ -71,7 +47,7 @@ def test_totals_of_a_filtered_list(monde, django_assert_num_queries, params, att
     assert totaux == dict(zip(activites.TOTAUX, attendu, strict=True))
 
 
-def test_totals_of_one_person_count_every_participant_of_their_workshop(monde):
+def test_totals_of_one_person_count_every_participant_of_theiratelier_enregistre(monde):
     """The person filter joins the participants: the workshop still counts its 5 people and
     its 120 minutes once."""
     ctx, presents = monde

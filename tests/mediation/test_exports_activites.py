@@ -10,16 +10,19 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from ateliers.services import attendance
-from inclusion.enums import Genre, Statut, TrancheAge
+from inclusion.enums import Statut, TrancheAge
 from inclusion.services import exports_fichiers
 from mediation import exports_activites
 from mediation.services import activites
 from mediation.vocabulaire import Materiel, Thematique, TypeLieu
-from tests.ateliers.factories import SessionFactory, ThemeFactory
+from tests.ateliers.factories import ThemeFactory
 from tests.clock import TODAY
 from tests.inclusion.factories import BeneficiaireFactory, CommuneFactory
-from tests.mediation.factories_activites import individuelle, setup_activites
+from tests.mediation.factories_activites import (
+    atelier_enregistre,
+    individuelle,
+    setup_activites,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
@@ -60,26 +63,12 @@ def ctx():
 @pytest.fixture
 def atelier(ctx):
     """A closed workshop of ctx's médiateur: two people present, one anonymous person."""
-    now = timezone.now()
-    session = SessionFactory(
-        theme=ThemeFactory(thematiques=[Thematique.SECURITE_NUMERIQUE], niveau="debutant"),
-        lieu=ctx["lieu"],
-        debut=now - datetime.timedelta(hours=2),
-        fin=now - datetime.timedelta(hours=1),
-    )
     presents = [
         BeneficiaireFactory(structure=ctx["structure"], prenom="Léa", nom="Blanc"),
         BeneficiaireFactory(structure=ctx["structure"], prenom="Marc", nom="Noir"),
     ]
-    for personne in presents:
-        attendance.add_walk_in(acteur=ctx["mediateur"], session=session, beneficiaire=personne)
-    attendance.close_session(acteur=ctx["mediateur"], session=session)
-    session.refresh_from_db()
-    return activites.record_collective_from_session(
-        acteur=ctx["mediateur"],
-        session=session,
-        anonymes=[(Genre.FEMININ, TrancheAge.PLUS_70, Statut.RETRAITE, 1)],
-    )
+    theme = ThemeFactory(thematiques=[Thematique.SECURITE_NUMERIQUE], niveau="debutant")
+    return atelier_enregistre(ctx, presents=presents, anonymes=1, theme=theme)
 
 
 def written(user, params, fmt="xlsx"):
