@@ -88,9 +88,9 @@ class SessionFilter(ChoixEnLignes, FiltresConstants, django_filters.FilterSet):
         fields = ["lieu", "theme", "statut", "du", "au"]
 
     def __init__(self, *args, lieux=None, choix_lieux=None, **kwargs):
-        """`lieux`: the lieux one may filter by (None: none, when no lieu is asked for);
+        """`lieux`: the lieux one may filter by (their queryset checks the lieu asked for);
         `choix_lieux`: the same as (pk, nom, commune) rows already read, shown instead of
-        reading `lieux` (which then only checks the lieu asked for)."""
+        reading `lieux` again."""
         super().__init__(*args, **kwargs)
         self.lieux = lieux
         self.choix_lieux = choix_lieux
